@@ -1,0 +1,7 @@
+"""API v1: each app contributes its routes in its own ``api.py``."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("xieshang.handling.api")),
+]

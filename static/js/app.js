@@ -1,0 +1,18 @@
+// Small behaviours shared by every page; no inline scripts (the Content-Security-Policy forbids them).
+document.addEventListener("DOMContentLoaded", function () {
+  // Disable a form's submit buttons once it is sent, so a double click sends it once.
+  document.querySelectorAll("form[data-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (b) {
+        b.disabled = true;
+        b.classList.add("is-busy");
+      });
+    });
+  });
+  // Confirm dangerous actions.
+  document.querySelectorAll("[data-confirm]").forEach(function (el) {
+    el.addEventListener("click", function (ev) {
+      if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault();
+    });
+  });
+});

@@ -1,0 +1,34 @@
+"""Navigation for the signed-in user's role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+# (url name, label, roles that see it; empty = everyone signed in). Apps append to NAV in their urls.
+NAV: list[tuple[str, str, tuple[str, ...]]] = [
+    ("handling:queue", "交办中心", ("office", "admin")),
+    ("handling:workbench", "办理工作台", ("unit",)),
+    ("handling:supervision", "督办事项", ("leader", "office", "admin")),
+    ("handling:metrics", "办理统计", ("office", "admin", "leader")),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return {"nav_links": []}
+    role = "admin" if user.is_superuser else user.role
+    links = []
+    for name, label, roles in NAV:
+        if roles and role not in roles and not (role == "admin" and "office" in roles):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        links.append({"url": url, "label": label, "active": request.path.startswith(url)})
+    unread = user.notifications.filter(read_at__isnull=True).count()
+    return {"nav_links": links, "unread_notifications": unread}

@@ -1,0 +1,29 @@
+"""In-app notifications, with an e-mail copy sent by a background task after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from .models import Notification
+
+
+def notify(recipients: Iterable[Any], *, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
+    """Notify each user once; with ``dedupe_key`` a repeated call for the same user adds nothing."""
+    created = 0
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        try:
+            with transaction.atomic():
+                Notification.objects.create(recipient=user, title=title, body=body, url=url, dedupe_key=dedupe_key)
+        except IntegrityError:
+            continue
+        created += 1
+        if user.email:
+            from .tasks import send_notification_email
+
+            transaction.on_commit(
+                lambda u=user: send_notification_email.enqueue(email=u.email, subject=title, body=f"{body}\n{url}")
+            )
+    return created

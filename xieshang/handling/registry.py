@@ -1,0 +1,75 @@
+"""Channels register themselves with the loop engine; the engine never imports a channel.
+
+A channel names its deadlines (per kind of item), its reply categories, who rates a reply and
+what should happen in the channel when the loop moves (e.g. a message is marked answered).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from xieshang.workdays.calendar import Unit as TimeUnit
+
+if TYPE_CHECKING:
+    from .models import Item
+
+
+@dataclass(frozen=True)
+class Rater:
+    """Someone who rates a reply: ``key`` is stable (``citizen``, ``user:5``), ``user`` may be None."""
+
+    key: str
+    label: str
+    user: Any = None
+
+
+@dataclass(frozen=True)
+class RuleDefaults:
+    name: str
+    reply: tuple[int, str]
+    sign: tuple[int, str] = (1, TimeUnit.WORKDAY)
+    objection: tuple[int, str] = (5, TimeUnit.WORKDAY)
+    contact: tuple[int, str] | None = None
+    extension_max: tuple[int, str] | None = None
+    opinion: tuple[int, str] = (1, TimeUnit.MONTH)
+    remind_days_before: int = 2
+    rating_days: int = 15
+    review_required: bool = True
+    auto_escalate: bool = False
+
+
+@dataclass
+class Channel:
+    key: str
+    label: str
+    rules: dict[str, RuleDefaults]
+    reply_categories: list[tuple[str, str]]
+    raters: Callable[[Item], list[Rater]] = lambda item: []
+    source_url: Callable[[Item], str] | None = None
+    on_event: Callable[[Item, str], None] | None = None
+    kinds: dict[str, str] = field(default_factory=dict)
+
+
+_channels: dict[str, Channel] = {}
+
+
+def register(channel: Channel) -> Channel:
+    _channels[channel.key] = channel
+    return channel
+
+
+def get(key: str) -> Channel:
+    try:
+        return _channels[key]
+    except KeyError:
+        raise LookupError(f"unknown channel {key!r}") from None
+
+
+def all_channels() -> list[Channel]:
+    return list(_channels.values())
+
+
+def channel_label(key: str) -> str:
+    return _channels[key].label if key in _channels else key

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class InsightConfig(AppConfig):
+    name = "xieshang.insight"
+    label = "insight"
+    verbose_name = "智能辅助"

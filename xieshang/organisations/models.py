@@ -1,0 +1,227 @@
+"""Committees, their terms and sessions, sectors, special committees, members, leaders, units and users."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Committee(models.Model):
+    class Level(models.TextChoices):
+        NATIONAL = "national", _("national")
+        PROVINCE = "province", _("province")
+        CITY = "city", _("city")
+        DISTRICT = "district", _("district")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent committee"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
+    )
+
+    class Meta:
+        verbose_name = _("committee")
+        verbose_name_plural = _("committees")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="terms")
+    number = models.PositiveSmallIntegerField(_("number"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_current = models.BooleanField(_("current"), default=False)
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["committee", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
+            models.UniqueConstraint(
+                fields=["committee"], condition=models.Q(is_current=True), name="term_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"第{_cn(self.number)}届"
+
+
+class Session(models.Model):
+    """A plenary session (次会议); proposals submitted in its window are 大会提案."""
+
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("number"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    proposals_from = models.DateField(_("plenary proposals accepted from"), null=True, blank=True)
+    proposals_until = models.DateField(_("plenary proposals accepted until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["term", "number"]
+        constraints = [models.UniqueConstraint(fields=["term", "number"], name="session_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.term}第{_cn(self.number)}次会议"
+
+
+class Sector(models.Model):
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="sector_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpecialCommittee(models.Model):
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE)
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("special committee")
+        verbose_name_plural = _("special committees")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="special_committee_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A handling unit (承办单位): a department, a town or street, a village committee or another body."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("government department")
+        STREET = "street", _("town or street")
+        COMMUNITY = "community", _("village or community")
+        OTHER = "other", _("other body")
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="units")
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("For a town, street or village committee: the area it answers for."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("handling unit")
+        verbose_name_plural = _("handling units")
+        ordering = ["kind", "id"]
+        constraints = [models.UniqueConstraint(fields=["committee", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Citizens act without an account, through a tracking code."""
+
+    class Role(models.TextChoices):
+        OFFICE = "office", _("committee staff")
+        UNIT = "unit", _("handling-unit staff")
+        LEADER = "leader", _("leader")
+        MEMBER = "member", _("member")
+        HOST = "host", _("liaison-station host")
+        ADMIN = "admin", _("administrator")
+
+    class Office(models.TextChoices):
+        NONE = "", _("none")
+        PROPOSALS = "proposals", _("proposals office")
+        INFORMATION = "information", _("information office")
+        SECRETARIAT = "secretariat", _("secretariat")
+        GOVERNMENT = "government", _("Party and government office")
+
+    full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
+    office = models.CharField(_("office"), max_length=12, choices=Office.choices, blank=True, default="")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("handling unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Member(models.Model):
+    """A committee member (委员) for a term; may or may not have a user account."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="members")
+    term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="members")
+    name = models.CharField(_("name"), max_length=50)
+    gender = models.CharField(_("gender"), max_length=2, blank=True)
+    party = models.CharField(_("party affiliation"), max_length=30, blank=True)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT)
+    special_committees = models.ManyToManyField(SpecialCommittee, verbose_name=_("special committees"), blank=True)
+    is_standing = models.BooleanField(_("standing member"), default=False)
+    is_hk_macao = models.BooleanField(_("Hong Kong or Macao member"), default=False)
+    workplace = models.CharField(_("workplace and post"), max_length=100, blank=True)
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Leader(models.Model):
+    """A district Party or government leader who supervises and gives written instructions."""
+
+    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("title"), max_length=100)
+    user = models.OneToOneField(
+        User, verbose_name=_("user"), null=True, blank=True, on_delete=models.SET_NULL, related_name="leader"
+    )
+
+    class Meta:
+        verbose_name = _("leader")
+        verbose_name_plural = _("leaders")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.name}"
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _cn(n: int) -> str:
+    """Chinese numerals for ordinal numbers up to 99 (第五届, 第十二次)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")

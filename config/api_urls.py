@@ -4,4 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("xieshang.handling.api")),
+    path("", include("xieshang.proposals.api")),
+    path("", include("xieshang.opinions.api")),
+    path("", include("xieshang.consultations.api")),
 ]

@@ -16,6 +16,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("config.api_urls")),
     path("handling/", include("xieshang.handling.urls")),
+    path("proposals/", include("xieshang.proposals.urls")),
+    path("opinions/", include("xieshang.opinions.urls")),
+    path("consultations/", include("xieshang.consultations.urls")),
     path("public/", include("xieshang.portal.urls")),
     path("", include("xieshang.core.urls")),
 ]

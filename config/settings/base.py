@@ -39,7 +39,11 @@ INSTALLED_APPS = [
     "xieshang.workdays",
     "xieshang.organisations",
     "xieshang.handling",
+    "xieshang.documents",
     "xieshang.messages",
+    "xieshang.proposals",
+    "xieshang.opinions",
+    "xieshang.consultations",
     "xieshang.insight",
     "xieshang.portal",
 ]

@@ -45,8 +45,11 @@ def load_chancheng(*, grids_per_community: int = 0) -> int:
         for n in range(1, grids_per_community + 1):
             _, made = Area.objects.get_or_create(
                 code=f"{community.code}G{n:02d}",
-                defaults={"name": f"{community.name.removesuffix('居委会').removesuffix('委员会')}第{n}网格",
-                          "level": Area.Level.GRID, "parent": community},
+                defaults={
+                    "name": f"{community.name.removesuffix('居委会').removesuffix('委员会')}第{n}网格",
+                    "level": Area.Level.GRID,
+                    "parent": community,
+                },
             )
             created += made
     return created

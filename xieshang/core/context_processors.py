@@ -7,13 +7,19 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-# (url name, label, roles that see it; empty = everyone signed in). Apps append to NAV in their urls.
+# (url name, label, roles that see it; empty = everyone signed in).
+# Each app appends its own entries from its AppConfig.ready() with register_nav().
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("handling:queue", "交办中心", ("office", "admin")),
     ("handling:workbench", "办理工作台", ("unit",)),
     ("handling:supervision", "督办事项", ("leader", "office", "admin")),
     ("handling:metrics", "办理统计", ("office", "admin", "leader")),
 ]
+
+
+def register_nav(url_name: str, label: str, roles: tuple[str, ...] = ()) -> None:
+    if all(entry[0] != url_name for entry in NAV):
+        NAV.append((url_name, label, roles))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

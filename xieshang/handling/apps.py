@@ -11,5 +11,6 @@ class HandlingConfig(AppConfig):
 
         from .tasks import recompute_deadlines
 
-        calendar_changed.connect(lambda **kw: recompute_deadlines.enqueue(), weak=False,
-                                 dispatch_uid="handling_recompute")
+        calendar_changed.connect(
+            lambda **kw: recompute_deadlines.enqueue(), weak=False, dispatch_uid="handling_recompute"
+        )

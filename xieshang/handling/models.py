@@ -142,7 +142,11 @@ class Assignment(models.Model):
     round = models.PositiveSmallIntegerField(_("handling round"), default=1)
     assigned_at = models.DateTimeField(_("assigned at"))
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     clock_started_at = models.DateTimeField(_("clock started at"))
@@ -181,7 +185,7 @@ class Assignment(models.Model):
         return f"{self.item_id} → {self.unit_id}"
 
     @property
-    def effective_due_at(self):  # noqa: ANN201
+    def effective_due_at(self):
         return self.extended_until or self.reply_due_at
 
     @property
@@ -196,7 +200,9 @@ class Reply(models.Model):
         REJECTED = "rejected", _("sent back")
         SUPERSEDED = "superseded", _("superseded by re-handling")
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="replies")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="replies"
+    )
     round = models.PositiveSmallIntegerField(_("round"))
     body = models.TextField(_("reply"))
     category = models.CharField(_("category"), max_length=20)
@@ -206,7 +212,11 @@ class Reply(models.Model):
     review = models.CharField(_("review"), max_length=10, choices=Review.choices, default=Review.PENDING)
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
@@ -222,7 +232,9 @@ class Reply(models.Model):
 class CoOpinion(models.Model):
     """A co-unit's opinion to the lead unit (会办意见)."""
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="opinions")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="opinions"
+    )
     body = models.TextField(_("opinion"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT)
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
@@ -244,7 +256,9 @@ class Contact(models.Model):
         LETTER = "letter", _("letter")
         OTHER = "other", _("other")
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="contacts")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="contacts"
+    )
     method = models.CharField(_("method"), max_length=8, choices=Method.choices)
     happened_at = models.DateTimeField(_("when"))
     note = models.TextField(_("note"), blank=True)
@@ -269,19 +283,29 @@ class Request(models.Model):
         APPROVED = "approved", _("approved")
         REFUSED = "refused", _("refused")
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="requests")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="requests"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     reason = models.TextField(_("reason"))
     requested_until = models.DateField(_("extend to"), null=True, blank=True)
     suggested_unit = models.ForeignKey(
-        "organisations.Unit", verbose_name=_("suggested unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "organisations.Unit",
+        verbose_name=_("suggested unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     previous_status = models.CharField(max_length=16, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -305,14 +329,20 @@ class Rating(models.Model):
         BASIC = "basic", _("basically satisfied")
         UNSATISFIED = "unsatisfied", _("unsatisfied")
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="ratings")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="ratings"
+    )
     round = models.PositiveSmallIntegerField(_("round"))
     rater_key = models.CharField(_("rater"), max_length=40)
     rater_label = models.CharField(_("rater name"), max_length=50)
     value = models.CharField(_("rating"), max_length=12, choices=Value.choices)
     comment = models.TextField(_("comment"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text=_("Staff who entered the rating for someone offline."),
     )
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
@@ -352,7 +382,9 @@ class ReminderLog(models.Model):
         REPLY_OVERDUE = "reply_overdue", _("reply overdue")
         OPINION_SOON = "opinion_soon", _("co-unit opinion due soon")
 
-    assignment = models.ForeignKey(Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reminders")
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="reminders"
+    )
     kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
     due_at = models.DateTimeField(_("deadline"))
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)

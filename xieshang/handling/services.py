@@ -30,8 +30,8 @@ from . import registry
 from .models import (
     LIVE_STATES,
     Assignment,
-    CoOpinion,
     Contact,
+    CoOpinion,
     DeadlineRule,
     Item,
     Rating,
@@ -146,10 +146,29 @@ def _save(obj: Model, *fields: str) -> None:
     obj.save(update_fields=[*fields, "version"])
 
 
-def _log(item: Item, target: Model, action: str, actor: Any, *, frm: str = "", to: str = "", reason: str = "",
-         data: dict[str, Any] | None = None, actor_label: str = "") -> None:
-    audit.record(thread=item.thread, target=target, action=action, actor=actor, actor_label=actor_label,
-                 from_state=frm, to_state=to, reason=reason, data=data)
+def _log(
+    item: Item,
+    target: Model,
+    action: str,
+    actor: Any,
+    *,
+    frm: str = "",
+    to: str = "",
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    actor_label: str = "",
+) -> None:
+    audit.record(
+        thread=item.thread,
+        target=target,
+        action=action,
+        actor=actor,
+        actor_label=actor_label,
+        from_state=frm,
+        to_state=to,
+        reason=reason,
+        data=data,
+    )
 
 
 def _unit_users(unit_ids: Iterable[int]) -> list[User]:
@@ -278,10 +297,18 @@ def _validate_units(item: Item, units: Sequence[Unit]) -> list[Unit]:
     return list(seen.values())
 
 
-def _new_assignment(item: Item, unit: Unit, role: str, rule: DeadlineRule, actor: Any, now: dt.datetime,
-                    round_: int = 1) -> Assignment:
-    a = Assignment(item=item, unit=unit, role=role, status=S.NEW, assigned_at=now, round=round_,
-                   assigned_by=actor if getattr(actor, "is_authenticated", False) else None)
+def _new_assignment(
+    item: Item, unit: Unit, role: str, rule: DeadlineRule, actor: Any, now: dt.datetime, round_: int = 1
+) -> Assignment:
+    a = Assignment(
+        item=item,
+        unit=unit,
+        role=role,
+        status=S.NEW,
+        assigned_at=now,
+        round=round_,
+        assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     _set_deadlines(a, rule, now)
     a.save()
     return a
@@ -329,17 +356,30 @@ def item_assign(
         item.category = category[:50]
     item.save(update_fields=["mode", "assigned_at", "category"])
     _refresh_item(item, now)
-    _log(item, item, "assign", actor, frm=before, to=item.status, reason=reason,
-         data={"mode": mode, "lead": [u.name for u in leads], "co": [u.name for u in cos]})
-    _after_commit_notify(_unit_users(u.pk for u in [*leads, *cos]), f"新交办事项：{item.title}",
-                         f"请于 {timezone.localtime(created[0].sign_due_at):%Y-%m-%d} 前签收。", _item_url(item))
+    _log(
+        item,
+        item,
+        "assign",
+        actor,
+        frm=before,
+        to=item.status,
+        reason=reason,
+        data={"mode": mode, "lead": [u.name for u in leads], "co": [u.name for u in cos]},
+    )
+    _after_commit_notify(
+        _unit_users(u.pk for u in [*leads, *cos]),
+        f"新交办事项：{item.title}",
+        f"请于 {timezone.localtime(created[0].sign_due_at):%Y-%m-%d} 前签收。",
+        _item_url(item),
+    )
     transaction.on_commit(lambda: _channel_event(item, "assigned"))
     return item
 
 
 @transaction.atomic
-def assignment_reassign(*, assignment_id: int, actor: Any, unit: Unit, reason: str,
-                        expected_version: int | None = None) -> Assignment:
+def assignment_reassign(
+    *, assignment_id: int, actor: Any, unit: Unit, reason: str, expected_version: int | None = None
+) -> Assignment:
     """改派: the office moves an unreplied assignment to another unit (units may not pass it on themselves)."""
     item, a = _lock_assignment(assignment_id, expected_version)
     if not perms.is_dispatcher(actor, item.committee_id):
@@ -353,12 +393,21 @@ def assignment_reassign(*, assignment_id: int, actor: Any, unit: Unit, reason: s
     before = a.status
     a.status = S.WITHDRAWN
     _save(a, "status")
-    a.requests.filter(status=Request.Status.PENDING).update(status=Request.Status.REFUSED, decided_at=now,
-                                                            decision_note="已改派")
+    a.requests.filter(status=Request.Status.PENDING).update(
+        status=Request.Status.REFUSED, decided_at=now, decision_note="已改派"
+    )
     new = _new_assignment(item, target, a.role, rule_for(item.channel, item.kind), actor, now, a.round)
     _refresh_item(item, now)
-    _log(item, a, "reassign", actor, frm=before, to=a.status, reason=reason,
-         data={"from": a.unit.name, "to": target.name})
+    _log(
+        item,
+        a,
+        "reassign",
+        actor,
+        frm=before,
+        to=a.status,
+        reason=reason,
+        data={"from": a.unit.name, "to": target.name},
+    )
     _after_commit_notify(_unit_users([target.pk]), f"新交办事项：{item.title}", "改派给你单位办理。", _item_url(item))
     return new
 
@@ -386,8 +435,14 @@ def assignment_sign(*, assignment_id: int, actor: Any, expected_version: int | N
 
 
 @transaction.atomic
-def assignment_request_return(*, assignment_id: int, actor: Any, reason: str, suggested_unit: Unit | None = None,
-                              expected_version: int | None = None) -> Request:
+def assignment_request_return(
+    *,
+    assignment_id: int,
+    actor: Any,
+    reason: str,
+    suggested_unit: Unit | None = None,
+    expected_version: int | None = None,
+) -> Request:
     """申退: within the objection window, a unit asks the office to take the matter back."""
     item, a = _lock_assignment(assignment_id, expected_version)
     _require_unit(actor, a)
@@ -396,14 +451,21 @@ def assignment_request_return(*, assignment_id: int, actor: Any, reason: str, su
     if now > a.objection_until:
         raise ServiceError(f"已超过申请退回的期限（{timezone.localtime(a.objection_until):%Y-%m-%d %H:%M}）。")
     reason = _clean_text(reason, field="退回理由", limit=MAX_NOTE)
-    req = Request.objects.create(assignment=a, kind=Request.Kind.RETURN, reason=reason, suggested_unit=suggested_unit,
-                                 previous_status=a.status, created_by=actor)
+    req = Request.objects.create(
+        assignment=a,
+        kind=Request.Kind.RETURN,
+        reason=reason,
+        suggested_unit=suggested_unit,
+        previous_status=a.status,
+        created_by=actor,
+    )
     before = a.status
     a.status = S.RETURN_REQUESTED
     _save(a, "status")
     _log(item, a, "request_return", actor, frm=before, to=a.status, reason=reason)
-    _after_commit_notify(_dispatchers(item.committee_id), f"申请退回：{item.title}", f"{a.unit}：{reason}",
-                         _item_url(item))
+    _after_commit_notify(
+        _dispatchers(item.committee_id), f"申请退回：{item.title}", f"{a.unit}：{reason}", _item_url(item)
+    )
     return req
 
 
@@ -425,12 +487,20 @@ def assignment_request_extension(*, assignment_id: int, actor: Any, until: dt.da
         raise ServiceError(f"延期最迟只能到 {timezone.localtime(latest):%Y-%m-%d}。")
     if a.requests.filter(kind=Request.Kind.EXTENSION, status=Request.Status.PENDING).exists():
         raise ConflictError("已有一项延期申请在审批中。")
-    req = Request.objects.create(assignment=a, kind=Request.Kind.EXTENSION, reason=reason, requested_until=until,
-                                 previous_status=a.status, created_by=actor)
-    _log(item, a, "request_extension", actor, frm=a.status, to=a.status, reason=reason,
-         data={"until": until.isoformat()})
-    _after_commit_notify(_dispatchers(item.committee_id), f"申请延期：{item.title}", f"{a.unit}：{reason}",
-                         _item_url(item))
+    req = Request.objects.create(
+        assignment=a,
+        kind=Request.Kind.EXTENSION,
+        reason=reason,
+        requested_until=until,
+        previous_status=a.status,
+        created_by=actor,
+    )
+    _log(
+        item, a, "request_extension", actor, frm=a.status, to=a.status, reason=reason, data={"until": until.isoformat()}
+    )
+    _after_commit_notify(
+        _dispatchers(item.committee_id), f"申请延期：{item.title}", f"{a.unit}：{reason}", _item_url(item)
+    )
     return req
 
 
@@ -458,22 +528,35 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
             item.returned_count += 1
             item.save(update_fields=["returned_count"])
     elif approve and req.requested_until:
-        a.extended_until = dt.datetime.combine(req.requested_until, dt.time(23, 59, 59),
-                                               tzinfo=timezone.get_current_timezone())
+        a.extended_until = dt.datetime.combine(
+            req.requested_until, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone()
+        )
         a.is_overdue = a.extended_until < now
         _save(a, "extended_until", "is_overdue")
     _refresh_item(item, now)
-    _log(item, a, f"{req.kind}_{'approved' if approve else 'refused'}", actor, frm=before, to=a.status,
-         reason=req.decision_note)
+    _log(
+        item,
+        a,
+        f"{req.kind}_{'approved' if approve else 'refused'}",
+        actor,
+        frm=before,
+        to=a.status,
+        reason=req.decision_note,
+    )
     verdict = "同意" if approve else "不同意"
-    _after_commit_notify(_unit_users([a.unit_id]), f"{verdict}{req.get_kind_display()}申请：{item.title}",
-                         req.decision_note, _item_url(item))
+    _after_commit_notify(
+        _unit_users([a.unit_id]),
+        f"{verdict}{req.get_kind_display()}申请：{item.title}",
+        req.decision_note,
+        _item_url(item),
+    )
     return req
 
 
 @transaction.atomic
-def assignment_record_contact(*, assignment_id: int, actor: Any, method: str, happened_at: dt.datetime,
-                              note: str = "") -> Contact:
+def assignment_record_contact(
+    *, assignment_id: int, actor: Any, method: str, happened_at: dt.datetime, note: str = ""
+) -> Contact:
     """办理沟通: a unit records a contact with the person who raised the matter."""
     item, a = _lock_assignment(assignment_id)
     _require_unit(actor, a)
@@ -482,8 +565,9 @@ def assignment_record_contact(*, assignment_id: int, actor: Any, method: str, ha
         raise ServiceError("请选择沟通方式。")
     if happened_at > timezone.now() + dt.timedelta(minutes=5):
         raise ServiceError("沟通时间不能晚于现在。")
-    c = Contact.objects.create(assignment=a, method=method, happened_at=happened_at,
-                               note=(note or "").strip()[:MAX_NOTE], created_by=actor)
+    c = Contact.objects.create(
+        assignment=a, method=method, happened_at=happened_at, note=(note or "").strip()[:MAX_NOTE], created_by=actor
+    )
     if a.first_contact_at is None or happened_at < a.first_contact_at:
         a.first_contact_at = happened_at
         _save(a, "first_contact_at")
@@ -507,15 +591,25 @@ def co_opinion_send(*, assignment_id: int, actor: Any, body: str) -> CoOpinion:
     a.is_overdue = False
     _save(a, "status", "replied_at", "first_replied_at", "is_overdue")
     _log(item, a, "co_opinion", actor, frm=S.SIGNED, to=a.status)
-    lead_units = item.assignments.filter(status__in=LIVE_STATES, role=Assignment.Role.LEAD).values_list("unit_id",
-                                                                                                        flat=True)
+    lead_units = item.assignments.filter(status__in=LIVE_STATES, role=Assignment.Role.LEAD).values_list(
+        "unit_id", flat=True
+    )
     _after_commit_notify(_unit_users(lead_units), f"会办意见已到：{item.title}", f"{a.unit}", _item_url(item))
     return op
 
 
 @transaction.atomic
-def assignment_reply(*, assignment_id: int, actor: Any, body: str, category: str, adopted_count: int = 0,
-                     measures: str = "", resolved: bool = False, expected_version: int | None = None) -> Reply:
+def assignment_reply(
+    *,
+    assignment_id: int,
+    actor: Any,
+    body: str,
+    category: str,
+    adopted_count: int = 0,
+    measures: str = "",
+    resolved: bool = False,
+    expected_version: int | None = None,
+) -> Reply:
     """答复: a lead unit replies with a category; co-units must have sent their opinions first."""
     item, a = _lock_assignment(assignment_id, expected_version)
     _require_unit(actor, a)
@@ -536,9 +630,16 @@ def assignment_reply(*, assignment_id: int, actor: Any, body: str, category: str
     if waiting.exists():
         names = "、".join(waiting.values_list("unit__name", flat=True))
         raise ServiceError(f"会办单位（{names}）尚未提交会办意见，期限未到，暂不能答复。")
-    reply = Reply.objects.create(assignment=a, round=a.round, body=body, category=category,
-                                 adopted_count=adopted_count, measures=(measures or "").strip()[:MAX_TEXT],
-                                 resolved=resolved, created_by=actor)
+    reply = Reply.objects.create(
+        assignment=a,
+        round=a.round,
+        body=body,
+        category=category,
+        adopted_count=adopted_count,
+        measures=(measures or "").strip()[:MAX_TEXT],
+        resolved=resolved,
+        created_by=actor,
+    )
     before = a.status
     a.replied_at = now
     a.first_replied_at = a.first_replied_at or now
@@ -555,8 +656,7 @@ def assignment_reply(*, assignment_id: int, actor: Any, body: str, category: str
     _refresh_item(item, now)
     _log(item, a, "reply", actor, frm=before, to=a.status, data={"category": category, "adopted": adopted_count})
     if rule.review_required:
-        _after_commit_notify(_dispatchers(item.committee_id), f"答复待审核：{item.title}", f"{a.unit}",
-                             _item_url(item))
+        _after_commit_notify(_dispatchers(item.committee_id), f"答复待审核：{item.title}", f"{a.unit}", _item_url(item))
     else:
         transaction.on_commit(lambda: _channel_event(item, "replied"))
     return reply
@@ -595,8 +695,16 @@ def reply_review(*, reply_id: int, actor: Any, passed: bool, category: str | Non
         a.replied_at = None
     _save(a, "status", "rating_due_at", "replied_at")
     _refresh_item(item, now)
-    _log(item, a, "review_pass" if passed else "review_reject", actor, frm=S.REPLIED, to=a.status, reason=note,
-         data={"category": reply.category, "was": old_category})
+    _log(
+        item,
+        a,
+        "review_pass" if passed else "review_reject",
+        actor,
+        frm=S.REPLIED,
+        to=a.status,
+        reason=note,
+        data={"category": reply.category, "was": old_category},
+    )
     if passed:
         transaction.on_commit(lambda: _channel_event(item, "replied"))
     else:
@@ -609,8 +717,9 @@ def raters_for(item: Item) -> list[registry.Rater]:
 
 
 @transaction.atomic
-def assignment_rate(*, assignment_id: int, rater_key: str, value: str, comment: str = "", actor: Any = None,
-                    actor_label: str = "") -> Rating:
+def assignment_rate(
+    *, assignment_id: int, rater_key: str, value: str, comment: str = "", actor: Any = None, actor_label: str = ""
+) -> Rating:
     """评价: each rater of the channel rates each lead reply; 不满意 sends it back for re-handling.
 
     A rater rates for themself; committee staff may record the rating of someone offline.
@@ -636,8 +745,15 @@ def assignment_rate(*, assignment_id: int, rater_key: str, value: str, comment: 
     comment = (comment or "").strip()[:MAX_NOTE]
     if value == Rating.Value.UNSATISFIED and not comment:
         raise ServiceError("选择不满意时，请说明不满意的原因。")
-    rating = Rating.objects.create(assignment=a, round=a.round, rater_key=rater_key, rater_label=rater.label,
-                                   value=value, comment=comment, recorded_by=recorded_by)
+    rating = Rating.objects.create(
+        assignment=a,
+        round=a.round,
+        rater_key=rater_key,
+        rater_label=rater.label,
+        value=value,
+        comment=comment,
+        recorded_by=recorded_by,
+    )
     now = timezone.now()
     label = actor_label or rater.label
     if value == Rating.Value.UNSATISFIED:
@@ -664,8 +780,21 @@ def _rehandle(item: Item, a: Assignment, actor: Any, now: dt.datetime, *, reason
     a.rating_due_at = None
     _set_deadlines(a, rule_for(item.channel, item.kind), now)
     a.extended_until = None
-    _save(a, "status", "round", "rehandle_count", "replied_at", "rating_due_at", "clock_started_at", "sign_due_at",
-          "objection_until", "contact_due_at", "reply_due_at", "extended_until", "deadline_uncertain")
+    _save(
+        a,
+        "status",
+        "round",
+        "rehandle_count",
+        "replied_at",
+        "rating_due_at",
+        "clock_started_at",
+        "sign_due_at",
+        "objection_until",
+        "contact_due_at",
+        "reply_due_at",
+        "extended_until",
+        "deadline_uncertain",
+    )
     _log(item, a, "rehandle", actor, frm=before, to=a.status, reason=reason, actor_label=actor_label)
     _after_commit_notify(_unit_users([a.unit_id]), f"评价不满意，请重新办理：{item.title}", reason, _item_url(item))
     transaction.on_commit(lambda: _channel_event(item, "rehandle"))
@@ -727,8 +856,17 @@ def assignment_escalate(*, assignment_id: int, actor: Any, reason: str, auto: bo
         item.save(update_fields=["escalated_to_district"])
         _after_commit_notify(_dispatchers(item.committee_id), f"上报至区级：{item.title}", reason, _item_url(item))
     _refresh_item(item, now)
-    _log(item, a, "escalate_auto" if auto else "escalate", None if auto else actor, frm=S.SIGNED, to=a.status,
-         reason=reason, actor_label="系统" if auto else "", data={"to": target.name if target else "区级"})
+    _log(
+        item,
+        a,
+        "escalate_auto" if auto else "escalate",
+        None if auto else actor,
+        frm=S.SIGNED,
+        to=a.status,
+        reason=reason,
+        actor_label="系统" if auto else "",
+        data={"to": target.name if target else "区级"},
+    )
     return new
 
 
@@ -766,8 +904,9 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                     counts["overdue"] += 1
                     if _remind_once(locked, ReminderLog.Kind.REPLY_OVERDUE, due):
                         users = _unit_users([locked.unit_id]) + _dispatchers(item.committee_id)
-                        _after_commit_notify(users, f"已超期：{item.title}", f"{locked.unit} 办理期限已过。",
-                                             _item_url(item))
+                        _after_commit_notify(
+                            users, f"已超期：{item.title}", f"{locked.unit} 办理期限已过。", _item_url(item)
+                        )
             if r.auto_escalate and a.role == Assignment.Role.LEAD:
                 try:
                     assignment_escalate(assignment_id=a.pk, actor=None, reason="超期未办结，自动上报", auto=True)
@@ -778,22 +917,35 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
             with transaction.atomic():
                 if _remind_once(a, ReminderLog.Kind.REPLY_SOON, due):
                     counts["reminded"] += 1
-                    _after_commit_notify(_unit_users([a.unit_id]), f"即将到期：{a.item.title}",
-                                         f"请于 {timezone.localtime(due):%Y-%m-%d %H:%M} 前办理。", _item_url(a.item))
+                    _after_commit_notify(
+                        _unit_users([a.unit_id]),
+                        f"即将到期：{a.item.title}",
+                        f"请于 {timezone.localtime(due):%Y-%m-%d %H:%M} 前办理。",
+                        _item_url(a.item),
+                    )
         if a.status == S.NEW and a.sign_due_at <= now:
             with transaction.atomic():
                 if _remind_once(a, ReminderLog.Kind.SIGN_OVERDUE, a.sign_due_at):
                     counts["reminded"] += 1
-                    _after_commit_notify(_unit_users([a.unit_id]), f"请尽快签收：{a.item.title}", "已超过签收时限。",
-                                         _item_url(a.item))
+                    _after_commit_notify(
+                        _unit_users([a.unit_id]), f"请尽快签收：{a.item.title}", "已超过签收时限。", _item_url(a.item)
+                    )
     for a in Assignment.objects.filter(status=S.AWAITING_RATING, rating_due_at__lte=now).only("id").iterator():
         with transaction.atomic():
             item, locked = _lock_assignment(a.pk)
             if locked.status == S.AWAITING_RATING and locked.rating_due_at and locked.rating_due_at <= now:
                 locked.status, locked.closed_at = S.CLOSED, now
                 _save(locked, "status", "closed_at")
-                _log(item, locked, "close_unrated", None, actor_label="系统", frm=S.AWAITING_RATING, to=S.CLOSED,
-                     reason="评价期限届满未评价，自动办结")
+                _log(
+                    item,
+                    locked,
+                    "close_unrated",
+                    None,
+                    actor_label="系统",
+                    frm=S.AWAITING_RATING,
+                    to=S.CLOSED,
+                    reason="评价期限届满未评价，自动办结",
+                )
                 _refresh_item(item, now)
                 counts["closed_unrated"] += 1
     return counts
@@ -816,7 +968,13 @@ def recompute_open_deadlines() -> int:
             if new != old:
                 _save(locked, "sign_due_at", "objection_until", "reply_due_at", "contact_due_at", "deadline_uncertain")
                 _refresh_item(item, timezone.now())
-                _log(item, locked, "deadline_recomputed", None, actor_label="系统",
-                     data={"reply_due_at": timezone.localtime(locked.reply_due_at).isoformat()})
+                _log(
+                    item,
+                    locked,
+                    "deadline_recomputed",
+                    None,
+                    actor_label="系统",
+                    data={"reply_due_at": timezone.localtime(locked.reply_due_at).isoformat()},
+                )
                 n += 1
     return n

@@ -15,7 +15,11 @@ class Message(models.Model):
 
     committee = models.ForeignKey("organisations.Committee", verbose_name=_("committee"), on_delete=models.PROTECT)
     item = models.OneToOneField(
-        "handling.Item", verbose_name=_("handling item"), null=True, blank=True, on_delete=models.PROTECT,
+        "handling.Item",
+        verbose_name=_("handling item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CONSULT)

@@ -82,12 +82,27 @@ def message_submit(
                 if not Message.objects.filter(tracking_code=code).exists():
                     break
             msg = Message.objects.create(
-                committee=committee, submission_token=token, kind=kind, title=title, text=text, name=name,
-                phone=phone, area=area, tracking_code=code, publish_consent=publish_consent,
+                committee=committee,
+                submission_token=token,
+                kind=kind,
+                title=title,
+                text=text,
+                name=name,
+                phone=phone,
+                area=area,
+                tracking_code=code,
+                publish_consent=publish_consent,
             )
             item = loop.item_accept(
-                committee=committee, channel=CHANNEL, kind=kind, title=title, text=text, area=area, source=msg,
-                is_urgent=kind == Message.Kind.URGENT, actor_label=f"群众 {mask_name(name)}",
+                committee=committee,
+                channel=CHANNEL,
+                kind=kind,
+                title=title,
+                text=text,
+                area=area,
+                source=msg,
+                is_urgent=kind == Message.Kind.URGENT,
+                actor_label=f"群众 {mask_name(name)}",
             )
             msg.item = item
             msg.save(update_fields=["item"])
@@ -120,8 +135,14 @@ def message_rate(*, code: str, phone: str, assignment_id: int, value: str, comme
     msg = message_for_tracking(code=code, phone=phone)
     if msg.item is None or not Assignment.objects.filter(pk=assignment_id, item=msg.item).exists():
         raise NotFoundError("未找到该答复。")
-    return loop.assignment_rate(assignment_id=assignment_id, rater_key="citizen", value=value, comment=comment,
-                                actor=None, actor_label=f"群众 {mask_name(msg.name)}")
+    return loop.assignment_rate(
+        assignment_id=assignment_id,
+        rater_key="citizen",
+        value=value,
+        comment=comment,
+        actor=None,
+        actor_label=f"群众 {mask_name(msg.name)}",
+    )
 
 
 def mask_phone(phone: str) -> str:

@@ -18,12 +18,14 @@ class Committee(models.Model):
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent committee"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
-    area = models.ForeignKey(
-        "areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT
-    )
+    area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT)
 
     class Meta:
         verbose_name = _("committee")
@@ -35,7 +37,9 @@ class Committee(models.Model):
 
 
 class Term(models.Model):
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="terms")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="terms"
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -47,9 +51,7 @@ class Term(models.Model):
         ordering = ["committee", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["committee", "number"], name="term_unique_number"),
-            models.UniqueConstraint(
-                fields=["committee"], condition=models.Q(is_current=True), name="term_one_current"
-            ),
+            models.UniqueConstraint(fields=["committee"], condition=models.Q(is_current=True), name="term_one_current"),
         ]
 
     def __str__(self) -> str:
@@ -113,12 +115,18 @@ class Unit(models.Model):
         COMMUNITY = "community", _("village or community")
         OTHER = "other", _("other body")
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="units")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="units"
+    )
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.DEPARTMENT)
     area = models.ForeignKey(
-        "areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT,
+        "areas.Area",
+        verbose_name=_("area"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         help_text=_("For a town, street or village committee: the area it answers for."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -174,7 +182,9 @@ class User(AbstractUser):
 class Member(models.Model):
     """A committee member (委员) for a term; may or may not have a user account."""
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="members")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="members"
+    )
     term = models.ForeignKey(Term, verbose_name=_("term"), on_delete=models.PROTECT, related_name="members")
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=2, blank=True)
@@ -200,7 +210,9 @@ class Member(models.Model):
 class Leader(models.Model):
     """A district Party or government leader who supervises and gives written instructions."""
 
-    committee = models.ForeignKey(Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="leaders")
+    committee = models.ForeignKey(
+        Committee, verbose_name=_("committee"), on_delete=models.CASCADE, related_name="leaders"
+    )
     name = models.CharField(_("name"), max_length=50)
     title = models.CharField(_("title"), max_length=100)
     user = models.OneToOneField(

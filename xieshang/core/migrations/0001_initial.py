@@ -4,48 +4,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('thread', models.CharField(db_index=True, max_length=64, verbose_name='thread')),
-                ('target', models.CharField(max_length=64, verbose_name='target')),
-                ('action', models.CharField(max_length=64, verbose_name='action')),
-                ('from_state', models.CharField(blank=True, max_length=32, verbose_name='from state')),
-                ('to_state', models.CharField(blank=True, max_length=32, verbose_name='to state')),
-                ('reason', models.TextField(blank=True, verbose_name='reason')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='data')),
-                ('actor_label', models.CharField(blank=True, max_length=100, verbose_name='actor label')),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("thread", models.CharField(db_index=True, max_length=64, verbose_name="thread")),
+                ("target", models.CharField(max_length=64, verbose_name="target")),
+                ("action", models.CharField(max_length=64, verbose_name="action")),
+                ("from_state", models.CharField(blank=True, max_length=32, verbose_name="from state")),
+                ("to_state", models.CharField(blank=True, max_length=32, verbose_name="to state")),
+                ("reason", models.TextField(blank=True, verbose_name="reason")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="data")),
+                ("actor_label", models.CharField(blank=True, max_length=100, verbose_name="actor label")),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
             ],
             options={
-                'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "audit entry",
+                "verbose_name_plural": "audit entries",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(blank=True, verbose_name='body')),
-                ('url', models.CharField(blank=True, max_length=300, verbose_name='link')),
-                ('dedupe_key', models.CharField(blank=True, max_length=120, verbose_name='dedupe key')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='time')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(blank=True, verbose_name="body")),
+                ("url", models.CharField(blank=True, max_length=300, verbose_name="link")),
+                ("dedupe_key", models.CharField(blank=True, max_length=120, verbose_name="dedupe key")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="time")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
             ],
             options={
-                'verbose_name': 'notification',
-                'verbose_name_plural': 'notifications',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "notification",
+                "verbose_name_plural": "notifications",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

@@ -6,170 +6,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
-        ('handling', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("handling", "0001_initial"),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assignment',
-            name='assigned_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned by'),
+            model_name="assignment",
+            name="assigned_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="assigned by",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='unit',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assignments', to='organisations.unit', verbose_name='unit'),
+            model_name="assignment",
+            name="unit",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="assignments",
+                to="organisations.unit",
+                verbose_name="unit",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='handling.assignment', verbose_name='assignment'),
+            model_name="contact",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contacts",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="contact",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="recorded by"
+            ),
         ),
         migrations.AddField(
-            model_name='coopinion',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opinions', to='handling.assignment', verbose_name='assignment'),
+            model_name="coopinion",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="opinions",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='coopinion',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='sent by'),
+            model_name="coopinion",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="sent by"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deadlinerule',
-            constraint=models.UniqueConstraint(fields=('channel', 'kind'), name='deadline_rule_unique'),
+            model_name="deadlinerule",
+            constraint=models.UniqueConstraint(fields=("channel", "kind"), name="deadline_rule_unique"),
         ),
         migrations.AddField(
-            model_name='item',
-            name='area',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='items', to='areas.area', verbose_name='area'),
+            model_name="item",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="areas.area",
+                verbose_name="area",
+            ),
         ),
         migrations.AddField(
-            model_name='item',
-            name='committee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='items', to='organisations.committee', verbose_name='committee'),
+            model_name="item",
+            name="committee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="items",
+                to="organisations.committee",
+                verbose_name="committee",
+            ),
         ),
         migrations.AddField(
-            model_name='item',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='entered by'),
+            model_name="item",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="entered by",
+            ),
         ),
         migrations.AddField(
-            model_name='assignment',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assignments', to='handling.item', verbose_name='item'),
+            model_name="assignment",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assignments",
+                to="handling.item",
+                verbose_name="item",
+            ),
         ),
         migrations.AddField(
-            model_name='rating',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='handling.assignment', verbose_name='assignment'),
+            model_name="rating",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="ratings",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='rating',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, help_text='Staff who entered the rating for someone offline.', null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="rating",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Staff who entered the rating for someone offline.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddField(
-            model_name='reminderlog',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='handling.assignment', verbose_name='assignment'),
+            model_name="reminderlog",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='reply',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='handling.assignment', verbose_name='assignment'),
+            model_name="reply",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="replies",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='reply',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='replied by'),
+            model_name="reply",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="replied by"
+            ),
         ),
         migrations.AddField(
-            model_name='reply',
-            name='reviewed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewed by'),
+            model_name="reply",
+            name="reviewed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="reviewed by",
+            ),
         ),
         migrations.AddField(
-            model_name='request',
-            name='assignment',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requests', to='handling.assignment', verbose_name='assignment'),
+            model_name="request",
+            name="assignment",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="requests",
+                to="handling.assignment",
+                verbose_name="assignment",
+            ),
         ),
         migrations.AddField(
-            model_name='request',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='requested by'),
+            model_name="request",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="requested by"
+            ),
         ),
         migrations.AddField(
-            model_name='request',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="request",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='request',
-            name='suggested_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.unit', verbose_name='suggested unit'),
+            model_name="request",
+            name="suggested_unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="organisations.unit",
+                verbose_name="suggested unit",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='created_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='entered by'),
+            model_name="supervision",
+            name="created_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name="entered by"
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisions', to='handling.item', verbose_name='item'),
+            model_name="supervision",
+            name="item",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="supervisions",
+                to="handling.item",
+                verbose_name="item",
+            ),
         ),
         migrations.AddField(
-            model_name='supervision',
-            name='leader',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='organisations.leader', verbose_name='leader'),
+            model_name="supervision",
+            name="leader",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                to="organisations.leader",
+                verbose_name="leader",
+            ),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['committee', 'status', 'accepted_at'], name='handling_it_committ_7b294f_idx'),
+            model_name="item",
+            index=models.Index(fields=["committee", "status", "accepted_at"], name="handling_it_committ_7b294f_idx"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['channel', 'status'], name='handling_it_channel_246efb_idx'),
+            model_name="item",
+            index=models.Index(fields=["channel", "status"], name="handling_it_channel_246efb_idx"),
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['source_type', 'source_id'], name='handling_it_source__48db7a_idx'),
+            model_name="item",
+            index=models.Index(fields=["source_type", "source_id"], name="handling_it_source__48db7a_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['unit', 'status', 'reply_due_at'], name='handling_as_unit_id_a358cf_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["unit", "status", "reply_due_at"], name="handling_as_unit_id_a358cf_idx"),
         ),
         migrations.AddIndex(
-            model_name='assignment',
-            index=models.Index(fields=['status', 'reply_due_at'], name='handling_as_status_c1f594_idx'),
+            model_name="assignment",
+            index=models.Index(fields=["status", "reply_due_at"], name="handling_as_status_c1f594_idx"),
         ),
         migrations.AddConstraint(
-            model_name='assignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['new', 'signed', 'return_requested', 'opinion_sent', 'replied', 'awaiting_rating', 'closed'])), fields=('item', 'unit'), name='assignment_one_live_per_unit'),
+            model_name="assignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["new", "signed", "return_requested", "opinion_sent", "replied", "awaiting_rating", "closed"],
+                    )
+                ),
+                fields=("item", "unit"),
+                name="assignment_one_live_per_unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('assignment', 'round', 'rater_key'), name='rating_once_per_round'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("assignment", "round", "rater_key"), name="rating_once_per_round"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('assignment', 'kind', 'due_at'), name='reminder_once'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(fields=("assignment", "kind", "due_at"), name="reminder_once"),
         ),
         migrations.AddConstraint(
-            model_name='request',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('assignment', 'kind'), name='request_one_pending'),
+            model_name="request",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "pending")), fields=("assignment", "kind"), name="request_one_pending"
+            ),
         ),
     ]

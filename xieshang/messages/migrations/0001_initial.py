@@ -5,33 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('areas', '0001_initial'),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('consult', 'enquiry'), ('complaint', 'complaint'), ('suggestion', 'suggestion'), ('urgent', 'urgent')], default='consult', max_length=10, verbose_name='kind')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('text', models.TextField(verbose_name='text')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('phone', models.CharField(max_length=20, verbose_name='phone')),
-                ('tracking_code', models.CharField(max_length=16, unique=True, verbose_name='tracking code')),
-                ('submission_token', models.UUIDField(unique=True, verbose_name='submission token')),
-                ('publish_consent', models.BooleanField(default=False, verbose_name='may be published')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='submitted at')),
-                ('area', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='areas.area', verbose_name='area')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("consult", "enquiry"),
+                            ("complaint", "complaint"),
+                            ("suggestion", "suggestion"),
+                            ("urgent", "urgent"),
+                        ],
+                        default="consult",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("text", models.TextField(verbose_name="text")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("phone", models.CharField(max_length=20, verbose_name="phone")),
+                ("tracking_code", models.CharField(max_length=16, unique=True, verbose_name="tracking code")),
+                ("submission_token", models.UUIDField(unique=True, verbose_name="submission token")),
+                ("publish_consent", models.BooleanField(default=False, verbose_name="may be published")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="submitted at")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="areas.area",
+                        verbose_name="area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'citizen message',
-                'verbose_name_plural': 'citizen messages',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "citizen message",
+                "verbose_name_plural": "citizen messages",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]

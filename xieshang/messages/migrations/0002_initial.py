@@ -5,24 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('citizen_messages', '0001_initial'),
-        ('handling', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("citizen_messages", "0001_initial"),
+        ("handling", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='committee',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='organisations.committee', verbose_name='committee'),
+            model_name="message",
+            name="committee",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, to="organisations.committee", verbose_name="committee"
+            ),
         ),
         migrations.AddField(
-            model_name='message',
-            name='item',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='handling.item', verbose_name='handling item'),
+            model_name="message",
+            name="item",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="handling.item",
+                verbose_name="handling item",
+            ),
         ),
     ]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = "从 node_modules 复制前端依赖文件到 static/vendor（先运行 npm ci）。"
 
-    def handle(self, *args, **options):  # noqa: ANN002, ANN003, ANN201
+    def handle(self, *args, **options):
         root = Path(settings.BASE_DIR)
         for src, dest in settings.VENDOR_ASSETS.items():
             source = root / "node_modules" / src

@@ -1,0 +1,19 @@
+"""Download responses for generated files, with a Chinese file name that every browser accepts."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.http import HttpResponse
+
+from .docx import DOCX_MIME
+from .xlsx import XLSX_MIME
+
+
+def download(data: bytes, filename: str) -> HttpResponse:
+    mime = {".docx": DOCX_MIME, ".xlsx": XLSX_MIME}.get(filename[filename.rfind(".") :], "application/octet-stream")
+    response = HttpResponse(data, content_type=mime)
+    ascii_name = "download" + filename[filename.rfind(".") :] if "." in filename else "download"
+    response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "import_export",
@@ -158,10 +159,13 @@ TASKS = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@xieshang.local")
 
+# Sessions only, so every unsafe API call carries the CSRF token. HTTP Basic is left out on
+# purpose: DRF does not check CSRF for it, a browser that once sent Basic credentials resends them
+# on cross-site requests, and each request would rehash the password with Argon2 (a cheap way to
+# load the server) outside django-axes' lockout view.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -174,7 +178,21 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "数字政协平台接口 v1",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in staff and integrators, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package: no CDN, works on an intranet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would load an image from swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Several models have a field called "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "xieshang.handling.models.Item.Status",
+        "AssignmentStatusEnum": "xieshang.handling.models.Assignment.Status",
+        "RequestStatusEnum": "xieshang.handling.models.Request.Status",
+    },
 }
 
 # Content-Security-Policy: everything is served from this origin (no CDN on intranets).
@@ -205,6 +223,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The shared data folder (real citizen messages), read for training and benchmarks.
 XIESHANG_SHARED_DATA = Path(os.environ.get("XIESHANG_SHARED_DATA", BASE_DIR.parent / "shared" / "data"))
 XIESHANG_MODEL_DIR = VAR_DIR / "models"
+
+# Adds the /bench/hello baseline view used by ./bench/run; never set in production.
+XIESHANG_BENCH = os.environ.get("XIESHANG_BENCH", "") == "1"
 
 LOGGING = {
     "version": 1,

@@ -1,1 +1,593 @@
-urlpatterns: list = []
+"""API v1 of the loop: items, assignments, requests and replies, scoped to the caller.
+
+Reads use the scopes of ``permissions`` (an object outside them answers 404, like the pages);
+each transition is a POST action that parses its body and calls one service. A service's
+refusal becomes ``{"detail": "中文信息"}`` with 400/403/404/409 (``core.api.exception_handler``),
+and so does a body that does not parse. An optional ``version`` in a transition body is the
+version the caller read: if the record changed since, the answer is 409 and nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import include, path
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.request import Request as ApiRequest
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.organisations.models import Leader, Unit
+
+from . import permissions as perms
+from . import serializers as s
+from . import services
+from .models import LIVE_STATES, Assignment, Item, Reply, Request
+
+ID_REGEX = r"[0-9]{1,18}"
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 200
+
+
+# --- parsing -------------------------------------------------------------------------------------
+
+
+def _first_error(errors: Any, fields: dict[str, Any] | None = None) -> str:
+    """The first validation message, prefixed with the field's Chinese label."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            message = _first_error(value)
+            field = (fields or {}).get(key)
+            label = getattr(field, "label", None)
+            if key in ("non_field_errors", "__all__") or not label or not isinstance(key, str):
+                return message
+            return f"{label}：{message}"
+    if isinstance(errors, list) and errors:
+        return _first_error(errors[0])
+    return str(errors)
+
+
+def _parse(input_class: type[serializers.Serializer], request: ApiRequest) -> dict[str, Any]:
+    try:
+        data = request.data
+    except (ParseError, UnsupportedMediaType):
+        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
+    parsed = input_class(data=data)
+    if not parsed.is_valid():
+        raise ServiceError(_first_error(parsed.errors, parsed.fields))
+    return dict(parsed.validated_data)
+
+
+def _flag(params: Any, name: str) -> bool | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    value = str(raw).strip().lower()
+    if value in ("1", "true", "yes"):
+        return True
+    if value in ("0", "false", "no"):
+        return False
+    raise ServiceError(f"参数 {name} 只能是 true 或 false。")
+
+
+def _number(params: Any, name: str) -> int | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    if not str(raw).isdigit() or len(str(raw)) > 18:
+        raise ServiceError(f"参数 {name} 须为正整数。")
+    return int(raw)
+
+
+def _date(params: Any, name: str) -> dt.date | None:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise ServiceError(f"参数 {name} 须为日期，格式如 2025-03-01。") from None
+
+
+def _choices(params: Any, name: str, allowed: list[str]) -> list[str]:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return []
+    values = [v.strip() for v in str(raw).split(",") if v.strip()]
+    bad = [v for v in values if v not in allowed]
+    if bad:
+        raise ServiceError(f"参数 {name} 的取值「{bad[0]}」无效，可选：{'、'.join(allowed)}。")
+    return values
+
+
+def _units(ids: list[int]) -> list[Unit]:
+    found = Unit.objects.in_bulk(ids)
+    if len(found) != len(set(ids)):
+        raise ServiceError("所选承办单位不存在。")
+    return [found[i] for i in ids]
+
+
+def _unit_or_none(unit_id: int | None) -> Unit | None:
+    return _units([unit_id])[0] if unit_id else None
+
+
+# --- optimistic concurrency -------------------------------------------------------------------
+
+
+def _with_item_version(item_id: int, version: int | None, call: Callable[[], Any]) -> Any:
+    """Run a service after checking the item's version under the same row lock."""
+    with transaction.atomic():
+        if version is not None:
+            services._lock_item(item_id, version)
+        return call()
+
+
+def _with_assignment_version(assignment_id: int, version: int | None, call: Callable[[], Any]) -> Any:
+    with transaction.atomic():
+        if version is not None:
+            services._lock_assignment(assignment_id, version)
+        return call()
+
+
+# --- schema helpers ----------------------------------------------------------------------------
+
+_ERRORS = {
+    400: OpenApiResponse(s.ErrorSerializer, description="输入有误或规则不允许，未作更改"),
+    403: OpenApiResponse(s.ErrorSerializer, description="未登录，或无权进行此操作"),
+    404: OpenApiResponse(s.ErrorSerializer, description="对象不存在或不在您的可见范围内"),
+    409: OpenApiResponse(s.ErrorSerializer, description="状态已被他人改变，请刷新后重试"),
+}
+
+
+def _transition(summary: str, body: type[serializers.Serializer], result: Any) -> Callable[[Any], Any]:
+    return extend_schema(summary=summary, request=body, responses={200: result, **_ERRORS})
+
+
+# --- items -------------------------------------------------------------------------------------
+
+_ITEM_FILTERS = [
+    OpenApiParameter("status", str, description="状态，可用逗号分隔多个：" + "、".join(Item.Status.values)),
+    OpenApiParameter("channel", str, description="渠道，如 message"),
+    OpenApiParameter("kind", str, description="事项类型"),
+    OpenApiParameter("is_overdue", bool, description="是否超期"),
+    OpenApiParameter("is_supervised", bool, description="是否督办"),
+    OpenApiParameter("is_urgent", bool, description="是否紧急"),
+    OpenApiParameter("escalated", bool, description="是否已上报至区级"),
+    OpenApiParameter("unit", int, description="有该单位有效交办的事项"),
+    OpenApiParameter("area", int, description="所属区域"),
+    OpenApiParameter("q", str, description="标题包含"),
+    OpenApiParameter("accepted_from", dt.date, description="受理日期起"),
+    OpenApiParameter("accepted_to", dt.date, description="受理日期止"),
+    OpenApiParameter("ordering", str, enum=["-accepted_at", "accepted_at", "due_at", "-due_at"]),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="事项列表", parameters=_ITEM_FILTERS, responses={200: s.ItemListSerializer, **_ERRORS}),
+    retrieve=extend_schema(summary="事项详情", responses={200: s.ItemDetailSerializer, 404: _ERRORS[404]}),
+)
+class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+    lookup_value_regex = ID_REGEX
+    serializer_class = s.ItemListSerializer
+    queryset = Item.objects.none()
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return s.ItemListSerializer if self.action == "list" else s.ItemDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Item]:
+        qs = perms.items_visible_to(self.request.user).select_related("area")
+        return _filter_items(qs, self.request.query_params) if self.action == "list" else qs
+
+    def get_object(self) -> Item:
+        item = perms.get_item_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, item)
+        return item
+
+    def _detail(self, item_id: int) -> Response:
+        item = perms.get_item_for(self.request.user, item_id)
+        return Response(s.ItemDetailSerializer(item, context=self.get_serializer_context()).data)
+
+    @_transition("交办（单办、分办、会办）", s.AssignInput, s.ItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request: ApiRequest, pk: str) -> Response:
+        item = self.get_object()
+        data = _parse(s.AssignInput, request)
+        services.item_assign(
+            item_id=item.pk,
+            actor=request.user,
+            mode=data["mode"],
+            lead_units=_units(data["lead_units"]),
+            co_units=_units(data["co_units"]),
+            reason=data["reason"],
+            category=data["category"],
+            expected_version=data.get("version"),
+        )
+        return self._detail(item.pk)
+
+    @_transition("不予受理", s.ReasonInput, s.ItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: ApiRequest, pk: str) -> Response:
+        item = self.get_object()
+        data = _parse(s.ReasonInput, request)
+        _with_item_version(
+            item.pk,
+            data.get("version"),
+            lambda: services.item_decline(item_id=item.pk, actor=request.user, reason=data["reason"]),
+        )
+        return self._detail(item.pk)
+
+    @_transition("督办", s.SuperviseInput, s.ItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def supervise(self, request: ApiRequest, pk: str) -> Response:
+        item = self.get_object()
+        data = _parse(s.SuperviseInput, request)
+        leader = None
+        if data.get("leader"):
+            leader = Leader.objects.filter(pk=data["leader"], committee_id=item.committee_id).first()
+            if leader is None:
+                raise ServiceError("督办领导不存在。")
+        _with_item_version(
+            item.pk,
+            data.get("version"),
+            lambda: services.item_supervise(item_id=item.pk, actor=request.user, note=data["note"], leader=leader),
+        )
+        return self._detail(item.pk)
+
+
+def _filter_items(qs: QuerySet[Item], params: Any) -> QuerySet[Item]:
+    statuses = _choices(params, "status", list(Item.Status.values))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    for name, field in (("channel", "channel"), ("kind", "kind")):
+        value = (params.get(name) or "").strip()
+        if value:
+            qs = qs.filter(**{field: value[:30]})
+    for name, field in (
+        ("is_overdue", "is_overdue"),
+        ("is_supervised", "is_supervised"),
+        ("is_urgent", "is_urgent"),
+        ("escalated", "escalated_to_district"),
+    ):
+        flag = _flag(params, name)
+        if flag is not None:
+            qs = qs.filter(**{field: flag})
+    unit = _number(params, "unit")
+    if unit is not None:
+        live = Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, status__in=LIVE_STATES)
+        qs = qs.filter(Exists(live))
+    area = _number(params, "area")
+    if area is not None:
+        qs = qs.filter(area_id=area)
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(title__icontains=q[:50])
+    start, end = _date(params, "accepted_from"), _date(params, "accepted_to")
+    if start:
+        qs = qs.filter(accepted_at__date__gte=start)
+    if end:
+        qs = qs.filter(accepted_at__date__lte=end)
+    ordering = params.get("ordering") or "-accepted_at"
+    orderings = {
+        "-accepted_at": ["-accepted_at", "-id"],
+        "accepted_at": ["accepted_at", "id"],
+        "due_at": ["due_at", "id"],
+        "-due_at": ["-due_at", "-id"],
+    }
+    if ordering not in orderings:
+        raise ServiceError("参数 ordering 无效，可选：" + "、".join(orderings))
+    return qs.order_by(*orderings[ordering])
+
+
+# --- assignments -------------------------------------------------------------------------------
+
+
+def _assignment_response(request: ApiRequest, assignment_id: int) -> Response:
+    qs = perms.assignments_visible_to(request.user).select_related("item", "unit")
+    qs = qs.prefetch_related("replies", "requests", "contacts", "opinions", "ratings").filter(pk=assignment_id)
+    found = qs.first()
+    if found is None:
+        raise NotFoundError("未找到该交办记录。")
+    return Response(s.AssignmentDetailSerializer(found, context={"request": request}).data)
+
+
+_ASSIGNMENT_FILTERS = [
+    OpenApiParameter("status", str, description="状态，可用逗号分隔多个：" + "、".join(Assignment.Status.values)),
+    OpenApiParameter("role", str, enum=list(Assignment.Role.values), description="主办或会办"),
+    OpenApiParameter("unit", int, description="承办单位"),
+    OpenApiParameter("item", int, description="事项"),
+    OpenApiParameter("is_overdue", bool, description="是否超期"),
+    OpenApiParameter("due_before", dt.date, description="办理期限不晚于该日"),
+    OpenApiParameter("ordering", str, enum=["reply_due_at", "-reply_due_at", "-assigned_at"]),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="交办记录列表", parameters=_ASSIGNMENT_FILTERS, responses={200: s.AssignmentListSerializer, **_ERRORS}
+    ),
+    retrieve=extend_schema(summary="交办记录详情", responses={200: s.AssignmentDetailSerializer, 404: _ERRORS[404]}),
+)
+class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+    lookup_value_regex = ID_REGEX
+    serializer_class = s.AssignmentListSerializer
+    queryset = Assignment.objects.none()
+
+    def get_serializer_class(self) -> type[serializers.BaseSerializer]:
+        return s.AssignmentListSerializer if self.action == "list" else s.AssignmentDetailSerializer
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        qs = perms.assignments_visible_to(self.request.user).select_related("item", "unit")
+        return _filter_assignments(qs, self.request.query_params) if self.action == "list" else qs
+
+    def get_object(self) -> Assignment:
+        a = perms.get_assignment_for(self.request.user, self.kwargs["pk"])
+        self.check_object_permissions(self.request, a)
+        return a
+
+    def _detail(self, assignment_id: int) -> Response:
+        return _assignment_response(self.request, assignment_id)
+
+    def retrieve(self, request: ApiRequest, *args: Any, **kwargs: Any) -> Response:
+        return self._detail(self.get_object().pk)
+
+    def _run(self, input_class: type[serializers.Serializer], call: Callable[[Assignment, dict[str, Any]], Any]):
+        a = self.get_object()
+        data = _parse(input_class, self.request)
+        _with_assignment_version(a.pk, data.pop("version", None), lambda: call(a, data))
+        return a
+
+    @_transition("签收", s.VersionedInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(s.VersionedInput, lambda a, d: services.assignment_sign(assignment_id=a.pk, actor=request.user))
+        return self._detail(a.pk)
+
+    @_transition("改派（政协机关）", s.ReassignInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request: ApiRequest, pk: str) -> Response:
+        created: list[Assignment] = []
+
+        def call(a: Assignment, d: dict[str, Any]) -> None:
+            created.append(
+                services.assignment_reassign(
+                    assignment_id=a.pk, actor=request.user, unit=_units([d["unit"]])[0], reason=d["reason"]
+                )
+            )
+
+        self._run(s.ReassignInput, call)
+        return self._detail(created[0].pk)
+
+    @_transition("申请退回", s.RequestReturnInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-return")
+    def request_return(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.RequestReturnInput,
+            lambda a, d: services.assignment_request_return(
+                assignment_id=a.pk,
+                actor=request.user,
+                reason=d["reason"],
+                suggested_unit=_unit_or_none(d.get("suggested_unit")),
+            ),
+        )
+        return self._detail(a.pk)
+
+    @_transition("申请延期", s.RequestExtensionInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.RequestExtensionInput,
+            lambda a, d: services.assignment_request_extension(
+                assignment_id=a.pk, actor=request.user, until=d["until"], reason=d["reason"]
+            ),
+        )
+        return self._detail(a.pk)
+
+    @_transition("记录与提出人的沟通", s.ContactInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def contact(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.ContactInput,
+            lambda a, d: services.assignment_record_contact(
+                assignment_id=a.pk, actor=request.user, method=d["method"], happened_at=d["happened_at"], note=d["note"]
+            ),
+        )
+        return self._detail(a.pk)
+
+    @_transition("提交会办意见", s.CoOpinionInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="co-opinion")
+    def co_opinion(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.CoOpinionInput,
+            lambda a, d: services.co_opinion_send(assignment_id=a.pk, actor=request.user, body=d["body"]),
+        )
+        return self._detail(a.pk)
+
+    @_transition("答复", s.ReplyInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reply(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.ReplyInput,
+            lambda a, d: services.assignment_reply(
+                assignment_id=a.pk,
+                actor=request.user,
+                body=d["body"],
+                category=d["category"],
+                adopted_count=d["adopted_count"],
+                measures=d["measures"],
+                resolved=d["resolved"],
+            ),
+        )
+        return self._detail(a.pk)
+
+    @_transition("评价（本人评价，或政协机关代为录入）", s.RateInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def rate(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.RateInput,
+            lambda a, d: services.assignment_rate(
+                assignment_id=a.pk, rater_key=d["rater_key"], value=d["value"], comment=d["comment"], actor=request.user
+            ),
+        )
+        return self._detail(a.pk)
+
+    @_transition("上报（村居 → 镇街 → 区）", s.ReasonInput, s.ItemDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request: ApiRequest, pk: str) -> Response:
+        a = self._run(
+            s.ReasonInput,
+            lambda a, d: services.assignment_escalate(assignment_id=a.pk, actor=request.user, reason=d["reason"]),
+        )
+        item = perms.get_item_for(request.user, a.item_id)
+        return Response(s.ItemDetailSerializer(item, context=self.get_serializer_context()).data)
+
+
+def _filter_assignments(qs: QuerySet[Assignment], params: Any) -> QuerySet[Assignment]:
+    statuses = _choices(params, "status", list(Assignment.Status.values))
+    if statuses:
+        qs = qs.filter(status__in=statuses)
+    roles = _choices(params, "role", list(Assignment.Role.values))
+    if roles:
+        qs = qs.filter(role__in=roles)
+    for name in ("unit", "item"):
+        value = _number(params, name)
+        if value is not None:
+            qs = qs.filter(**{f"{name}_id": value})
+    flag = _flag(params, "is_overdue")
+    if flag is not None:
+        qs = qs.filter(is_overdue=flag)
+    due = _date(params, "due_before")
+    if due is not None:
+        qs = qs.filter(reply_due_at__date__lte=due)
+    ordering = params.get("ordering") or "reply_due_at"
+    orderings = {
+        "reply_due_at": ["reply_due_at", "id"],
+        "-reply_due_at": ["-reply_due_at", "-id"],
+        "-assigned_at": ["-assigned_at", "-id"],
+    }
+    if ordering not in orderings:
+        raise ServiceError("参数 ordering 无效，可选：" + "、".join(orderings))
+    return qs.order_by(*orderings[ordering])
+
+
+# --- requests and replies --------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="退回和延期申请",
+        parameters=[
+            OpenApiParameter("status", str, enum=list(Request.Status.values)),
+            OpenApiParameter("kind", str, enum=list(Request.Kind.values)),
+        ],
+        responses={200: s.RequestSerializer, **_ERRORS},
+    ),
+    retrieve=extend_schema(summary="申请详情", responses={200: s.RequestSerializer, 404: _ERRORS[404]}),
+)
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+    lookup_value_regex = ID_REGEX
+    serializer_class = s.RequestSerializer
+    queryset = Request.objects.none()
+
+    def get_queryset(self) -> QuerySet[Request]:
+        visible = perms.assignments_visible_to(self.request.user)
+        qs = Request.objects.filter(assignment__in=visible).order_by("-created_at", "-id")
+        if self.action == "list":
+            for name, allowed in (("status", Request.Status.values), ("kind", Request.Kind.values)):
+                values = _choices(self.request.query_params, name, list(allowed))
+                if values:
+                    qs = qs.filter(**{f"{name}__in": values})
+        return qs
+
+    def get_object(self) -> Request:
+        pk = self.kwargs["pk"]
+        found = self.get_queryset().filter(pk=pk).first()
+        if found is None:
+            raise NotFoundError("未找到该申请。")
+        return found
+
+    @_transition("审批退回或延期申请（政协机关）", s.DecideInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: ApiRequest, pk: str) -> Response:
+        req = self.get_object()
+        data = _parse(s.DecideInput, request)
+        _with_assignment_version(
+            req.assignment_id,
+            data.get("version"),
+            lambda: services.request_decide(
+                request_id=req.pk, actor=request.user, approve=data["approve"], note=data["note"]
+            ),
+        )
+        return _assignment_response(request, req.assignment_id)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="答复列表",
+        parameters=[OpenApiParameter("review", str, enum=list(Reply.Review.values), description="审核状态")],
+        responses={200: s.ReplySerializer, **_ERRORS},
+    ),
+    retrieve=extend_schema(summary="答复详情", responses={200: s.ReplySerializer, 404: _ERRORS[404]}),
+)
+class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    pagination_class = Pagination
+    lookup_value_regex = ID_REGEX
+    serializer_class = s.ReplySerializer
+    queryset = Reply.objects.none()
+
+    def get_queryset(self) -> QuerySet[Reply]:
+        visible = perms.assignments_visible_to(self.request.user)
+        qs = Reply.objects.filter(assignment__in=visible).order_by("-created_at", "-id")
+        if self.action == "list":
+            values = _choices(self.request.query_params, "review", list(Reply.Review.values))
+            if values:
+                qs = qs.filter(review__in=values)
+        return qs
+
+    def get_object(self) -> Reply:
+        found = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        if found is None:
+            raise NotFoundError("未找到该答复。")
+        return found
+
+    @_transition("审核答复（政协机关）", s.ReviewInput, s.AssignmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: ApiRequest, pk: str) -> Response:
+        reply = self.get_object()
+        data = _parse(s.ReviewInput, request)
+        _with_assignment_version(
+            reply.assignment_id,
+            data.get("version"),
+            lambda: services.reply_review(
+                reply_id=reply.pk,
+                actor=request.user,
+                passed=data["passed"],
+                category=data["category"] or None,
+                note=data["note"],
+            ),
+        )
+        return _assignment_response(request, reply.assignment_id)
+
+
+router = SimpleRouter()
+router.register("items", ItemViewSet, basename="item")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("requests", RequestViewSet, basename="request")
+router.register("replies", ReplyViewSet, basename="reply")
+
+app_name = "handling_api"
+urlpatterns = [path("", include(router.urls))]

@@ -165,6 +165,15 @@ class Assignment(models.Model):
     is_overdue = models.BooleanField(_("overdue"), default=False)
     rehandle_count = models.PositiveSmallIntegerField(_("times re-handled"), default=0)
     resolved = models.BooleanField(_("resolved"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("passed on to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The assignment that took over after a reassignment or escalation."),
+    )
     version = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -228,6 +237,9 @@ class Reply(models.Model):
         verbose_name_plural = _("replies")
         ordering = ["assignment", "-round", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} 第{self.round}轮答复"
+
 
 class CoOpinion(models.Model):
     """A co-unit's opinion to the lead unit (会办意见)."""
@@ -243,6 +255,9 @@ class CoOpinion(models.Model):
         verbose_name = _("co-unit opinion")
         verbose_name_plural = _("co-unit opinions")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} 会办意见"
 
 
 class Contact(models.Model):
@@ -269,6 +284,9 @@ class Contact(models.Model):
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
         ordering = ["happened_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_method_display()}"
 
 
 class Request(models.Model):
@@ -322,6 +340,9 @@ class Request(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_kind_display()}"
+
 
 class Rating(models.Model):
     class Value(models.TextChoices):
@@ -355,6 +376,9 @@ class Rating(models.Model):
             models.UniqueConstraint(fields=["assignment", "round", "rater_key"], name="rating_once_per_round")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_value_display()}"
+
 
 class Supervision(models.Model):
     """A leader's or the office's supervision of an item (督办)."""
@@ -371,6 +395,9 @@ class Supervision(models.Model):
         verbose_name = _("supervision")
         verbose_name_plural = _("supervisions")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.item} 督办"
 
 
 class ReminderLog(models.Model):
@@ -393,3 +420,6 @@ class ReminderLog(models.Model):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["assignment", "kind", "due_at"], name="reminder_once")]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} {self.get_kind_display()}"

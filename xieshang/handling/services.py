@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from xieshang.areas.models import Area
@@ -51,36 +51,44 @@ MAX_NOTE = 5000
 
 
 def rule_for(channel: str, kind: str = "") -> DeadlineRule:
-    """The deadline rule of a channel's kind, created from the channel's defaults on first use."""
-    for k in (kind, ""):
-        rule = DeadlineRule.objects.filter(channel=channel, kind=k).first()
-        if rule:
-            return rule
+    """The deadline rule of a channel's kind, created from the channel's defaults on first use.
+
+    A kind falls back to the channel's default rule only when the channel has no defaults of its
+    own for that kind: an urgent message must never borrow the 13-working-day rule just because
+    that row happened to be created first.
+    """
+    rule = DeadlineRule.objects.filter(channel=channel, kind=kind).first()
+    if rule:
+        return rule
     spec = registry.get(channel)
     key = kind if kind in spec.rules else ""
+    if key != kind:
+        rule = DeadlineRule.objects.filter(channel=channel, kind=key).first()
+        if rule:
+            return rule
     d = spec.rules[key]
     rule, _ = DeadlineRule.objects.get_or_create(
         channel=channel,
         kind=key,
-        defaults=dict(
-            name=d.name,
-            sign_amount=d.sign[0],
-            sign_unit=d.sign[1],
-            objection_amount=d.objection[0],
-            objection_unit=d.objection[1],
-            contact_amount=d.contact[0] if d.contact else None,
-            contact_unit=d.contact[1] if d.contact else TimeUnit.WORKDAY,
-            reply_amount=d.reply[0],
-            reply_unit=d.reply[1],
-            extension_max_amount=d.extension_max[0] if d.extension_max else None,
-            extension_max_unit=d.extension_max[1] if d.extension_max else TimeUnit.MONTH,
-            opinion_amount=d.opinion[0],
-            opinion_unit=d.opinion[1],
-            remind_days_before=d.remind_days_before,
-            rating_days=d.rating_days,
-            review_required=d.review_required,
-            auto_escalate=d.auto_escalate,
-        ),
+        defaults={
+            "name": d.name,
+            "sign_amount": d.sign[0],
+            "sign_unit": d.sign[1],
+            "objection_amount": d.objection[0],
+            "objection_unit": d.objection[1],
+            "contact_amount": d.contact[0] if d.contact else None,
+            "contact_unit": d.contact[1] if d.contact else TimeUnit.WORKDAY,
+            "reply_amount": d.reply[0],
+            "reply_unit": d.reply[1],
+            "extension_max_amount": d.extension_max[0] if d.extension_max else None,
+            "extension_max_unit": d.extension_max[1] if d.extension_max else TimeUnit.MONTH,
+            "opinion_amount": d.opinion[0],
+            "opinion_unit": d.opinion[1],
+            "remind_days_before": d.remind_days_before,
+            "rating_days": d.rating_days,
+            "review_required": d.review_required,
+            "auto_escalate": d.auto_escalate,
+        },
     )
     return rule
 
@@ -184,7 +192,12 @@ def _item_url(item: Item) -> str:
 
 
 def _after_commit_notify(users: list[User], title: str, body: str, url: str, dedupe_key: str = "") -> None:
-    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url, dedupe_key=dedupe_key))
+    # robust: the change is already committed; a failing notice must not turn it into an error page
+    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url, dedupe_key=dedupe_key), robust=True)
+
+
+def _after_commit_event(item: Item, event: str) -> None:
+    transaction.on_commit(lambda: _channel_event(item, event), robust=True)
 
 
 def _channel_event(item: Item, event: str) -> None:
@@ -218,11 +231,29 @@ def _refresh_item(item: Item, now: dt.datetime) -> None:
         item.closed_at = now
         for co in live:
             if co.role == Assignment.Role.CO and co.status != S.CLOSED:
+                co_before = co.status
                 co.status, co.closed_at = S.CLOSED, now
                 _save(co, "status", "closed_at")
-        transaction.on_commit(lambda: _channel_event(item, "closed"))
+                _log(item, co, "close", None, actor_label="系统", frm=co_before, to=co.status, reason="主办单位已办结")
+        _log(item, item, "item_close", None, actor_label="系统", frm=before, to=item.status)
+        _after_commit_event(item, "closed")
     elif item.status != Item.Status.CLOSED:
         item.closed_at = None
+    if item.status == Item.Status.PENDING and before != Item.Status.PENDING:
+        # Back in the dispatcher's queue: co-units of a lead that left cannot report to anyone, and
+        # leaving them live would block assigning the item again to the same co-units.
+        for co in live:
+            if co.role == Assignment.Role.CO:
+                co_before = co.status
+                co.status = S.WITHDRAWN
+                _save(co, "status")
+                co.requests.filter(status=Request.Status.PENDING).update(
+                    status=Request.Status.REFUSED, decided_at=now, decision_note="事项已退回待交办"
+                )
+                _log(
+                    item, co, "withdraw", None, actor_label="系统", frm=co_before, to=co.status, reason="主办单位已退回"
+                )
+        _log(item, item, "item_requeue", None, actor_label="系统", frm=before, to=item.status)
     _save(item, "status", "due_at", "is_overdue", "closed_at")
 
 
@@ -282,7 +313,7 @@ def item_decline(*, item_id: int, actor: Any, reason: str) -> Item:
     item.closed_at = timezone.now()
     _save(item, "status", "closed_at")
     _log(item, item, "decline", actor, frm=before, to=item.status, reason=reason)
-    transaction.on_commit(lambda: _channel_event(item, "declined"))
+    _after_commit_event(item, "declined")
     return item
 
 
@@ -372,7 +403,7 @@ def item_assign(
         f"请于 {timezone.localtime(created[0].sign_due_at):%Y-%m-%d} 前签收。",
         _item_url(item),
     )
-    transaction.on_commit(lambda: _channel_event(item, "assigned"))
+    _after_commit_event(item, "assigned")
     return item
 
 
@@ -380,23 +411,33 @@ def item_assign(
 def assignment_reassign(
     *, assignment_id: int, actor: Any, unit: Unit, reason: str, expected_version: int | None = None
 ) -> Assignment:
-    """改派: the office moves an unreplied assignment to another unit (units may not pass it on themselves)."""
+    """改派: the office moves an unreplied assignment to another unit (units may not pass it on themselves).
+
+    A returned share of an item that other units still handle (分办) is passed on the same way; it
+    keeps its 'returned' status so the return still counts against the unit that returned it.
+    """
     item, a = _lock_assignment(assignment_id, expected_version)
     if not perms.is_dispatcher(actor, item.committee_id):
         raise PermissionDeniedError("只有政协机关工作人员可以改派。")
-    _require_state(a, (S.NEW, S.SIGNED, S.RETURN_REQUESTED), "改派")
+    _require_state(a, (S.NEW, S.SIGNED, S.RETURN_REQUESTED, S.RETURNED), "改派")
+    # A return from before the item was last assigned anew has been dealt with by that assignment.
+    superseded = item.assigned_at is not None and a.assigned_at < item.assigned_at
+    if a.status == S.RETURNED and (item.status == Item.Status.PENDING or a.successor_id is not None or superseded):
+        raise ConflictError("该退回记录已处理（事项已重新交办或已改派），请刷新页面。")
     reason = _clean_text(reason, field="改派理由", limit=MAX_NOTE)
     (target,) = _validate_units(item, [unit])
     if target.pk == a.unit_id or item.assignments.filter(status__in=LIVE_STATES, unit=target).exists():
         raise ServiceError("该单位已在办理此事项。")
     now = timezone.now()
     before = a.status
-    a.status = S.WITHDRAWN
-    _save(a, "status")
+    new = _new_assignment(item, target, a.role, rule_for(item.channel, item.kind), actor, now, a.round)
+    if a.status != S.RETURNED:
+        a.status = S.WITHDRAWN
+    a.successor = new
+    _save(a, "status", "successor")
     a.requests.filter(status=Request.Status.PENDING).update(
         status=Request.Status.REFUSED, decided_at=now, decision_note="已改派"
     )
-    new = _new_assignment(item, target, a.role, rule_for(item.channel, item.kind), actor, now, a.round)
     _refresh_item(item, now)
     _log(
         item,
@@ -451,6 +492,8 @@ def assignment_request_return(
     if now > a.objection_until:
         raise ServiceError(f"已超过申请退回的期限（{timezone.localtime(a.objection_until):%Y-%m-%d %H:%M}）。")
     reason = _clean_text(reason, field="退回理由", limit=MAX_NOTE)
+    if suggested_unit is not None:
+        (suggested_unit,) = _validate_units(item, [suggested_unit])
     req = Request.objects.create(
         assignment=a,
         kind=Request.Kind.RETURN,
@@ -475,6 +518,8 @@ def assignment_request_extension(*, assignment_id: int, actor: Any, until: dt.da
     item, a = _lock_assignment(assignment_id)
     _require_unit(actor, a)
     _require_state(a, (S.NEW, S.SIGNED), "申请延期")
+    if not isinstance(until, dt.date) or isinstance(until, dt.datetime):
+        raise ServiceError("请选择延期后的日期。")
     reason = _clean_text(reason, field="延期理由", limit=MAX_NOTE)
     rule = rule_for(item.channel, item.kind)
     if rule.extension_max_amount is None:
@@ -516,6 +561,11 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
         raise PermissionDeniedError("只有政协机关工作人员可以审批。")
     if req.status != Request.Status.PENDING:
         raise ConflictError("该申请已经处理过了。")
+    if req.kind == Request.Kind.RETURN and a.status != S.RETURN_REQUESTED:
+        raise ConflictError(f"该交办记录当前为「{a.get_status_display()}」，退回申请已不适用。请刷新页面。")
+    if req.kind == Request.Kind.EXTENSION and a.status not in (S.NEW, S.SIGNED, S.RETURN_REQUESTED):
+        # e.g. the unit replied meanwhile: extending a finished assignment would only corrupt its flags
+        raise ConflictError(f"该交办记录当前为「{a.get_status_display()}」，无需再审批延期。请刷新页面。")
     now = timezone.now()
     req.status = Request.Status.APPROVED if approve else Request.Status.REFUSED
     req.decided_by, req.decided_at, req.decision_note = actor, now, (note or "").strip()[:MAX_NOTE]
@@ -527,6 +577,9 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
         if approve:
             item.returned_count += 1
             item.save(update_fields=["returned_count"])
+            a.requests.filter(kind=Request.Kind.EXTENSION, status=Request.Status.PENDING).update(
+                status=Request.Status.REFUSED, decided_by=actor, decided_at=now, decision_note="已同意退回"
+            )
     elif approve and req.requested_until:
         a.extended_until = dt.datetime.combine(
             req.requested_until, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone()
@@ -563,6 +616,8 @@ def assignment_record_contact(
     _require_state(a, (S.SIGNED,), "记录沟通")
     if method not in Contact.Method.values:
         raise ServiceError("请选择沟通方式。")
+    if not isinstance(happened_at, dt.datetime) or timezone.is_naive(happened_at):
+        raise ServiceError("请填写沟通时间。")
     if happened_at > timezone.now() + dt.timedelta(minutes=5):
         raise ServiceError("沟通时间不能晚于现在。")
     c = Contact.objects.create(
@@ -626,7 +681,11 @@ def assignment_reply(
     if rule.contact_amount is not None and a.first_contact_at is None:
         raise ServiceError("答复前请先记录与提出人的沟通情况。")
     now = timezone.now()
-    waiting = item.assignments.filter(role=Assignment.Role.CO, status__in=(S.NEW, S.SIGNED), reply_due_at__gt=now)
+    waiting = item.assignments.filter(
+        Q(extended_until__gt=now) | Q(extended_until__isnull=True, reply_due_at__gt=now),
+        role=Assignment.Role.CO,
+        status__in=(S.NEW, S.SIGNED, S.RETURN_REQUESTED),
+    )
     if waiting.exists():
         names = "、".join(waiting.values_list("unit__name", flat=True))
         raise ServiceError(f"会办单位（{names}）尚未提交会办意见，期限未到，暂不能答复。")
@@ -658,7 +717,7 @@ def assignment_reply(
     if rule.review_required:
         _after_commit_notify(_dispatchers(item.committee_id), f"答复待审核：{item.title}", f"{a.unit}", _item_url(item))
     else:
-        transaction.on_commit(lambda: _channel_event(item, "replied"))
+        _after_commit_event(item, "replied")
     return reply
 
 
@@ -706,7 +765,7 @@ def reply_review(*, reply_id: int, actor: Any, passed: bool, category: str | Non
         data={"category": reply.category, "was": old_category},
     )
     if passed:
-        transaction.on_commit(lambda: _channel_event(item, "replied"))
+        _after_commit_event(item, "replied")
     else:
         _after_commit_notify(_unit_users([a.unit_id]), f"答复被驳回重办：{item.title}", note, _item_url(item))
     return reply
@@ -742,6 +801,9 @@ def assignment_rate(
     _require_state(a, (S.AWAITING_RATING,), "评价")
     if a.ratings.filter(round=a.round, rater_key=rater_key).exists():
         raise ConflictError("您已经评价过这份答复。")
+    if a.rating_due_at is not None and timezone.now() > a.rating_due_at:
+        # the periodic scan closes it as not rated; a late rating would race with that
+        raise ConflictError(f"评价期限已于 {timezone.localtime(a.rating_due_at):%Y-%m-%d} 届满，该答复按未评价办结。")
     comment = (comment or "").strip()[:MAX_NOTE]
     if value == Rating.Value.UNSATISFIED and not comment:
         raise ServiceError("选择不满意时，请说明不满意的原因。")
@@ -797,7 +859,7 @@ def _rehandle(item: Item, a: Assignment, actor: Any, now: dt.datetime, *, reason
     )
     _log(item, a, "rehandle", actor, frm=before, to=a.status, reason=reason, actor_label=actor_label)
     _after_commit_notify(_unit_users([a.unit_id]), f"评价不满意，请重新办理：{item.title}", reason, _item_url(item))
-    transaction.on_commit(lambda: _channel_event(item, "rehandle"))
+    _after_commit_event(item, "rehandle")
 
 
 # --- supervision and escalation ----------------------------------------------------------------
@@ -814,13 +876,19 @@ def item_supervise(*, item_id: int, actor: Any, note: str, leader: Any = None) -
     note = _clean_text(note, field="督办意见", limit=MAX_NOTE)
     if leader is None and perms.is_leader(actor):
         leader = getattr(actor, "leader", None)
+    if leader is not None and leader.committee_id != item.committee_id:
+        raise ServiceError("所选领导不属于本委员会。")
     sup = Supervision.objects.create(item=item, leader=leader, note=note, created_by=actor)
     if not item.is_supervised:
         item.is_supervised = True
         _save(item, "is_supervised")
     _log(item, sup, "supervise", actor, reason=note, data={"leader": str(leader) if leader else ""})
-    units = item.assignments.filter(status__in=LIVE_STATES).values_list("unit_id", flat=True)
-    _after_commit_notify(_unit_users(units), f"督办：{item.title}", note, _item_url(item))
+    # units still at work on it; one whose reply is done or closed has nothing left to speed up
+    units = list(
+        item.assignments.filter(status__in=(S.NEW, S.SIGNED, S.RETURN_REQUESTED)).values_list("unit_id", flat=True)
+    )
+    users = _unit_users(units) if units else _dispatchers(item.committee_id)
+    _after_commit_notify(users, f"督办：{item.title}", note, _item_url(item))
     return sup
 
 
@@ -839,29 +907,33 @@ def _escalation_target(item: Item, a: Assignment) -> Unit | None:
 def assignment_escalate(*, assignment_id: int, actor: Any, reason: str, auto: bool = False) -> Assignment | None:
     """上报: 村居 → 镇街 → 区. At the district level the matter returns to the dispatcher's queue (兜底)."""
     item, a = _lock_assignment(assignment_id)
+    # only the system (no actor) escalates automatically; a person passing auto=True is checked like anyone
+    auto = auto and actor is None
     if not auto and not perms.can_escalate(actor, a):
         raise PermissionDeniedError("只有承办单位或政协机关可以上报。")
     _require_state(a, (S.NEW, S.SIGNED), "上报")
     reason = _clean_text(reason, field="上报理由", limit=MAX_NOTE)
     now = timezone.now()
     target = _escalation_target(item, a)
+    before = a.status
     a.status = S.ESCALATED
-    _save(a, "status")
     new = None
     if target is not None and not item.assignments.filter(status__in=LIVE_STATES, unit=target).exists():
         new = _new_assignment(item, target, a.role, rule_for(item.channel, item.kind), actor, now, a.round)
+        a.successor = new
         _after_commit_notify(_unit_users([target.pk]), f"上报事项：{item.title}", reason, _item_url(item))
     else:
         item.escalated_to_district = True
         item.save(update_fields=["escalated_to_district"])
         _after_commit_notify(_dispatchers(item.committee_id), f"上报至区级：{item.title}", reason, _item_url(item))
+    _save(a, "status", "successor")
     _refresh_item(item, now)
     _log(
         item,
         a,
         "escalate_auto" if auto else "escalate",
         None if auto else actor,
-        frm=S.SIGNED,
+        frm=before,
         to=a.status,
         reason=reason,
         actor_label="系统" if auto else "",
@@ -914,13 +986,15 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                 except ServiceError:
                     pass
         elif due > now and due - now <= dt.timedelta(days=r.remind_days_before):
+            is_co = a.role == Assignment.Role.CO
+            kind = ReminderLog.Kind.OPINION_SOON if is_co else ReminderLog.Kind.REPLY_SOON
             with transaction.atomic():
-                if _remind_once(a, ReminderLog.Kind.REPLY_SOON, due):
+                if _remind_once(a, kind, due):
                     counts["reminded"] += 1
                     _after_commit_notify(
                         _unit_users([a.unit_id]),
-                        f"即将到期：{a.item.title}",
-                        f"请于 {timezone.localtime(due):%Y-%m-%d %H:%M} 前办理。",
+                        f"{'会办意见' if is_co else ''}即将到期：{a.item.title}",
+                        f"请于 {timezone.localtime(due):%Y-%m-%d %H:%M} 前{'提交会办意见' if is_co else '办理'}。",
                         _item_url(a.item),
                     )
         if a.status == S.NEW and a.sign_due_at <= now:
@@ -957,17 +1031,29 @@ def _remind_once(a: Assignment, kind: str, due: dt.datetime) -> bool:
 
 
 def recompute_open_deadlines() -> int:
-    """After the holiday table changes, recompute the deadlines of every open assignment."""
+    """After the holiday table changes, recompute the deadlines of every open assignment.
+
+    Deadlines count from the clock's last start (assignment, or re-handling after an unsatisfied
+    rating); an approved extension is a fixed date and stays. A deadline that moves past now
+    clears the overdue flag, and a year that became known clears the 'uncertain' warning.
+    """
     n = 0
-    for a in Assignment.objects.filter(status__in=(S.NEW, S.SIGNED, S.RETURN_REQUESTED)).select_related("item"):
+    now = timezone.now()
+    open_states = (S.NEW, S.SIGNED, S.RETURN_REQUESTED, S.REPLIED)
+    for a in Assignment.objects.filter(status__in=open_states).only("id"):
         with transaction.atomic():
             item, locked = _lock_assignment(a.pk)
-            old = (locked.sign_due_at, locked.objection_until, locked.reply_due_at, locked.contact_due_at)
+            if locked.status not in open_states:
+                continue
+            fields = ("sign_due_at", "objection_until", "reply_due_at", "contact_due_at", "deadline_uncertain")
+            old = tuple(getattr(locked, f) for f in fields)
             _set_deadlines(locked, rule_for(item.channel, item.kind), locked.clock_started_at)
-            new = (locked.sign_due_at, locked.objection_until, locked.reply_due_at, locked.contact_due_at)
+            new = tuple(getattr(locked, f) for f in fields)
             if new != old:
-                _save(locked, "sign_due_at", "objection_until", "reply_due_at", "contact_due_at", "deadline_uncertain")
-                _refresh_item(item, timezone.now())
+                if locked.is_overdue and locked.effective_due_at > now:
+                    locked.is_overdue = False
+                _save(locked, *fields, "is_overdue")
+                _refresh_item(item, now)
                 _log(
                     item,
                     locked,

@@ -5,3 +5,12 @@ class OpinionsConfig(AppConfig):
     name = "xieshang.opinions"
     label = "opinions"
     verbose_name = "社情民意"
+
+    def ready(self) -> None:
+        from xieshang.core.context_processors import register_nav
+
+        from . import channel  # noqa: F401  (registers the channel with the handling engine)
+
+        register_nav("opinions:mine", "我的社情民意", ("member",))
+        register_nav("opinions:office", "社情民意编辑", ("office", "admin"))
+        register_nav("opinions:released", "社情民意", ("leader",))

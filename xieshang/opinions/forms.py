@@ -1,0 +1,88 @@
+"""Forms only parse input; the rules live in the services."""
+
+from __future__ import annotations
+
+from django import forms
+
+from xieshang.organisations.models import Leader, Member, Unit
+
+from . import rules
+from .models import Adoption, BulletinRelease, Instruction, OpinionReport
+
+
+class SubmitForm(forms.Form):
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
+    text = forms.CharField(
+        label="正文",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=20000,
+        help_text=f"一事一报，简明扼要，不超过 {rules.MAX_CHARS} 字：反映什么情况、原因分析、具体建议。",
+    )
+    author_kind = forms.ChoiceField(label="报送名义", choices=OpinionReport.AuthorKind.choices, initial="member")
+    author_org = forms.CharField(label="党派团体、专委会或联络组名称", max_length=100, required=False)
+    confirm_single = forms.BooleanField(label="本篇只反映一件事", required=False)
+
+
+class OfficeSubmitForm(SubmitForm):
+    member = forms.ModelChoiceField(label="反映人（委员）", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args, committee_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = Member.objects.filter(committee_id=committee_id).order_by("name")
+
+
+class ResubmitForm(forms.Form):
+    title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
+    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}), max_length=20000)
+    confirm_single = forms.BooleanField(label="本篇只反映一件事", required=False)
+
+
+class EditForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
+    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 16}), max_length=20000)
+    note = forms.CharField(label="修改说明", max_length=200, required=False)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False)
+
+
+class AdoptionForm(forms.Form):
+    level = forms.ChoiceField(label="采用单位", choices=[c for c in Adoption.Level.choices if c[0] != "own"])
+    adopted_on = forms.DateField(label="采用日期", widget=forms.DateInput(attrs={"type": "date"}))
+    issue_label = forms.CharField(label="刊物期号或文号", max_length=100, required=False)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+
+class InstructionForm(forms.Form):
+    leader = forms.ModelChoiceField(label="批示领导（区领导）", queryset=Leader.objects.none(), required=False)
+    leader_name = forms.CharField(label="或填写领导姓名", max_length=50, required=False)
+    leader_title = forms.CharField(label="职务", max_length=100, required=False)
+    level = forms.ChoiceField(label="领导级别", choices=Instruction.Level.choices)
+    given_on = forms.DateField(label="批示日期", widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+
+    def __init__(self, *args, committee_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Leader.objects.filter(committee_id=committee_id)
+
+
+class TransferForm(forms.Form):
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none())
+    reason = forms.CharField(label="转办说明", max_length=500, required=False)
+
+    def __init__(self, *args, committee_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(committee_id=committee_id, is_active=True)
+
+
+class ReleaseForm(forms.Form):
+    recipients = forms.MultipleChoiceField(
+        label="报送对象",
+        choices=BulletinRelease.Recipient.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["party", "government", "parent"],
+    )
+    other_recipient = forms.CharField(label="其他报送单位", max_length=100, required=False)

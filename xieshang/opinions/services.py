@@ -1,0 +1,536 @@
+"""Every change to an opinion report or a bulletin issue is one service here.
+
+Each service locks the row it changes, checks the actor's permission and the current state,
+saves with ``update_fields``, bumps ``version``, writes a ``core.AuditEntry`` (thread
+``opinion:<id>`` or ``bulletin:<id>``) and queues notifications with ``transaction.on_commit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from xieshang.core import audit
+from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.notify import notify
+from xieshang.handling import services as loop
+from xieshang.handling.models import Item
+from xieshang.organisations.models import Committee, Leader, Member, Unit, User
+
+from . import permissions as perms
+from . import rules
+from .channel import CHANNEL
+from .models import (
+    Adoption,
+    BulletinCounter,
+    BulletinIssue,
+    BulletinRelease,
+    Instruction,
+    OpinionReport,
+    ReportVersion,
+)
+
+S = OpinionReport.Status
+MAX_NOTE = 2000
+MAX_INSTRUCTION = 5000
+RECIPIENT_NAMES = {
+    BulletinRelease.Recipient.PARTY: "中共佛山市禅城区委员会",
+    BulletinRelease.Recipient.GOVERNMENT: "佛山市禅城区人民政府",
+    BulletinRelease.Recipient.PARENT: "佛山市政协",
+}
+
+
+def _note(value: str | None, field: str, *, required: bool = True, limit: int = MAX_NOTE) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise ServiceError(f"请填写{field}。")
+    if len(text) > limit:
+        raise ServiceError(f"{field}不能超过 {limit} 字。")
+    return text
+
+
+def _save(obj: Model, *fields: str) -> None:
+    obj.version += 1  # type: ignore[attr-defined]
+    obj.save(update_fields=[*fields, "version"])
+
+
+def _log(report: OpinionReport, action: str, actor: Any, *, frm: str = "", to: str = "", reason: str = "", data=None):
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action=action,
+        actor=actor,
+        from_state=frm,
+        to_state=to,
+        reason=reason,
+        data=data,
+    )
+
+
+def _lock(report_id: Any, expected_version: int | None = None) -> OpinionReport:
+    try:
+        report = OpinionReport.objects.select_for_update().get(pk=report_id)
+    except (OpinionReport.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("未找到该社情民意信息。") from None
+    if expected_version is not None and report.version != expected_version:
+        raise ConflictError("该信息刚刚已被他人修改，页面上的内容已过时。请刷新后再操作。")
+    return report
+
+
+def _require_office(actor: Any, report: OpinionReport, doing: str) -> None:
+    if not perms.is_information_office(actor, report.committee_id):
+        raise PermissionDeniedError(f"只有信息科（社情民意工作人员）可以{doing}。")
+
+
+def _require(report: OpinionReport, allowed: tuple[str, ...], doing: str) -> None:
+    if report.status not in allowed:
+        raise ConflictError(f"该信息当前为「{report.get_status_display()}」，不能{doing}。请刷新页面查看最新状态。")
+
+
+def _author_users(report: OpinionReport) -> list[User]:
+    users = [report.submitted_by]
+    if report.member_id and report.member.user_id:
+        users.append(report.member.user)
+    return users
+
+
+def _notify_author(report: OpinionReport, title: str, body: str = "", key: str = "") -> None:
+    users = _author_users(report)
+    url = f"/opinions/reports/{report.pk}/"
+    transaction.on_commit(lambda: notify(users, title=title, body=body, url=url, dedupe_key=key))
+
+
+def _check_text(title: str, text: str, *, confirm_single: bool, author: bool) -> tuple[str, str]:
+    """Length is a hard limit; the two-matter heuristic sends the report back unless the author confirmed."""
+    title = (title or "").strip()
+    text = (text or "").strip()
+    if not title:
+        raise ServiceError("请填写标题。")
+    if len(title) > rules.MAX_TITLE:
+        raise ServiceError(f"标题不能超过 {rules.MAX_TITLE} 字。")
+    c = rules.check(title, text)
+    if c.too_short:
+        raise ServiceError(f"正文太短（{c.length} 字），请把情况和建议写清楚，至少 {rules.MIN_CHARS} 字。")
+    if c.too_long:
+        raise ServiceError(
+            f"退回：正文 {c.length} 字，超过 {rules.MAX_CHARS} 字的篇幅限制。请精简后再报送（一事一报，简明扼要）。"
+        )
+    if author and c.flagged_two_matters and not confirm_single:
+        raise ServiceError(
+            "退回：社情民意信息须一事一报。"
+            + "；".join(c.matter_flags)
+            + "。请拆分为多篇分别报送；如确属同一件事，请勾选「本篇只反映一件事」后再提交。"
+        )
+    return title, text
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: Any,
+    submission_token: uuid.UUID | str,
+    title: str,
+    text: str,
+    author_kind: str = OpinionReport.AuthorKind.MEMBER,
+    member: Member | None = None,
+    author_org: str = "",
+    confirm_single: bool = False,
+    submitted_at: dt.datetime | None = None,
+) -> tuple[OpinionReport, bool]:
+    """报送: a member sends a report (or the office enters one received on paper).
+
+    Refused with the reason when over the length limit or, unless the author confirms, when it
+    looks like two matters. A repeated submit with the same token returns the first report.
+    """
+    try:
+        token = uuid.UUID(str(submission_token))
+    except ValueError:
+        raise ServiceError("提交已失效，请刷新页面后重新提交。") from None
+    existing = OpinionReport.objects.filter(submission_token=token).first()
+    if existing:
+        if existing.submitted_by_id != getattr(actor, "pk", None):
+            raise ServiceError("提交已失效，请刷新页面后重新提交。")
+        return existing, False
+    if not perms.can_submit(actor):
+        raise PermissionDeniedError("只有政协委员或信息科工作人员可以报送社情民意信息。")
+    office = perms.is_information_office(actor)
+    if author_kind not in OpinionReport.AuthorKind.values:
+        raise ServiceError("请选择报送名义。")
+    if not office:
+        member = actor.member
+    author_org = (author_org or "").strip()[:100]
+    if author_kind == OpinionReport.AuthorKind.MEMBER:
+        if member is None:
+            raise ServiceError("请选择反映人（委员）。")
+        author_org = ""
+    elif not author_org:
+        raise ServiceError("以党派团体、专委会或联络组名义报送时，请填写名称。")
+    committee_id = member.committee_id if member is not None else actor.committee_id
+    if committee_id is None or (actor.committee_id and committee_id != actor.committee_id and not actor.is_superuser):
+        raise ServiceError("反映人不属于本会。")
+    title, text = _check_text(title, text, confirm_single=confirm_single, author=True)
+    flagged = rules.check(title, text).flagged_two_matters
+    now = submitted_at or timezone.now()
+    try:
+        with transaction.atomic():
+            report = OpinionReport.objects.create(
+                committee_id=committee_id,
+                author_kind=author_kind,
+                member=member,
+                author_org=author_org,
+                sector_name=(member.sector.name if member is not None and member.sector_id else ""),
+                party=(member.party if member is not None else ""),
+                is_hk_macao=bool(member is not None and member.is_hk_macao),
+                submitted_by=actor,
+                title=title,
+                text=text,
+                single_matter_confirmed=flagged and confirm_single,
+                submission_token=token,
+                submitted_at=now,
+            )
+    except IntegrityError:
+        existing = OpinionReport.objects.filter(submission_token=token).first()
+        if existing:
+            return existing, False
+        raise
+    ReportVersion.objects.create(report=report, number=1, title=title, text=text, note="原稿", created_by=actor)
+    _log(report, "submit", actor, to=report.status, data={"chars": rules.char_count(text), "confirmed": flagged})
+    return report, True
+
+
+@transaction.atomic
+def report_resubmit(
+    *, actor: Any, report_id: int, title: str, text: str, confirm_single: bool = False
+) -> OpinionReport:
+    """The author revises a report that was sent back and sends it again; the revision is a new version."""
+    report = _lock(report_id)
+    if not perms.is_author(actor, report):
+        raise NotFoundError("未找到该社情民意信息。")
+    _require(report, (S.RETURNED,), "重新报送")
+    title, text = _check_text(title, text, confirm_single=confirm_single, author=True)
+    _new_version(report, actor, title, text, "作者修改后重新报送")
+    report.title, report.text, report.status, report.return_reason = title, text, S.SUBMITTED, ""
+    report.single_matter_confirmed = rules.check(title, text).flagged_two_matters and confirm_single
+    _save(report, "title", "text", "status", "return_reason", "single_matter_confirmed")
+    _log(report, "resubmit", actor, frm=S.RETURNED, to=report.status)
+    return report
+
+
+def _new_version(report: OpinionReport, actor: Any, title: str, text: str, note: str) -> ReportVersion:
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return ReportVersion.objects.create(
+        report=report, number=last + 1, title=title, text=text, note=note[:200], created_by=actor
+    )
+
+
+@transaction.atomic
+def report_return(*, actor: Any, report_id: int, reason: str) -> OpinionReport:
+    """退回: the office sends a report back to its author with the reason (e.g. two matters in one)."""
+    report = _lock(report_id)
+    _require_office(actor, report, "退回信息")
+    _require(report, (S.SUBMITTED,), "退回")
+    reason = _note(reason, "退回理由")
+    report.status, report.return_reason = S.RETURNED, reason
+    _save(report, "status", "return_reason")
+    _log(report, "return", actor, frm=S.SUBMITTED, to=S.RETURNED, reason=reason)
+    _notify_author(report, f"社情民意信息被退回修改：{report.title}", reason)
+    return report
+
+
+@transaction.atomic
+def report_edit(
+    *, actor: Any, report_id: int, title: str, text: str, note: str = "", expected_version: int | None = None
+) -> OpinionReport:
+    """编辑: the office edits the text before release; each edit is kept as a version beside the original."""
+    report = _lock(report_id, expected_version)
+    _require_office(actor, report, "编辑信息")
+    _require(report, (S.SUBMITTED, S.ADOPTED), "编辑")
+    if report.issue_id and report.issue.status == BulletinIssue.Status.RELEASED:
+        raise ConflictError("该期已签发，不能再修改。")
+    title, text = _check_text(title, text, confirm_single=True, author=False)
+    if title == report.title and text == report.text:
+        raise ServiceError("内容没有改动。")
+    v = _new_version(report, actor, title, text, _note(note, "修改说明", required=False, limit=200) or "编辑修改")
+    report.title, report.text = title, text
+    _save(report, "title", "text")
+    _log(report, "edit", actor, data={"version": v.number})
+    return report
+
+
+@transaction.atomic
+def report_adopt(*, actor: Any, report_id: int, note: str = "", on: dt.date | None = None) -> OpinionReport:
+    """采用 at this committee's level; the report can then go into a bulletin issue."""
+    report = _lock(report_id)
+    _require_office(actor, report, "采用信息")
+    _require(report, (S.SUBMITTED,), "采用")
+    now = timezone.now()
+    day = on or timezone.localdate()
+    if report.adoptions.filter(level=Adoption.Level.OWN).exists():
+        raise ConflictError("该信息已被本级采用，不能重复采用。")
+    Adoption.objects.create(
+        report=report,
+        level=Adoption.Level.OWN,
+        adopted_on=day,
+        note=_note(note, "说明", required=False, limit=200),
+        recorded_by=actor,
+    )
+    report.status, report.decided_at, report.decision_note = S.ADOPTED, now, (note or "").strip()[:MAX_NOTE]
+    _save(report, "status", "decided_at", "decision_note")
+    _log(report, "adopt", actor, frm=S.SUBMITTED, to=S.ADOPTED, reason=note)
+    _notify_author(report, f"您的社情民意信息已被采用：{report.title}", key=f"opinion:{report.pk}:adopted")
+    return report
+
+
+@transaction.atomic
+def report_decline(*, actor: Any, report_id: int, reason: str) -> OpinionReport:
+    """不予采用, with the reason shown to the author."""
+    report = _lock(report_id)
+    _require_office(actor, report, "作不采用处理")
+    _require(report, (S.SUBMITTED,), "作不采用处理")
+    reason = _note(reason, "不采用的理由")
+    report.status, report.decided_at, report.decision_note = S.NOT_ADOPTED, timezone.now(), reason
+    _save(report, "status", "decided_at", "decision_note")
+    _log(report, "decline", actor, frm=S.SUBMITTED, to=S.NOT_ADOPTED, reason=reason)
+    _notify_author(report, f"您的社情民意信息未被采用：{report.title}", reason)
+    return report
+
+
+# --- bulletin issues -------------------------------------------------------------------------------
+
+
+def _next_number(committee_id: int, year: int) -> int:
+    """Take the next issue number under a row lock, so two editors never get the same number."""
+    try:
+        with transaction.atomic():
+            BulletinCounter.objects.get_or_create(committee_id=committee_id, year=year)
+    except IntegrityError:
+        pass  # created by a concurrent transaction; the lock below waits for it
+    counter = BulletinCounter.objects.select_for_update().get(committee_id=committee_id, year=year)
+    used = BulletinIssue.objects.filter(committee_id=committee_id, year=year).order_by("-number").first()
+    counter.last_number = max(counter.last_number, used.number if used else 0) + 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+@transaction.atomic
+def issue_create(*, actor: Any, committee: Committee, year: int | None = None, note: str = "") -> BulletinIssue:
+    """组刊: open a new issue with the next number of the year."""
+    if not perms.is_information_office(actor, committee.pk):
+        raise PermissionDeniedError("只有信息科工作人员可以编发《社情民意》。")
+    year = year or timezone.localdate().year
+    if year < 2000 or year > timezone.localdate().year + 1:
+        raise ServiceError("年份无效。")
+    number = _next_number(committee.pk, year)
+    issue = BulletinIssue.objects.create(
+        committee=committee, year=year, number=number, note=(note or "").strip()[:200], created_by=actor
+    )
+    audit.record(thread=f"bulletin:{issue.pk}", target=issue, action="create", actor=actor, to_state=issue.status)
+    return issue
+
+
+def _lock_issue(issue_id: Any) -> BulletinIssue:
+    try:
+        return BulletinIssue.objects.select_for_update().get(pk=issue_id)
+    except (BulletinIssue.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("未找到该期《社情民意》。") from None
+
+
+@transaction.atomic
+def issue_add_report(*, actor: Any, issue_id: int, report_id: int) -> OpinionReport:
+    """An adopted report goes into a draft issue; a report appears in one issue only."""
+    issue = _lock_issue(issue_id)
+    if not perms.is_information_office(actor, issue.committee_id):
+        raise PermissionDeniedError("只有信息科工作人员可以编发《社情民意》。")
+    if issue.status != BulletinIssue.Status.DRAFT:
+        raise ConflictError("该期已签发，不能再增加信息。")
+    report = _lock(report_id)
+    if report.committee_id != issue.committee_id:
+        raise NotFoundError("未找到该社情民意信息。")
+    if report.issue_id == issue.pk:
+        return report
+    _require(report, (S.ADOPTED,), "编入刊物")
+    if report.issue_id:
+        raise ConflictError(f"该信息已编入{report.issue.label}。")
+    report.issue = issue
+    _save(report, "issue")
+    _log(report, "add_to_issue", actor, data={"issue": issue.label})
+    return report
+
+
+@transaction.atomic
+def issue_remove_report(*, actor: Any, issue_id: int, report_id: int) -> OpinionReport:
+    issue = _lock_issue(issue_id)
+    if not perms.is_information_office(actor, issue.committee_id):
+        raise PermissionDeniedError("只有信息科工作人员可以编发《社情民意》。")
+    if issue.status != BulletinIssue.Status.DRAFT:
+        raise ConflictError("该期已签发，不能再移出信息。")
+    report = _lock(report_id)
+    if report.issue_id != issue.pk:
+        raise ConflictError("该信息不在本期。")
+    report.issue = None
+    _save(report, "issue")
+    _log(report, "remove_from_issue", actor, data={"issue": issue.label})
+    return report
+
+
+@transaction.atomic
+def issue_release(
+    *, actor: Any, issue_id: int, recipients: list[str], other_recipient: str = "", at: dt.datetime | None = None
+) -> BulletinIssue:
+    """签发: the issue goes to its recipients; its reports become released and their authors are told."""
+    issue = _lock_issue(issue_id)
+    if not perms.is_information_office(actor, issue.committee_id):
+        raise PermissionDeniedError("只有信息科工作人员可以签发《社情民意》。")
+    if issue.status != BulletinIssue.Status.DRAFT:
+        raise ConflictError("该期已经签发过了。")
+    reports = list(OpinionReport.objects.select_for_update().filter(issue=issue).order_by("id"))
+    if not reports:
+        raise ServiceError("本期还没有编入任何信息，不能签发。")
+    chosen = [r for r in dict.fromkeys(recipients or []) if r in BulletinRelease.Recipient.values]
+    other_recipient = (other_recipient or "").strip()[:100]
+    if BulletinRelease.Recipient.OTHER in chosen and not other_recipient:
+        raise ServiceError("请填写其他报送单位的名称。")
+    if not chosen:
+        raise ServiceError("请选择报送对象。")
+    now = at or timezone.now()
+    for key in chosen:
+        name = other_recipient if key == BulletinRelease.Recipient.OTHER else RECIPIENT_NAMES[key]
+        BulletinRelease.objects.create(issue=issue, recipient=key, recipient_name=name, sent_at=now, sent_by=actor)
+    issue.status, issue.released_at, issue.released_by = BulletinIssue.Status.RELEASED, now, actor
+    _save(issue, "status", "released_at", "released_by")
+    for report in reports:
+        _require(report, (S.ADOPTED,), "签发")
+        report.status = S.RELEASED
+        _save(report, "status")
+        Adoption.objects.filter(report=report, level=Adoption.Level.OWN).update(issue_label=issue.label)
+        _log(report, "release", actor, frm=S.ADOPTED, to=S.RELEASED, data={"issue": issue.label})
+        _notify_author(report, f"您的社情民意信息已编入{issue.label}签发报送：{report.title}")
+    audit.record(
+        thread=f"bulletin:{issue.pk}",
+        target=issue,
+        action="release",
+        actor=actor,
+        from_state=BulletinIssue.Status.DRAFT,
+        to_state=issue.status,
+        data={"recipients": chosen},
+    )
+    return issue
+
+
+# --- what happens after release ------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_record_adoption(
+    *, actor: Any, report_id: int, level: str, adopted_on: dt.date, issue_label: str = "", note: str = ""
+) -> Adoption:
+    """A higher body or the Party committee/government adopted a released report; each level once."""
+    report = _lock(report_id)
+    _require_office(actor, report, "登记采用情况")
+    if level not in Adoption.Level.values or level == Adoption.Level.OWN:
+        raise ServiceError("请选择采用单位的级别。")
+    _require(report, (S.RELEASED,), "登记上级采用（须先编刊签发）")
+    if adopted_on is None or adopted_on > timezone.localdate():
+        raise ServiceError("请填写正确的采用日期（不能晚于今天）。")
+    label = Adoption.Level(level).label
+    if report.adoptions.filter(level=level).exists():
+        raise ConflictError(f"该信息已登记被{label}采用，同一级别不能重复登记。")
+    try:
+        with transaction.atomic():
+            adoption = Adoption.objects.create(
+                report=report,
+                level=level,
+                adopted_on=adopted_on,
+                issue_label=(issue_label or "").strip()[:100],
+                note=(note or "").strip()[:200],
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        raise ConflictError(f"该信息已登记被{label}采用，同一级别不能重复登记。") from None
+    _save(report, "status")
+    _log(report, "adopted_by", actor, data={"level": level, "on": adopted_on.isoformat(), "issue": issue_label})
+    _notify_author(report, f"您的社情民意信息被{label}采用：{report.title}", key=f"opinion:{report.pk}:adopt:{level}")
+    return adoption
+
+
+@transaction.atomic
+def report_record_instruction(
+    *,
+    actor: Any,
+    report_id: int,
+    level: str,
+    given_on: dt.date,
+    text: str,
+    leader: Leader | None = None,
+    leader_name: str = "",
+    leader_title: str = "",
+) -> Instruction:
+    """批示: a leader's written instruction on a released report, fed back to the author at once."""
+    report = _lock(report_id)
+    _require_office(actor, report, "登记领导批示")
+    if report.status != S.RELEASED:
+        raise ConflictError("该信息尚未编刊签发报送，不能登记领导批示。")
+    if level not in Instruction.Level.values:
+        raise ServiceError("请选择批示领导的级别。")
+    if leader is not None:
+        if leader.committee_id != report.committee_id:
+            raise ServiceError("批示领导不存在。")
+        leader_name, leader_title = leader.name, leader.title
+    leader_name = _note(leader_name, "批示领导姓名", limit=50)
+    leader_title = (leader_title or "").strip()[:100]
+    if given_on is None or given_on > timezone.localdate():
+        raise ServiceError("请填写正确的批示日期（不能晚于今天）。")
+    text = _note(text, "批示内容", limit=MAX_INSTRUCTION)
+    instruction = Instruction.objects.create(
+        report=report,
+        leader=leader,
+        leader_name=leader_name,
+        leader_title=leader_title,
+        level=level,
+        given_on=given_on,
+        text=text,
+        recorded_by=actor,
+    )
+    _save(report, "status")
+    _log(report, "instruction", actor, data={"leader": leader_name, "level": level, "on": given_on.isoformat()})
+    _notify_author(
+        report,
+        f"{leader_title}{leader_name}对您的社情民意信息作出批示：{report.title}",
+        text,
+        key=f"opinion:{report.pk}:instruction:{instruction.pk}",
+    )
+    return instruction
+
+
+@transaction.atomic
+def report_transfer(*, actor: Any, report_id: int, unit: Unit | None, reason: str = "") -> Item:
+    """转办: a released (or adopted) report goes to a department through the closed loop."""
+    report = _lock(report_id)
+    _require_office(actor, report, "转办")
+    _require(report, (S.ADOPTED, S.RELEASED), "转办")
+    if report.item_id:
+        raise ConflictError("该信息已经转办过了。")
+    if unit is None or unit.committee_id != report.committee_id or not unit.is_active:
+        raise ServiceError("请选择承办单位。")
+    committee = Committee.objects.get(pk=report.committee_id)
+    item = loop.item_accept(
+        committee=committee,
+        channel=CHANNEL,
+        title=report.title,
+        text=report.text,
+        source=report,
+        actor=actor,
+    )
+    item = loop.item_assign(
+        item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=(reason or "").strip()[:500]
+    )
+    report.item = item
+    _save(report, "item")
+    _log(report, "transfer", actor, reason=reason, data={"unit": unit.name, "item": item.pk})
+    _notify_author(report, f"您的社情民意信息已转{unit.name}办理：{report.title}")
+    return item

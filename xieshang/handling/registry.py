@@ -50,6 +50,9 @@ class Channel:
     source_url: Callable[[Item], str] | None = None
     on_event: Callable[[Item, str], None] | None = None
     kinds: dict[str, str] = field(default_factory=dict)
+    # Who raised each item, for staff pages: (items, reveal_contact) -> {item_id: [(label, value)]}.
+    # Called with a page of items at once so a list costs one query per channel.
+    source_details: Callable[[list[Item], bool], dict[int, list[tuple[str, str]]]] | None = None
 
 
 _channels: dict[str, Channel] = {}

@@ -20,6 +20,12 @@ def _raters(item: Item) -> list[registry.Rater]:
     return [registry.Rater(key="citizen", label="留言群众")]
 
 
+def _source_details(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+    from .selectors import source_details  # the selectors import this module
+
+    return source_details(items, reveal)
+
+
 registry.register(
     registry.Channel(
         key=CHANNEL,
@@ -60,5 +66,6 @@ registry.register(
         reply_categories=REPLY_CATEGORIES,
         raters=_raters,
         source_url=lambda item: "",
+        source_details=_source_details,
     )
 )

@@ -1,0 +1,353 @@
+"""Reads of the loop for pages, exports and the API.
+
+Every list starts from the scopes in ``permissions.py`` and loads what its rows show with
+``select_related`` / ``prefetch_related`` / annotations, so the number of queries of a page does not
+grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from xieshang.areas.models import Area
+from xieshang.core import audit
+from xieshang.organisations.models import Unit
+from xieshang.workdays.calendar import table
+
+from . import permissions as perms
+from . import registry
+from .models import LIVE_STATES, Assignment, Contact, CoOpinion, Item, Rating, Reply, Request, Supervision
+
+S = Assignment.Status
+OPEN_STATES = (S.NEW, S.SIGNED, S.RETURN_REQUESTED)
+
+
+# --- the dispatcher's queue ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    channel: str = ""
+    status: str = "pending"
+    area_id: int | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+def queue_items(user: Any, filters: QueueFilters) -> QuerySet[Item]:
+    """Items in the dispatcher's scope, filtered; 上报至区级 and 退回 first, then the oldest first."""
+    qs = perms.items_visible_to(user).select_related("area", "area__parent")
+    if filters.status == "pending":
+        qs = qs.filter(status=Item.Status.PENDING)
+    elif filters.status in Item.Status.values:
+        qs = qs.filter(status=filters.status)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.area_id:
+        qs = qs.filter(Q(area_id=filters.area_id) | Q(area__parent_id=filters.area_id))
+    if filters.overdue:
+        qs = qs.filter(is_overdue=True)
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    qs = qs.annotate(
+        live_units=Count("assignments", filter=Q(assignments__status__in=LIVE_STATES), distinct=True),
+        flag_order=Case(
+            When(escalated_to_district=True, then=Value(0)),
+            When(returned_count__gt=0, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+    )
+    if filters.status == "pending":
+        return qs.order_by("flag_order", "-is_urgent", "accepted_at", "id")
+    return qs.order_by("-accepted_at", "-id")
+
+
+def queue_label(item: Item) -> str:
+    if item.status != Item.Status.PENDING:
+        return item.get_status_display()
+    if item.escalated_to_district:
+        return "上报至区级"
+    if item.returned_count:
+        return "退回待改派"
+    return "新受理"
+
+
+def pending_requests(user: Any) -> QuerySet[Request]:
+    """Return and extension requests waiting for the office, oldest first."""
+    return (
+        Request.objects.filter(
+            status=Request.Status.PENDING,
+            assignment__in=perms.assignments_visible_to(user),
+        )
+        .select_related("assignment", "assignment__item", "assignment__unit", "suggested_unit", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def replies_for_review(user: Any) -> QuerySet[Reply]:
+    return (
+        Reply.objects.filter(
+            review=Reply.Review.PENDING,
+            assignment__status=S.REPLIED,
+            assignment__in=perms.assignments_visible_to(user),
+        )
+        .select_related("assignment", "assignment__item", "assignment__unit", "created_by")
+        .order_by("created_at", "id")
+    )
+
+
+def queue_counts(user: Any) -> dict[str, int]:
+    items = perms.items_visible_to(user).aggregate(
+        pending=Count("id", filter=Q(status=Item.Status.PENDING)),
+        overdue=Count("id", filter=Q(is_overdue=True)),
+    )
+    return {
+        "pending": items["pending"],
+        "overdue": items["overdue"],
+        "requests": pending_requests(user).count(),
+        "replies": replies_for_review(user).count(),
+    }
+
+
+def areas_for_filter() -> list[Area]:
+    return list(Area.objects.filter(level=Area.Level.STREET).order_by("code"))
+
+
+def units_for_assignment(committee_id: int) -> QuerySet[Unit]:
+    return Unit.objects.filter(committee_id=committee_id, is_active=True).order_by("kind", "name")
+
+
+# --- the unit's workbench ----------------------------------------------------------------------
+
+
+def with_effective_due(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
+    return qs.annotate(due=Coalesce(F("extended_until"), F("reply_due_at")))
+
+
+def workbench_assignments(user: Any, *, done: bool = False) -> QuerySet[Assignment]:
+    """The unit's assignments: open ones (overdue first, then the nearest deadline) or finished ones."""
+    qs = with_effective_due(perms.assignments_visible_to(user)).select_related("item", "item__area", "unit")
+    qs = qs.annotate(
+        pending_extension=Count(
+            "requests",
+            filter=Q(requests__kind=Request.Kind.EXTENSION, requests__status=Request.Status.PENDING),
+        )
+    )
+    if done:
+        return qs.exclude(status__in=OPEN_STATES).order_by("-assigned_at", "-id")
+    return qs.filter(status__in=OPEN_STATES).order_by("-is_overdue", "due", "id")
+
+
+def workbench_counts(user: Any) -> dict[str, int]:
+    return perms.assignments_visible_to(user).aggregate(
+        new=Count("id", filter=Q(status=S.NEW)),
+        open=Count("id", filter=Q(status__in=OPEN_STATES)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATES, is_overdue=True)),
+        awaiting=Count("id", filter=Q(status__in=(S.REPLIED, S.AWAITING_RATING))),
+    )
+
+
+@dataclass(frozen=True)
+class Remaining:
+    """Working days left before a deadline (negative: working days overdue)."""
+
+    days: int
+    overdue: bool
+
+    @property
+    def label(self) -> str:
+        if self.overdue:
+            return f"已超期 {self.days} 个工作日" if self.days else "已超期"
+        return f"剩 {self.days} 个工作日" if self.days else "今日到期"
+
+
+class WorkdayCounter:
+    """Counts working days with one load of the holiday table, for a whole page of rows."""
+
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self.table = table()
+
+    def remaining(self, due: dt.datetime) -> Remaining:
+        today = timezone.localtime(self.now).date()
+        day = timezone.localtime(due).date()
+        overdue = due < self.now
+        first, last = (day, today) if overdue else (today, day)
+        n = 0
+        d = first
+        while d < last:
+            d += dt.timedelta(days=1)
+            n += self.table.is_workday(d)
+        return Remaining(days=n, overdue=overdue)
+
+
+# --- supervision ---------------------------------------------------------------------------------
+
+
+def supervision_items(user: Any, *, show: str = "all") -> QuerySet[Item]:
+    """Supervised or overdue items that are not finished, with their supervisions and live units."""
+    qs = perms.items_visible_to(user).exclude(status__in=(Item.Status.CLOSED, Item.Status.DECLINED))
+    if show == "supervised":
+        qs = qs.filter(is_supervised=True)
+    elif show == "overdue":
+        qs = qs.filter(is_overdue=True)
+    else:
+        qs = qs.filter(Q(is_supervised=True) | Q(is_overdue=True))
+    return (
+        qs.select_related("area")
+        .prefetch_related(
+            Prefetch(
+                "supervisions",
+                queryset=Supervision.objects.select_related("leader", "created_by").order_by("-created_at", "-id"),
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(status__in=LIVE_STATES).select_related("unit"),
+                to_attr="live_assignments",
+            ),
+        )
+        .order_by("-is_overdue", "due_at", "id")
+    )
+
+
+# --- one item --------------------------------------------------------------------------------
+
+
+@dataclass
+class AssignmentActions:
+    """What the current user may do on one assignment (the page shows only these)."""
+
+    sign: bool = False
+    contact: bool = False
+    request_return: bool = False
+    request_extension: bool = False
+    co_opinion: bool = False
+    reply: bool = False
+    escalate: bool = False
+    reassign: bool = False
+
+    def any(self) -> bool:
+        return any(vars(self).values())
+
+
+@dataclass
+class ItemPage:
+    item: Item
+    assignments: list[Assignment]
+    history: list[Any]
+    actions: dict[int, AssignmentActions]
+    pending_requests: list[Request]
+    pending_replies: list[Reply]
+    supervisions: list[Supervision]
+    source: list[tuple[str, str]] = field(default_factory=list)
+    can_assign: bool = False
+    can_decline: bool = False
+    can_supervise: bool = False
+    can_decide: bool = False
+    can_review: bool = False
+    reply_categories: list[tuple[str, str]] = field(default_factory=list)
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    @property
+    def has_unit_actions(self) -> bool:
+        return any(a.any() for a in self.actions.values())
+
+
+def item_page(user: Any, item_id: int) -> ItemPage:
+    """Everything the item page shows, scoped to the user (404 outside it)."""
+    item = perms.get_item_for(user, item_id)
+    item = Item.objects.select_related("area", "area__parent", "committee", "created_by").get(pk=item.pk)
+    assignments_qs = perms.assignments_visible_to(user).filter(item=item)
+    if perms.is_unit_staff(user):
+        # A unit sees the whole picture of a matter it handles, but acts only on its own rows.
+        assignments_qs = Assignment.objects.filter(item=item).exclude(status=S.WITHDRAWN)
+    assignments = list(
+        with_effective_due(assignments_qs)
+        .select_related("unit", "assigned_by")
+        .prefetch_related(
+            Prefetch("replies", queryset=Reply.objects.select_related("created_by", "reviewed_by")),
+            Prefetch("opinions", queryset=CoOpinion.objects.select_related("created_by")),
+            Prefetch("contacts", queryset=Contact.objects.select_related("created_by")),
+            Prefetch("ratings", queryset=Rating.objects.order_by("round", "id")),
+            Prefetch(
+                "requests",
+                queryset=Request.objects.select_related("suggested_unit", "created_by", "decided_by"),
+            ),
+        )
+        .order_by("role", "id")
+    )
+    now = timezone.now()
+    dispatcher = perms.is_dispatcher(user, item.committee_id)
+    actions = {a.pk: _assignment_actions(user, item, a, now) for a in assignments}
+    spec = _channel(item.channel)
+    source: list[tuple[str, str]] = []
+    if spec is not None and spec.source_details is not None:
+        source = spec.source_details([item], dispatcher).get(item.pk, [])
+    pending_reqs = [r for a in assignments for r in a.requests.all() if r.status == Request.Status.PENDING]
+    pending_replies = [
+        r for a in assignments for r in a.replies.all() if r.review == Reply.Review.PENDING and a.status == S.REPLIED
+    ]
+    open_item = item.status not in (Item.Status.CLOSED, Item.Status.DECLINED)
+    return ItemPage(
+        item=item,
+        assignments=assignments,
+        history=list(audit.history(item.thread)),
+        actions=actions,
+        pending_requests=pending_reqs,
+        pending_replies=pending_replies,
+        supervisions=list(item.supervisions.select_related("leader", "created_by")),
+        source=source,
+        can_assign=dispatcher and item.status == Item.Status.PENDING,
+        can_decline=dispatcher and item.status == Item.Status.PENDING and not assignments,
+        can_supervise=open_item and perms.can_supervise(user, item),
+        can_decide=dispatcher and bool(pending_reqs),
+        can_review=dispatcher and bool(pending_replies),
+        reply_categories=list(spec.reply_categories) if spec else [],
+        now=now,
+    )
+
+
+def _channel(key: str) -> registry.Channel | None:
+    try:
+        return registry.get(key)
+    except LookupError:
+        return None
+
+
+def _assignment_actions(user: Any, item: Item, a: Assignment, now: dt.datetime) -> AssignmentActions:
+    mine = perms.can_act_for_unit(user, a)
+    dispatcher = perms.is_dispatcher(user, item.committee_id)
+    has_pending_ext = any(
+        r.kind == Request.Kind.EXTENSION and r.status == Request.Status.PENDING for r in a.requests.all()
+    )
+    lead = a.role == Assignment.Role.LEAD
+    return AssignmentActions(
+        sign=mine and a.status == S.NEW,
+        contact=mine and a.status == S.SIGNED,
+        request_return=mine and a.status in (S.NEW, S.SIGNED) and now <= a.objection_until,
+        request_extension=mine and lead and a.status in (S.NEW, S.SIGNED) and not has_pending_ext,
+        co_opinion=mine and not lead and a.status == S.SIGNED,
+        reply=mine and lead and a.status == S.SIGNED,
+        escalate=(mine or dispatcher) and a.status in (S.NEW, S.SIGNED),
+        reassign=dispatcher and a.status in OPEN_STATES,
+    )
+
+
+def source_details_for(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+    """Who raised each item, grouped by channel: one query per channel on the page."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    by_channel: dict[str, list[Item]] = {}
+    for item in items:
+        by_channel.setdefault(item.channel, []).append(item)
+    for key, group in by_channel.items():
+        spec = _channel(key)
+        if spec is not None and spec.source_details is not None:
+            out.update(spec.source_details(group, reveal))
+    return out

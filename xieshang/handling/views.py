@@ -1,0 +1,581 @@
+"""Pages of the closed loop: the dispatcher's queue, the unit's workbench, supervision, one item and
+the unit statistics. Views parse input, call one selector or service and render; a refused action
+re-renders the page with the rule's message and the user's input kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from xieshang.core.errors import ConflictError, NotFoundError, ServiceError
+
+from . import forms, metrics, registry, selectors
+from . import permissions as perms
+from . import services as loop
+from .models import Assignment, Item, Reply, Request
+
+PAGE_SIZE = 20
+
+
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _next_url(request: HttpRequest) -> str | None:
+    url = request.POST.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=False):
+        return url
+    return None
+
+
+def _require(check: bool) -> None:
+    if not check:
+        raise PermissionDenied("您没有访问此页面的权限。")
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """交办中心: items waiting for assignment, requests to decide, replies to review."""
+    _require(perms.is_dispatcher(request.user))
+    tab = request.GET.get("tab", "items")
+    areas = selectors.areas_for_filter()
+    channels = [(c.key, c.label) for c in registry.all_channels()]
+    filter_form = forms.QueueFilterForm(request.GET or None, channels=channels, areas=areas)
+    filters = selectors.QueueFilters()
+    if filter_form.is_bound and filter_form.is_valid():
+        d = filter_form.cleaned_data
+        filters = selectors.QueueFilters(
+            channel=d["channel"], status=d["status"], area_id=d["area"], overdue=d["overdue"], q=d["q"].strip()
+        )
+    ctx: dict[str, Any] = {
+        "tab": tab,
+        "filter_form": filter_form,
+        "counts": selectors.queue_counts(request.user),
+        "channel_labels": dict(channels),
+    }
+    if tab == "requests":
+        ctx["page_obj"] = _page(request, selectors.pending_requests(request.user))
+    elif tab == "replies":
+        page_obj = _page(request, selectors.replies_for_review(request.user))
+        ctx["page_obj"] = page_obj
+        ctx["categories"] = {c.key: c.reply_categories for c in registry.all_channels()}
+        for reply in page_obj:
+            spec = registry.get(reply.assignment.item.channel)
+            reply.category_choices = spec.reply_categories
+            reply.category_label = dict(spec.reply_categories).get(reply.category, reply.category)
+    else:
+        tab = ctx["tab"] = "items"
+        page_obj = _page(request, selectors.queue_items(request.user, filters))
+        ctx["page_obj"] = page_obj
+        rows = list(page_obj)
+        details = selectors.source_details_for(rows, reveal=True)
+        for item in rows:
+            item.queue_label = selectors.queue_label(item)
+            item.source = details.get(item.pk, [])
+    query = request.GET.copy()
+    query.pop("page", None)
+    ctx["query"] = query.urlencode()
+    return render(request, "handling/queue.html", ctx)
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """办理工作台: the unit's assignments, overdue first, then by the nearest deadline."""
+    _require(perms.is_unit_staff(request.user))
+    done = request.GET.get("show") == "done"
+    page_obj = _page(request, selectors.workbench_assignments(request.user, done=done))
+    counter = selectors.WorkdayCounter()
+    for a in page_obj:
+        a.remaining = counter.remaining(a.due)
+    return render(
+        request,
+        "handling/workbench.html",
+        {
+            "page_obj": page_obj,
+            "done": done,
+            "counts": selectors.workbench_counts(request.user),
+            "unit": request.user.unit,
+        },
+    )
+
+
+@login_required
+def supervision(request: HttpRequest) -> HttpResponse:
+    """督办事项: supervised and overdue items that are still open."""
+    _require(perms.can_see_all_items(request.user))
+    show = request.GET.get("show", "all")
+    page_obj = _page(request, selectors.supervision_items(request.user, show=show))
+    counter = selectors.WorkdayCounter()
+    for item in page_obj:
+        item.remaining = counter.remaining(item.due_at) if item.due_at else None
+    return render(
+        request,
+        "handling/supervision.html",
+        {"page_obj": page_obj, "show": show, "supervise_form": forms.SuperviseForm()},
+    )
+
+
+@login_required
+def unit_metrics(request: HttpRequest) -> HttpResponse:
+    """办理统计: every indicator per unit for a period, and the ranking by one of them."""
+    _require(perms.can_see_all_items(request.user))
+    choices = [(i.key, i.name) for i in metrics.INDICATORS]
+    form = forms.PeriodForm(request.GET or {"period": "year"}, indicators=choices)
+    ctx: dict[str, Any] = {"form": form, "indicators": metrics.INDICATORS, "min_count": metrics.ranking_min_count()}
+    if form.is_valid():
+        start, end = form.cleaned_data["range"]
+        indicator = metrics.BY_KEY.get(form.cleaned_data.get("sort") or "", metrics.BY_KEY["on_time_rate"])
+        qs = metrics.period_assignments(request.user, start, end)
+        by_unit = metrics.compute_by_unit(qs)
+        units = list(selectors.units_for_assignment(request.user.committee_id)) if request.user.committee_id else []
+        ranked, small = metrics.rank_units(units, by_unit, indicator)
+        ctx.update(
+            indicator=indicator,
+            period_label=form.cleaned_data["label"],
+            total=metrics.compute_all(qs),
+            total_count=sum(d["count"] for d in by_unit.values()),
+            ranked=ranked,
+            small=small,
+            chart={
+                "title": f"{indicator.name}（{indicator.unit}）",
+                "unit": indicator.unit,
+                "names": [r.unit.name for r in ranked if r.figures[indicator.key].value is not None],
+                "values": [
+                    r.figures[indicator.key].value for r in ranked if r.figures[indicator.key].value is not None
+                ],
+            },
+        )
+    return render(request, "handling/metrics.html", ctx)
+
+
+# --- one item ------------------------------------------------------------------------------
+
+
+def _item_context(
+    request: HttpRequest, item_id: int, bound: tuple[str, int, Any] | None = None, error: str = ""
+) -> dict[str, Any]:
+    """The item page, with blank forms for the actions the user may take, or ``bound`` kept as typed."""
+    try:
+        page = selectors.item_page(request.user, item_id)
+    except NotFoundError:
+        raise Http404("未找到该事项。") from None
+    item = page.item
+    units = selectors.units_for_assignment(item.committee_id)
+    kept_text = ""
+
+    def pick(kind: str, obj_id: int, blank: Any) -> Any:
+        if bound and bound[0] == kind and bound[1] == obj_id:
+            return bound[2]
+        return blank
+
+    for a in page.assignments:
+        acts = page.actions[a.pk]
+        version = {"version": a.version}
+        a.forms = {}
+        if acts.sign:
+            a.forms["sign"] = forms.SignForm(initial=version)
+        if acts.contact:
+            a.forms["contact"] = pick("contact", a.pk, forms.ContactForm(prefix=f"c{a.pk}"))
+        if acts.request_return:
+            a.forms["return"] = pick("return", a.pk, forms.ReturnForm(prefix=f"r{a.pk}", initial=version, units=units))
+        if acts.request_extension:
+            a.forms["extend"] = pick("extend", a.pk, forms.ExtensionForm(prefix=f"e{a.pk}"))
+        if acts.co_opinion:
+            a.forms["opinion"] = pick("opinion", a.pk, forms.OpinionForm(prefix=f"o{a.pk}"))
+        if acts.reply:
+            a.forms["reply"] = pick(
+                "reply",
+                a.pk,
+                forms.ReplyForm(prefix=f"p{a.pk}", initial=version, categories=page.reply_categories),
+            )
+        if acts.escalate:
+            a.forms["escalate"] = pick("escalate", a.pk, forms.EscalateForm(prefix=f"u{a.pk}"))
+        if acts.reassign:
+            a.forms["reassign"] = pick(
+                "reassign", a.pk, forms.ReassignForm(prefix=f"g{a.pk}", initial=version, units=units)
+            )
+        a.remaining = selectors.WorkdayCounter(page.now).remaining(a.due) if a.is_live else None
+        a.category_labels = dict(page.reply_categories)
+    shown = {(kind, a.pk) for a in page.assignments for kind in a.forms}
+    shown |= {("decide", r.pk) for r in page.pending_requests} | {("review", r.pk) for r in page.pending_replies}
+    if page.can_assign:
+        shown.add(("assign", item.pk))
+    if page.can_decline:
+        shown.add(("decline", item.pk))
+    if page.can_supervise:
+        shown.add(("supervise", item.pk))
+    if bound and (bound[0], bound[1]) not in shown:
+        # The action no longer fits the fresh state: show what the user typed so it is not lost.
+        kept_text = "\n\n".join(
+            str(v) for k, v in bound[2].data.items() if k.endswith(("body", "reason", "note", "measures")) and v
+        )
+    for r in page.pending_requests:
+        r.form = pick("decide", r.pk, forms.DecideForm(prefix=f"d{r.pk}"))
+    for r in page.pending_replies:
+        r.form = pick("review", r.pk, forms.ReviewForm(prefix=f"v{r.pk}", categories=page.reply_categories))
+    ctx: dict[str, Any] = {
+        "page": page,
+        "item": item,
+        "channel_label": registry.channel_label(item.channel),
+        "kind_label": _kind_label(item),
+        "error": error,
+        "kept_text": kept_text,
+        "category_labels": dict(page.reply_categories),
+    }
+    if page.can_assign:
+        ctx["assign_form"] = pick("assign", item.pk, forms.AssignForm(initial={"version": item.version}, units=units))
+    if page.can_decline:
+        ctx["decline_form"] = pick("decline", item.pk, forms.DeclineForm())
+    if page.can_supervise:
+        ctx["supervise_form"] = pick("supervise", item.pk, forms.SuperviseForm())
+    return ctx
+
+
+def _kind_label(item: Item) -> str:
+    try:
+        return registry.get(item.channel).kinds.get(item.kind, item.kind)
+    except LookupError:
+        return item.kind
+
+
+@login_required
+def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
+    return render(request, "handling/item.html", _item_context(request, item_id))
+
+
+def _refused(
+    request: HttpRequest, item_id: int, kind: str, obj_id: int, form: Any, exc: ServiceError | None
+) -> HttpResponse:
+    """Answer a refused action: back to the list it came from, or the item page with the input kept."""
+    message = exc.message if exc else _form_error(form)
+    status = exc.status_code if exc else 400
+    if isinstance(exc, NotFoundError):
+        raise Http404(message)
+    nxt = _next_url(request)
+    if nxt:
+        messages.error(request, message)
+        return redirect(nxt)
+    if isinstance(exc, ConflictError) and form is not None and "version" in form.fields:
+        form = _with_fresh_version(form, kind, obj_id)
+    ctx = _item_context(request, item_id, bound=(kind, obj_id, form), error=message)
+    return render(request, "handling/item.html", ctx, status=status)
+
+
+def _with_fresh_version(form: Any, kind: str, obj_id: int) -> Any:
+    """Keep the typed text but carry the current version, so a deliberate resubmit goes through."""
+    if kind in ("assign",):
+        current = Item.objects.filter(pk=obj_id).values_list("version", flat=True).first()
+    else:
+        current = Assignment.objects.filter(pk=obj_id).values_list("version", flat=True).first()
+    data: QueryDict = form.data.copy()
+    data[form.add_prefix("version")] = str(current if current is not None else "")
+    return form.__class__(data, **_form_kwargs(form))
+
+
+def _form_kwargs(form: Any) -> dict[str, Any]:
+    kw: dict[str, Any] = {"prefix": form.prefix}
+    if isinstance(form, forms.ReplyForm):
+        kw["categories"] = [c for c in form.fields["category"].choices if c[0]]
+    if isinstance(form, forms.AssignForm | forms.ReturnForm):
+        kw["units"] = form.fields["lead_units" if isinstance(form, forms.AssignForm) else "suggested_unit"].queryset
+    if isinstance(form, forms.ReassignForm):
+        kw["units"] = form.fields["unit"].queryset
+    return kw
+
+
+def _form_error(form: Any) -> str:
+    for errors in form.errors.values():
+        if errors:
+            return str(errors[0])
+    return "提交的内容有误，请检查后重试。"
+
+
+def _done(request: HttpRequest, item_id: int, text: str) -> HttpResponse:
+    messages.success(request, text)
+    return redirect(_next_url(request) or reverse("handling:item", args=[item_id]))
+
+
+def _assignment(request: HttpRequest, assignment_id: int) -> Assignment:
+    try:
+        return perms.get_assignment_for(request.user, assignment_id)
+    except NotFoundError:
+        raise Http404("未找到该交办记录。") from None
+
+
+def _item(request: HttpRequest, item_id: int) -> Item:
+    try:
+        return perms.get_item_for(request.user, item_id)
+    except NotFoundError:
+        raise Http404("未找到该事项。") from None
+
+
+def _version(form: Any) -> int | None:
+    v = form.cleaned_data.get("version")
+    return v if v is not None else None
+
+
+# --- dispatcher actions ------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id)
+    form = forms.AssignForm(request.POST, units=selectors.units_for_assignment(item.committee_id))
+    if not form.is_valid():
+        return _refused(request, item.pk, "assign", item.pk, form, None)
+    d = form.cleaned_data
+    try:
+        loop.item_assign(
+            item_id=item.pk,
+            actor=request.user,
+            mode=d["mode"],
+            lead_units=list(d["lead_units"]),
+            co_units=list(d["co_units"]),
+            reason=d["reason"],
+            expected_version=_version(form),
+        )
+    except ServiceError as exc:
+        return _refused(request, item.pk, "assign", item.pk, form, exc)
+    return _done(request, item.pk, "已交办。")
+
+
+@login_required
+@require_POST
+def item_decline(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id)
+    form = forms.DeclineForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, item.pk, "decline", item.pk, form, None)
+    try:
+        loop.item_decline(item_id=item.pk, actor=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        return _refused(request, item.pk, "decline", item.pk, form, exc)
+    return _done(request, item.pk, "已作不予受理处理。")
+
+
+@login_required
+@require_POST
+def item_supervise(request: HttpRequest, item_id: int) -> HttpResponse:
+    item = _item(request, item_id)
+    form = forms.SuperviseForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, item.pk, "supervise", item.pk, form, None)
+    try:
+        loop.item_supervise(item_id=item.pk, actor=request.user, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        return _refused(request, item.pk, "supervise", item.pk, form, exc)
+    return _done(request, item.pk, "督办意见已发送给承办单位。")
+
+
+@login_required
+@require_POST
+def assignment_reassign(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.ReassignForm(
+        request.POST, prefix=f"g{a.pk}", units=selectors.units_for_assignment(a.item.committee_id)
+    )
+    if not form.is_valid():
+        return _refused(request, a.item_id, "reassign", a.pk, form, None)
+    try:
+        loop.assignment_reassign(
+            assignment_id=a.pk,
+            actor=request.user,
+            unit=form.cleaned_data["unit"],
+            reason=form.cleaned_data["reason"],
+            expected_version=_version(form),
+        )
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "reassign", a.pk, form, exc)
+    return _done(request, a.item_id, f"已改派至{form.cleaned_data['unit'].name}。")
+
+
+@login_required
+@require_POST
+def request_decide(request: HttpRequest, request_id: int) -> HttpResponse:
+    req = (
+        Request.objects.filter(pk=request_id, assignment__in=perms.assignments_visible_to(request.user))
+        .select_related("assignment")
+        .first()
+    )
+    if req is None:
+        raise Http404("未找到该申请。")
+    item_id = req.assignment.item_id
+    form = forms.DecideForm(request.POST, prefix=f"d{req.pk}")
+    if not form.is_valid():
+        return _refused(request, item_id, "decide", req.pk, form, None)
+    approve = form.cleaned_data["decision"] == "approve"
+    try:
+        loop.request_decide(request_id=req.pk, actor=request.user, approve=approve, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        return _refused(request, item_id, "decide", req.pk, form, exc)
+    verdict = "同意" if approve else "不同意"
+    return _done(request, item_id, f"已{verdict}{req.get_kind_display()}申请。")
+
+
+@login_required
+@require_POST
+def reply_review(request: HttpRequest, reply_id: int) -> HttpResponse:
+    reply = (
+        Reply.objects.filter(pk=reply_id, assignment__in=perms.assignments_visible_to(request.user))
+        .select_related("assignment__item")
+        .first()
+    )
+    if reply is None:
+        raise Http404("未找到该答复。")
+    item = reply.assignment.item
+    categories = registry.get(item.channel).reply_categories
+    form = forms.ReviewForm(request.POST, prefix=f"v{reply.pk}", categories=categories)
+    if not form.is_valid():
+        return _refused(request, item.pk, "review", reply.pk, form, None)
+    passed = form.cleaned_data["decision"] == "pass"
+    try:
+        loop.reply_review(
+            reply_id=reply.pk,
+            actor=request.user,
+            passed=passed,
+            category=form.cleaned_data["category"] or None,
+            note=form.cleaned_data["note"],
+        )
+    except ServiceError as exc:
+        return _refused(request, item.pk, "review", reply.pk, form, exc)
+    return _done(request, item.pk, "答复审核通过，已转评价。" if passed else "已驳回，承办单位将重新办理。")
+
+
+# --- unit actions ----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def assignment_sign(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.SignForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, a.item_id, "sign", a.pk, form, None)
+    try:
+        loop.assignment_sign(assignment_id=a.pk, actor=request.user, expected_version=_version(form))
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "sign", a.pk, form, exc)
+    return _done(request, a.item_id, "已签收，请在办理期限内答复。")
+
+
+@login_required
+@require_POST
+def assignment_contact(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.ContactForm(request.POST, prefix=f"c{a.pk}")
+    if not form.is_valid():
+        return _refused(request, a.item_id, "contact", a.pk, form, None)
+    d = form.cleaned_data
+    try:
+        loop.assignment_record_contact(
+            assignment_id=a.pk, actor=request.user, method=d["method"], happened_at=d["happened_at"], note=d["note"]
+        )
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "contact", a.pk, form, exc)
+    return _done(request, a.item_id, "沟通情况已记录。")
+
+
+@login_required
+@require_POST
+def assignment_return(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.ReturnForm(request.POST, prefix=f"r{a.pk}", units=selectors.units_for_assignment(a.item.committee_id))
+    if not form.is_valid():
+        return _refused(request, a.item_id, "return", a.pk, form, None)
+    try:
+        loop.assignment_request_return(
+            assignment_id=a.pk,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            suggested_unit=form.cleaned_data["suggested_unit"],
+            expected_version=_version(form),
+        )
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "return", a.pk, form, exc)
+    return _done(request, a.item_id, "退回申请已提交，请等待政协机关审批。")
+
+
+@login_required
+@require_POST
+def assignment_extend(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.ExtensionForm(request.POST, prefix=f"e{a.pk}")
+    if not form.is_valid():
+        return _refused(request, a.item_id, "extend", a.pk, form, None)
+    try:
+        loop.assignment_request_extension(
+            assignment_id=a.pk, actor=request.user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
+        )
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "extend", a.pk, form, exc)
+    return _done(request, a.item_id, "延期申请已提交，请等待政协机关审批。")
+
+
+@login_required
+@require_POST
+def assignment_opinion(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.OpinionForm(request.POST, prefix=f"o{a.pk}")
+    if not form.is_valid():
+        return _refused(request, a.item_id, "opinion", a.pk, form, None)
+    try:
+        loop.co_opinion_send(assignment_id=a.pk, actor=request.user, body=form.cleaned_data["body"])
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "opinion", a.pk, form, exc)
+    return _done(request, a.item_id, "会办意见已送主办单位。")
+
+
+@login_required
+@require_POST
+def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    categories = registry.get(a.item.channel).reply_categories
+    form = forms.ReplyForm(request.POST, prefix=f"p{a.pk}", categories=categories)
+    if not form.is_valid():
+        return _refused(request, a.item_id, "reply", a.pk, form, None)
+    d = form.cleaned_data
+    try:
+        loop.assignment_reply(
+            assignment_id=a.pk,
+            actor=request.user,
+            body=d["body"],
+            category=d["category"],
+            adopted_count=d["adopted_count"] or 0,
+            measures=d["measures"],
+            resolved=d["resolved"],
+            expected_version=_version(form),
+        )
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "reply", a.pk, form, exc)
+    return _done(request, a.item_id, "答复已提交。")
+
+
+@login_required
+@require_POST
+def assignment_escalate(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    a = _assignment(request, assignment_id)
+    form = forms.EscalateForm(request.POST, prefix=f"u{a.pk}")
+    if not form.is_valid():
+        return _refused(request, a.item_id, "escalate", a.pk, form, None)
+    try:
+        new = loop.assignment_escalate(assignment_id=a.pk, actor=request.user, reason=form.cleaned_data["reason"])
+    except ServiceError as exc:
+        return _refused(request, a.item_id, "escalate", a.pk, form, exc)
+    text = f"已上报至{new.unit.name}。" if new is not None else "已上报至区级，由政协机关重新交办。"
+    messages.success(request, text)
+    if perms.items_visible_to(request.user).filter(pk=a.item_id).exists():
+        return redirect(_next_url(request) or reverse("handling:item", args=[a.item_id]))
+    return redirect("handling:workbench")

@@ -1,0 +1,341 @@
+"""Proposals (提案): drafting, co-signing, review, numbering, merging, key proposals and disclosure.
+
+Handling (交办 → 答复 → 评价 → 办结) is the loop engine's: a filed proposal, or a merge group's lead,
+is a ``handling.Item`` whose ``source`` is the proposal. Only ``services.py`` changes ``status``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Category(models.TextChoices):
+    ECONOMY = "经济建设", "经济建设"
+    URBAN = "城乡建设", "城乡建设"
+    EDUCATION = "教育科技", "教育科技"
+    CULTURE = "文化体育", "文化体育"
+    HEALTH = "医疗卫生", "医疗卫生"
+    LIVELIHOOD = "民生保障", "民生保障"
+    GOVERNANCE = "社会治理", "社会治理"
+    ENVIRONMENT = "生态环境", "生态环境"
+    OTHER = "其他", "其他"
+
+
+class NotFiledGround(models.TextChoices):
+    """The statutory grounds for 不予立案 (DOMAIN §3)."""
+
+    SECRET = "secret", "涉及党和国家秘密"
+    PROHIBITED = "prohibited", "违反宪法法律法规或属于禁止事项"
+    PERSONNEL = "personnel", "涉及党内人事任免等党内事务"
+    PARTY_AFFAIRS = "party_affairs", "属于各党派、团体内部事务"
+    LITIGATION = "litigation", "涉及诉讼、仲裁中的案件"
+    ACADEMIC = "academic", "属于学术讨论"
+    PERSONAL = "personal", "涉及个人或家庭私事"
+    PROMOTION = "promotion", "为单位或产品作宣传推介"
+    ACCUSATION = "accusation", "对具名个人的检举控告"
+    VAGUE = "vague", "内容空泛，没有具体建议"
+
+
+class Proposal(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        COSIGNING = "cosigning", "待联名确认"
+        SUBMITTED = "submitted", "待审查"
+        RETURNED = "returned", "退回修改"
+        FILED = "filed", "已立案"
+        NOT_FILED = "not_filed", "不予立案"
+        SUGGESTION = "suggestion", "转意见建议"
+        OPINION_CONSENT = "opinion_consent", "拟转社情民意（待提案人同意）"
+        OPINION = "opinion", "已转社情民意"
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "大会提案"
+        REGULAR = "regular", "平时提案"
+
+    class ProposerKind(models.TextChoices):
+        MEMBER = "member", "委员个人"
+        JOINT = "joint", "委员联名"
+        PARTY = "party", "党派团体"
+        SPECIAL_COMMITTEE = "special_committee", "专委会"
+        SECTOR = "sector", "界别或小组"
+
+    class Integrity(models.TextChoices):
+        OWN = "own", "本人撰写"
+        RESEARCHED = "researched", "经过调研"
+        FORWARDED = "forwarded", "转呈他人材料"
+
+    class Handling(models.TextChoices):
+        NONE = "", "—"
+        PENDING = "pending", "待交办"
+        HANDLING = "handling", "办理中"
+        REPLIED = "replied", "已答复待评价"
+        CLOSED = "closed", "已办结"
+
+    committee = models.ForeignKey("organisations.Committee", verbose_name=_("committee"), on_delete=models.PROTECT)
+    term = models.ForeignKey("organisations.Term", verbose_name=_("term"), on_delete=models.PROTECT)
+    session = models.ForeignKey(
+        "organisations.Session", verbose_name=_("session"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True, db_index=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, blank=True)
+    proposer_kind = models.CharField(_("proposer kind"), max_length=20, choices=ProposerKind.choices)
+    organisation_name = models.CharField(_("submitting body"), max_length=100, blank=True)
+    sector = models.ForeignKey(
+        "organisations.Sector", verbose_name=_("sector"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    special_committee = models.ForeignKey(
+        "organisations.SpecialCommittee",
+        verbose_name=_("special committee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    title = models.CharField(_("title"), max_length=120)
+    situation = models.TextField(_("situation"), blank=True)
+    analysis = models.TextField(_("analysis"), blank=True)
+    suggestions = models.TextField(_("suggestions"), blank=True)
+    suggestion_count = models.PositiveSmallIntegerField(_("number of suggestions"), default=0)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices, blank=True)
+    suggested_units = models.CharField(_("suggested handling units"), max_length=200, blank=True)
+    integrity = models.CharField(_("integrity declaration"), max_length=12, choices=Integrity.choices, blank=True)
+    declared = models.BooleanField(_("declaration confirmed"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
+    handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices, blank=True, default="")
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    number_label = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
+    not_filed_ground = models.CharField(
+        _("ground for not filing"), max_length=16, choices=NotFiledGround.choices, blank=True
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    item = models.ForeignKey(
+        "handling.Item",
+        verbose_name=_("handling item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    opinion_consent = models.BooleanField(_("consents to conversion to an opinion report"), null=True, blank=True)
+    opinion_ref = models.CharField(_("opinion report reference"), max_length=40, blank=True)
+    is_key = models.BooleanField(_("key proposal"), default=False)
+    entered_by_staff = models.BooleanField(_("entered by staff on the proposer's behalf"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    client_token = models.UUIDField(_("form token"), null=True, blank=True, unique=True)
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-year", "number", "-id"]
+        indexes = [
+            models.Index(fields=["committee", "status", "submitted_at"]),
+            models.Index(fields=["committee", "year", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "term", "session", "number"],
+                condition=models.Q(number__isnull=False),
+                name="proposal_unique_number",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_lead(self) -> bool:
+        return self.status == self.Status.FILED and self.merged_into_id is None
+
+    @property
+    def group_lead(self) -> Proposal:
+        return self.merged_into if self.merged_into_id else self
+
+
+class Proposer(models.Model):
+    """One proposer: the first proposer (order 1) or a co-signer, who counts once confirmed."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="proposers"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    member = models.ForeignKey(
+        "organisations.Member", verbose_name=_("member"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("For a body: the staff member who submits and rates for it."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposer")
+        verbose_name_plural = _("proposers")
+        ordering = ["proposal", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "member"], condition=models.Q(member__isnull=False), name="proposer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def rater_key(self) -> str:
+        uid = self.member.user_id if self.member_id else self.user_id
+        if uid:
+            return f"user:{uid}"
+        return f"member:{self.member_id}"
+
+    @property
+    def counts(self) -> bool:
+        return self.declined_at is None and (self.order == 1 or self.confirmed_at is not None)
+
+
+def _attachment_path(instance: Attachment, filename: str) -> str:
+    return f"proposals/{instance.proposal_id}/{filename}"
+
+
+class Attachment(models.Model):
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class NumberCounter(models.Model):
+    """The last case number used per committee, term and session; locked while a number is drawn."""
+
+    committee = models.ForeignKey("organisations.Committee", on_delete=models.CASCADE)
+    term = models.ForeignKey("organisations.Term", on_delete=models.CASCADE)
+    session = models.ForeignKey("organisations.Session", on_delete=models.CASCADE)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["committee", "term", "session"], name="proposal_counter_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session}: {self.last}"
+
+
+class KeyProposal(models.Model):
+    """重点提案: chosen by the chair's council, optionally led by a district leader (领衔督办)."""
+
+    proposal = models.OneToOneField(Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="key")
+    leader = models.ForeignKey(
+        "organisations.Leader", verbose_name=_("leading leader"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    decided_by = models.CharField(_("decided by"), max_length=50, default="主席会议")
+    decided_on = models.DateField(_("decided on"))
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("key proposal")
+        verbose_name_plural = _("key proposals")
+        ordering = ["proposal__number"]
+
+    def __str__(self) -> str:
+        return str(self.proposal)
+
+
+class SupervisionActivity(models.Model):
+    class Kind(models.TextChoices):
+        MEETING = "meeting", "督办协商会"
+        VISIT = "visit", "走访"
+        INSPECTION = "inspection", "视察"
+        RESEARCH = "research", "调研"
+
+    key_proposal = models.ForeignKey(
+        KeyProposal, verbose_name=_("key proposal"), on_delete=models.CASCADE, related_name="activities"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    participants = models.CharField(_("participants"), max_length=300, blank=True)
+    note = models.TextField(_("summary"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision activity")
+        verbose_name_plural = _("supervision activities")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on}"
+
+
+class PublishedReply(models.Model):
+    """A reply published on the public portal, with personal contact details redacted."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="publications"
+    )
+    reply = models.ForeignKey("handling.Reply", verbose_name=_("reply"), on_delete=models.PROTECT, related_name="+")
+    unit_name = models.CharField(_("unit"), max_length=100)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("published text"))
+    published_at = models.DateTimeField(_("published at"), db_index=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("published reply")
+        verbose_name_plural = _("published replies")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reply"], condition=models.Q(withdrawn_at__isnull=True), name="published_reply_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -119,7 +119,11 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Lock the pair (account, address) being tried. Not the address alone: a committee office or a
+# street office sits behind one NAT address, and one person's typos would lock out everyone
+# there. Not the account alone: anyone could then lock a colleague out by typing their name.
+# The address is REMOTE_ADDR (axes' default), so a forged X-Forwarded-For changes nothing.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 

@@ -108,6 +108,15 @@ def _clear_events() -> None:
     EVENTS.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_holiday_table() -> None:
+    # The table is cached per process and keyed by row count and latest edit time; with the clock
+    # set back to 2024, two tests adding one different holiday each would share a key.
+    from xieshang.workdays import calendar
+
+    calendar._cached = None
+
+
 _seq = itertools.count(1)
 
 

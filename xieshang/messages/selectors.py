@@ -105,6 +105,9 @@ def tracking_view(message: Message) -> TrackingView:
         )
         .order_by("id")
     )
+    for a in leads:
+        for r in a.public_replies:
+            r.unit_name, r.category_name = a.unit.name, category_label(r.category)
     view.replies = [r for a in leads for r in a.public_replies]
     view.ratings = [r for a in leads for r in a.all_ratings]
     view.to_rate = [

@@ -10,3 +10,7 @@ STORAGES = {
 }
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 AXES_ENABLED = True
+# Static files come straight from the finders (static/ and the apps), so the suite needs no
+# collectstatic and sees edits at once.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

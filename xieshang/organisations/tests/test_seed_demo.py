@@ -1,0 +1,143 @@
+"""seed_demo builds the demo committee through the services, and a second run adds nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.test import Client
+
+from xieshang.areas.models import Area
+from xieshang.handling.models import Assignment, Item, Rating
+from xieshang.messages.models import Message
+from xieshang.organisations.demo import data
+from xieshang.organisations.models import Committee, Member, Unit, User
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "Demo#pass2023"
+
+
+def _counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def _seed(**kwargs) -> str:
+    out = StringIO()
+    call_command("seed_demo", password=PASSWORD, stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_creates_nothing_the_second_time_and_keeps_everything():
+    first = _seed()
+    after_first = _counts()
+    second = _seed()
+    after_second = _counts()
+    assert "新建 无" in second, second
+    changed = {k: (after_first[k], after_second[k]) for k in after_first if after_first[k] != after_second[k]}
+    assert changed == {}
+    # the logins are printed with the chosen password
+    for username in data.ACCOUNTS:
+        assert f"{username}" in first and PASSWORD in first
+
+
+def test_seed_demo_builds_the_committee_its_people_and_places():
+    _seed()
+    committee = Committee.objects.get(short_name="禅城区政协")
+    assert committee.level == Committee.Level.DISTRICT
+    assert committee.parent.short_name == "佛山市政协"
+    term = committee.terms.get(is_current=True)
+    assert str(term) == "第五届"
+    session = term.sessions.get(number=3)
+    assert (str(session.opens_on), str(session.closes_on)) == ("2023-01-11", "2023-01-13")
+    assert term.sessions.filter(number__lt=3).count() == 2
+
+    members = Member.objects.filter(term=term)
+    assert 280 <= members.count() <= 320
+    assert 8 <= members.filter(is_standing=True).count() <= 12
+    assert members.filter(is_hk_macao=True).count() == 6
+    assert members.values("sector").distinct().count() == len(data.SECTORS)
+    assert members.values("name").distinct().count() == members.count()
+
+    # areas down to grids; every 镇街 has its unit, so escalation 村居 → 镇街 → 区 has somewhere to go
+    assert Area.objects.filter(level=Area.Level.STREET).count() == 4
+    assert Area.objects.filter(level=Area.Level.COMMUNITY).count() == 147
+    assert Area.objects.filter(level=Area.Level.GRID).count() == 147 * 3
+    streets = Unit.objects.filter(committee=committee, kind=Unit.Kind.STREET)
+    assert sorted(u.area.name for u in streets) == sorted(a for _, a in data.STREET_UNITS)
+    for unit in Unit.objects.filter(committee=committee, kind=Unit.Kind.COMMUNITY):
+        assert streets.filter(area=unit.area.parent).exists(), unit
+    assert Unit.objects.filter(committee=committee, kind=Unit.Kind.DEPARTMENT).count() >= 18
+
+
+def _signs_in(username: str, password: str) -> bool:
+    response = Client().post("/accounts/login/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
+def test_every_demo_account_has_its_role_and_the_demo_password():
+    _seed(no_messages=True)
+    for username, (role, office, *_rest) in data.ACCOUNTS.items():
+        user = User.objects.get(username=username)
+        assert (user.role, user.office) == (role, office), username
+        assert user.check_password(PASSWORD), username
+        if role == User.Role.UNIT:
+            assert user.unit is not None and user.unit.committee.short_name == "禅城区政协"
+        if username in data.MEMBER_ACCOUNTS:
+            assert user.member.term.is_current
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="leader").leader.title == "常务副区长"
+    assert _signs_in("office", PASSWORD)
+
+
+def test_a_changed_demo_password_is_applied_to_existing_accounts():
+    _seed(no_messages=True)
+    call_command("seed_demo", password="Other#pass2024", no_messages=True, stdout=StringIO())
+    office = User.objects.get(username="office")
+    assert office.check_password("Other#pass2024")
+    assert not office.check_password(PASSWORD)
+
+
+def test_citizen_messages_cover_every_state_of_the_loop():
+    _seed()
+    items = Item.objects.filter(channel="message")
+    assert items.count() == Message.objects.count() >= 15
+    statuses = set(items.values_list("status", flat=True))
+    assert {"pending", "handling", "replied", "closed", "declined"} <= statuses
+    assert items.filter(is_overdue=True, status="handling").count() == 1
+    assert items.filter(returned_count__gt=0, status="pending").exists()
+    escalated = Assignment.objects.get(status=Assignment.Status.ESCALATED)
+    assert escalated.unit.kind == Unit.Kind.COMMUNITY
+    onward = escalated.item.assignments.exclude(pk=escalated.pk).get()
+    assert onward.unit.kind == Unit.Kind.STREET and onward.unit.area == escalated.unit.area.parent
+    assert items.filter(is_supervised=True).exists()
+    assert Assignment.objects.filter(role=Assignment.Role.CO).exists()
+    assert Assignment.objects.filter(rehandle_count__gt=0, status="closed").exists()
+    assert Assignment.objects.filter(extended_until__isnull=False).exists()
+    values = set(Rating.objects.values_list("value", flat=True))
+    assert {"satisfied", "basic", "unsatisfied"} <= values
+    # histories run forward in time: accepted before assigned before closed
+    for item in items.exclude(assigned_at=None):
+        assert item.accepted_at <= item.assigned_at
+        if item.closed_at:
+            assert item.assigned_at <= item.closed_at
+    # every state was reached through the services, so every item has an audit history
+    from xieshang.core.models import AuditEntry
+
+    for item in items:
+        assert AuditEntry.objects.filter(thread=f"item:{item.pk}", action="accept").exists()
+
+
+def test_seed_demo_runs_every_seed_demo_command_of_the_other_apps(monkeypatch):
+    from xieshang.organisations.management.commands import seed_demo
+
+    ran: list[str] = []
+    monkeypatch.setattr(
+        seed_demo,
+        "get_commands",
+        lambda: {"seed_demo": "xieshang.organisations", "seed_demo_proposals": "x", "migrate": "django"},
+    )
+    monkeypatch.setattr(seed_demo, "call_command", lambda name, **kw: ran.append(name))
+    _seed(no_messages=True)
+    assert ran == ["seed_demo_proposals"]

@@ -32,8 +32,14 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(10))
 
 
-def _clean(value: str, field: str, limit: int, min_len: int = 1) -> str:
-    text = _CONTROL.sub("", (value or "")).strip()
+def _clean(value: str, field: str, limit: int, min_len: int = 1, *, single_line: bool = False) -> str:
+    text = str(value or "")
+    if _CONTROL.search(text):
+        # text pasted from another system can carry invisible characters; say so rather than store them
+        raise ServiceError(f"{field}中含有无法显示的控制字符，请删除后重新填写。")
+    if single_line:
+        text = re.sub(r"\s+", " ", text)
+    text = text.strip()
     if len(text) < min_len:
         raise ServiceError(f"请填写{field}。" if not text else f"{field}太短，请至少写 {min_len} 个字。")
     if len(text) > limit:
@@ -67,11 +73,11 @@ def message_submit(
         return existing, False
     if kind not in Message.Kind.values:
         raise ServiceError("请选择留言类型。")
-    title = _clean(title, "标题", 100, 4)
+    title = _clean(title, "标题", 100, 4, single_line=True)
     text = _clean(text, "留言内容", MAX_TEXT, 10)
-    name = _clean(name, "姓名或称呼", 50)
-    phone = re.sub(r"\s", "", phone or "")
-    if not PHONE_RE.match(phone):
+    name = _clean(name, "姓名或称呼", 50, single_line=True)
+    phone = re.sub(r"\s", "", str(phone or ""))
+    if not PHONE_RE.fullmatch(phone):
         raise ServiceError("请填写正确的手机号码或固定电话（如 13800138000 或 0757-83000000）。")
     if area is not None and area.level > Area.Level.GRID:
         raise ServiceError("所属区域无效。")

@@ -5,3 +5,11 @@ class ConsultationsConfig(AppConfig):
     name = "xieshang.consultations"
     label = "consultations"
     verbose_name = "协商议政"
+
+    def ready(self) -> None:
+        from xieshang.core.context_processors import register_nav
+
+        from . import channel  # noqa: F401  (registers the channel with the handling engine)
+
+        register_nav("consultations:index", "有事禅商量", ("office", "admin", "leader"))
+        register_nav("consultations:mine", "我的协商活动", ("member",))

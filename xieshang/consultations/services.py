@@ -1,0 +1,681 @@
+"""Every change in consultation work is one service here.
+
+Each service checks the actor's permission and the current state under a row lock, saves with
+``update_fields``, writes a ``core.AuditEntry`` and queues notifications after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import uuid
+from typing import Any
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from xieshang.areas.models import Area
+from xieshang.core import audit
+from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.notify import notify
+from xieshang.handling import services as loop
+from xieshang.handling.models import Assignment, Item, Rating
+from xieshang.organisations.models import Committee, Member, Unit, User
+
+from . import permissions as perms
+from .channel import CHANNEL, FOLLOW_UP_RATER
+from .models import Activity, Attachment, Participant, Plan, ResearchReport, SignInAttempt, Suggestion, Topic
+
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SIGNIN_SALT = "consultations.signin"
+SIGNIN_EARLY = dt.timedelta(minutes=60)
+MAX_TEXT = 5000
+A = Participant.Attendance
+
+
+def _clean(value: str | None, field: str, limit: int, *, required: bool = True, min_len: int = 1) -> str:
+    text = _CONTROL.sub("", value or "").strip()
+    if required and len(text) < min_len:
+        raise ServiceError(f"请填写{field}。" if not text else f"{field}太短，请至少写 {min_len} 个字。")
+    if len(text) > limit:
+        raise ServiceError(f"{field}不能超过 {limit} 字（现有 {len(text)} 字）。")
+    return text
+
+
+def _save(obj: Model, *fields: str) -> None:
+    if hasattr(obj, "version"):
+        obj.version += 1
+        fields = (*fields, "version")
+    obj.save(update_fields=list(fields))
+
+
+def _log(thread: str, target: Model, action: str, actor: Any, **kw: Any) -> None:
+    audit.record(thread=thread, target=target, action=action, actor=actor, **kw)
+
+
+def _require_organiser(actor: Any, committee_id: int) -> None:
+    if not perms.is_organiser(actor, committee_id):
+        raise PermissionDeniedError("只有政协机关工作人员可以进行此项操作。")
+
+
+def _token(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise ServiceError("提交已失效，请刷新页面后重新提交。") from None
+
+
+def _later(fn) -> None:
+    transaction.on_commit(fn)
+
+
+# --- topics and the plan ---------------------------------------------------------------------------
+
+
+def _new_reference(now: dt.datetime) -> str:
+    return f"YT{now:%Y}" + "".join(secrets.choice("ABCDEFGHJKLMNPQRSTUVWXYZ23456789") for _ in range(6))
+
+
+def topic_propose(
+    *,
+    committee: Committee,
+    submission_token: Any,
+    title: str,
+    description: str,
+    actor: Any = None,
+    proposer_name: str = "",
+    proposer_phone: str = "",
+    created_at: dt.datetime | None = None,
+) -> tuple[Topic, bool]:
+    """征集议题: from the public portal (no account, name and phone), a member, a department or the office.
+
+    A repeated submit with the same token returns the first topic.
+    """
+    token = _token(submission_token)
+    existing = Topic.objects.filter(submission_token=token).first()
+    if existing:
+        return existing, False
+    title = _clean(title, "议题名称", 100, min_len=4)
+    description = _clean(description, "议题说明", MAX_TEXT, min_len=10)
+    signed_in = bool(getattr(actor, "is_authenticated", False))
+    if signed_in:
+        if actor.committee_id != committee.pk and not actor.is_superuser:
+            raise PermissionDeniedError("只能向本会提出议题。")
+        source = {
+            User.Role.MEMBER: Topic.Source.MEMBER,
+            User.Role.UNIT: Topic.Source.UNIT,
+        }.get(actor.role, Topic.Source.OFFICE if perms.is_organiser(actor) else None)
+        if source is None:
+            raise PermissionDeniedError("请通过公众服务页面提出议题。")
+        name = actor.unit.name if source == Topic.Source.UNIT and actor.unit_id else actor.display_name
+        name = (proposer_name or "").strip()[:100] if source == Topic.Source.OFFICE and proposer_name else name
+        phone = ""
+    else:
+        source = Topic.Source.PUBLIC
+        name = _clean(proposer_name, "姓名或称呼", 50)
+        phone = re.sub(r"\s", "", proposer_phone or "")
+        if not PHONE_RE.match(phone):
+            raise ServiceError("请填写正确的手机号码或固定电话（如 13800138000 或 0757-83000000）。")
+    now = created_at or timezone.now()
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.create(
+                committee=committee,
+                title=title,
+                description=description,
+                source=source,
+                proposer_name=name,
+                proposer_phone=phone,
+                proposer_user=actor if signed_in else None,
+                reference=_new_reference(now),
+                submission_token=token,
+                created_at=now,
+            )
+            _log(
+                topic.thread,
+                topic,
+                "propose",
+                actor if signed_in else None,
+                to_state=topic.status,
+                actor_label="" if signed_in else "群众（公众服务平台）",
+            )
+    except IntegrityError:
+        existing = Topic.objects.filter(submission_token=token).first()
+        if existing:
+            return existing, False
+        raise
+    return topic, True
+
+
+@transaction.atomic
+def plan_ensure(*, actor: Any, committee: Committee, year: int, adopted_on: dt.date | None = None) -> Plan:
+    _require_organiser(actor, committee.pk)
+    if year < 2000 or year > timezone.localdate().year + 1:
+        raise ServiceError("年份无效。")
+    plan, created = Plan.objects.get_or_create(
+        committee=committee, year=year, defaults={"title": f"{year}年度协商计划", "adopted_on": adopted_on}
+    )
+    if created:
+        _log(f"plan:{plan.pk}", plan, "create", actor)
+    return plan
+
+
+def _lock_topic(pk: Any) -> Topic:
+    try:
+        return Topic.objects.select_for_update().get(pk=pk)
+    except (Topic.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("未找到该协商议题。") from None
+
+
+@transaction.atomic
+def topic_select(*, actor: Any, topic_id: int, year: int, lead: str = "", note: str = "") -> Topic:
+    """主席会议确定: the topic goes into the year's consultation plan."""
+    topic = _lock_topic(topic_id)
+    _require_organiser(actor, topic.committee_id)
+    if topic.status != Topic.Status.PROPOSED:
+        raise ConflictError(f"该议题当前为「{topic.get_status_display()}」，不能再列入计划。")
+    plan = plan_ensure(actor=actor, committee=topic.committee, year=year)
+    topic.status, topic.plan = Topic.Status.SELECTED, plan
+    topic.lead = (lead or "").strip()[:100]
+    topic.decision_note = (note or "").strip()[:MAX_TEXT]
+    _save(topic, "status", "plan", "lead", "decision_note")
+    _log(topic.thread, topic, "select", actor, from_state="proposed", to_state=topic.status, data={"year": year})
+    if topic.proposer_user_id:
+        user = topic.proposer_user
+        _later(
+            lambda: notify(
+                [user], title=f"您提出的议题已列入{plan.title}：{topic.title}", url=f"/consultations/topics/{topic.pk}/"
+            )
+        )
+    return topic
+
+
+@transaction.atomic
+def topic_decline(*, actor: Any, topic_id: int, note: str) -> Topic:
+    topic = _lock_topic(topic_id)
+    _require_organiser(actor, topic.committee_id)
+    if topic.status != Topic.Status.PROPOSED:
+        raise ConflictError(f"该议题当前为「{topic.get_status_display()}」，不能作未列入处理。")
+    topic.status, topic.decision_note = Topic.Status.NOT_SELECTED, _clean(note, "未列入的理由", MAX_TEXT)
+    _save(topic, "status", "decision_note")
+    _log(topic.thread, topic, "decline", actor, from_state="proposed", to_state=topic.status, reason=note)
+    return topic
+
+
+@transaction.atomic
+def topic_conclude(*, actor: Any, topic_id: int, outcome: str) -> Topic:
+    """协商成果公开: the topic's outcome is written up and shown on the portal."""
+    topic = _lock_topic(topic_id)
+    _require_organiser(actor, topic.committee_id)
+    if topic.status != Topic.Status.SELECTED:
+        raise ConflictError("只有列入计划的议题可以发布协商成果。")
+    topic.outcome = _clean(outcome, "协商成果", MAX_TEXT, min_len=10)
+    topic.status, topic.outcome_published_at = Topic.Status.CONCLUDED, timezone.now()
+    _save(topic, "status", "outcome", "outcome_published_at")
+    _log(topic.thread, topic, "conclude", actor, from_state="selected", to_state=topic.status)
+    return topic
+
+
+@transaction.atomic
+def plan_publish(*, actor: Any, plan_id: int, published: bool = True) -> Plan:
+    plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
+    if plan is None:
+        raise NotFoundError("未找到该协商计划。")
+    _require_organiser(actor, plan.committee_id)
+    plan.is_published = published
+    plan.save(update_fields=["is_published"])
+    _log(f"plan:{plan.pk}", plan, "publish" if published else "unpublish", actor)
+    return plan
+
+
+# --- activities ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Any,
+    committee: Committee,
+    kind: str,
+    title: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    topic: Topic | None = None,
+    location: str = "",
+    area: Area | None = None,
+    organiser: str = "",
+    agenda: str = "",
+) -> Activity:
+    """安排活动: sign-in opens an hour before the start and closes at the end."""
+    _require_organiser(actor, committee.pk)
+    if kind not in Activity.Kind.values:
+        raise ServiceError("请选择活动类型。")
+    if topic is not None and topic.committee_id != committee.pk:
+        raise ServiceError("议题不存在。")
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ServiceError("结束时间须晚于开始时间。")
+    if ends_at - starts_at > dt.timedelta(days=14):
+        raise ServiceError("一次活动不能超过 14 天，请分多次安排。")
+    if kind in (Activity.Kind.MICRO, Activity.Kind.MICRO_INSPECTION) and area is None:
+        raise ServiceError("微协商、微视察请选择所在村居。")
+    activity = Activity.objects.create(
+        committee=committee,
+        topic=topic,
+        kind=kind,
+        title=_clean(title, "活动名称", 150, min_len=4),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        location=_clean(location, "地点", 150, required=False),
+        area=area,
+        organiser=_clean(organiser, "组织单位", 100, required=False),
+        agenda=_clean(agenda, "议程", MAX_TEXT, required=False),
+        signin_opens_at=starts_at - SIGNIN_EARLY,
+        signin_closes_at=ends_at,
+        created_by=actor,
+    )
+    _log(activity.thread, activity, "create", actor, to_state=activity.status)
+    return activity
+
+
+def _lock_activity(pk: Any) -> Activity:
+    try:
+        return Activity.objects.select_for_update().get(pk=pk)
+    except (Activity.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError("未找到该协商活动。") from None
+
+
+@transaction.atomic
+def participant_add(
+    *,
+    actor: Any,
+    activity_id: int,
+    kind: str,
+    user: User | None = None,
+    member: Member | None = None,
+    name: str = "",
+    organisation: str = "",
+) -> Participant:
+    """邀请: a member, leader or unit staff (with an account) or an outside expert or resident (without)."""
+    activity = _lock_activity(activity_id)
+    _require_organiser(actor, activity.committee_id)
+    if activity.status != Activity.Status.PLANNED:
+        raise ConflictError("活动已结束或取消，不能再邀请。")
+    if kind not in Participant.Kind.values:
+        raise ServiceError("请选择参加人员类别。")
+    if member is not None:
+        if member.committee_id != activity.committee_id:
+            raise ServiceError("委员不存在。")
+        user = member.user
+        name = member.name
+        organisation = organisation or member.workplace
+    if user is not None:
+        if user.committee_id != activity.committee_id:
+            raise ServiceError("人员不存在。")
+        name = name or user.display_name
+        if member is None:
+            member = getattr(user, "member", None) if hasattr(user, "member") else None
+    name = _clean(name, "姓名", 50)
+    dup = activity.participants.filter(user=user).exists() if user else False
+    dup = dup or (activity.participants.filter(member=member).exists() if member else False)
+    if dup:
+        raise ConflictError(f"{name}已在邀请名单中。")
+    p = Participant.objects.create(
+        activity=activity,
+        kind=kind,
+        user=user,
+        member=member,
+        name=name,
+        organisation=_clean(organisation, "单位职务", 100, required=False),
+    )
+    _log(activity.thread, p, "invite", actor, data={"name": name, "kind": kind})
+    return p
+
+
+def _lock_participant(pk: Any) -> tuple[Activity, Participant]:
+    activity_id = Participant.objects.filter(pk=pk).values_list("activity_id", flat=True).first()
+    if activity_id is None:
+        raise NotFoundError("未找到该参加人员。")
+    activity = _lock_activity(activity_id)
+    return activity, Participant.objects.select_for_update().get(pk=pk)
+
+
+@transaction.atomic
+def participant_request_leave(*, actor: Any, participant_id: int, reason: str) -> Participant:
+    """请假: the invited person asks in writing before the activity; the office decides."""
+    activity, p = _lock_participant(participant_id)
+    if p.user_id is None or p.user_id != getattr(actor, "pk", None):
+        raise NotFoundError("未找到该参加人员。")
+    if timezone.now() >= activity.starts_at:
+        raise ServiceError("活动已开始，不能再请假。")
+    if p.attendance != A.INVITED:
+        raise ConflictError(f"当前为「{p.get_attendance_display()}」，不能请假。")
+    p.attendance, p.leave_reason = A.LEAVE_REQUESTED, _clean(reason, "请假事由", 200)
+    p.save(update_fields=["attendance", "leave_reason"])
+    _log(activity.thread, p, "leave_request", actor, reason=p.leave_reason)
+    organiser = activity.created_by
+    if organiser is not None:
+        _later(
+            lambda: notify(
+                [organiser],
+                title=f"请假申请：{p.name}（{activity.title}）",
+                body=p.leave_reason,
+                url=f"/consultations/activities/{activity.pk}/",
+            )
+        )
+    return p
+
+
+@transaction.atomic
+def participant_decide_leave(*, actor: Any, participant_id: int, approve: bool) -> Participant:
+    activity, p = _lock_participant(participant_id)
+    _require_organiser(actor, activity.committee_id)
+    if p.attendance != A.LEAVE_REQUESTED:
+        raise ConflictError("没有待审批的请假申请。")
+    p.attendance = A.ON_LEAVE if approve else A.INVITED
+    p.save(update_fields=["attendance"])
+    _log(activity.thread, p, "leave_approve" if approve else "leave_refuse", actor)
+    if p.user_id:
+        user = p.user
+        _later(
+            lambda: notify(
+                [user],
+                title=f"请假{'已批准' if approve else '未获批准'}：{activity.title}",
+                url=f"/consultations/activities/{activity.pk}/",
+            )
+        )
+    return p
+
+
+# --- sign-in by QR code ------------------------------------------------------------------------------
+
+
+def signin_token(activity: Activity) -> str:
+    """The signed payload of an activity's QR code: the activity and its sign-in window."""
+    return signing.dumps(
+        {
+            "a": activity.pk,
+            "o": int(activity.signin_opens_at.timestamp()),
+            "c": int(activity.signin_closes_at.timestamp()),
+        },
+        salt=SIGNIN_SALT,
+        compress=True,
+    )
+
+
+def read_signin_token(token: str) -> dict[str, int]:
+    try:
+        data = signing.loads(token, salt=SIGNIN_SALT)
+    except signing.BadSignature:
+        raise NotFoundError("签到码无效，请扫描现场展示的二维码。") from None
+    if not isinstance(data, dict) or not {"a", "o", "c"} <= set(data):
+        raise NotFoundError("签到码无效，请扫描现场展示的二维码。")
+    return data
+
+
+def _refuse(activity: Activity, user: Any, reason: str, message: str) -> None:
+    # Logged in its own transaction so the refusal is kept while the caller's work is rolled back.
+    SignInAttempt.objects.create(activity=activity, user=user, ok=False, reason=reason)
+    raise ServiceError(message)
+
+
+def activity_sign_in(*, token: str, actor: Any, now: dt.datetime | None = None) -> Participant:
+    """扫码签到: only an invited participant, only inside the activity's window; every attempt is logged."""
+    data = read_signin_token(token)
+    now = now or timezone.now()
+    activity = Activity.objects.filter(pk=data["a"]).first()
+    if activity is None:
+        raise NotFoundError("签到码无效，请扫描现场展示的二维码。")
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError("请先登录再签到。")
+    window = (int(activity.signin_opens_at.timestamp()), int(activity.signin_closes_at.timestamp()))
+    if (data["o"], data["c"]) != window:
+        _refuse(activity, actor, "code_outdated", "活动时间已调整，该签到码已失效，请扫描现场最新的二维码。")
+    if activity.status == Activity.Status.CANCELLED:
+        _refuse(activity, actor, "cancelled", "该活动已取消。")
+    if now < activity.signin_opens_at:
+        _refuse(
+            activity,
+            actor,
+            "too_early",
+            f"签到尚未开始，请于 {timezone.localtime(activity.signin_opens_at):%m-%d %H:%M} 后签到。",
+        )
+    if now > activity.signin_closes_at:
+        _refuse(activity, actor, "too_late", "签到已结束。如确有参加，请联系活动组织人员补登。")
+    with transaction.atomic():
+        p = Participant.objects.select_for_update().filter(activity=activity, user=actor).first()
+        if p is None:
+            transaction.set_rollback(True)
+        elif p.attendance == A.PRESENT:
+            return p
+        else:
+            before = p.attendance
+            p.attendance, p.signed_in_at = A.PRESENT, now
+            p.save(update_fields=["attendance", "signed_in_at"])
+            SignInAttempt.objects.create(activity=activity, user=actor, ok=True)
+            _log(activity.thread, p, "sign_in", actor, from_state=before, to_state=A.PRESENT)
+            return p
+    _refuse(activity, actor, "not_invited", "您不在本次活动的邀请名单中，不能签到。如有疑问请联系活动组织人员。")
+    raise AssertionError("unreachable")
+
+
+@transaction.atomic
+def participant_mark(*, actor: Any, participant_id: int, attendance: str) -> Participant:
+    """谁组织谁记录: the organiser records attendance for those who did not scan (experts, residents)."""
+    activity, p = _lock_participant(participant_id)
+    _require_organiser(actor, activity.committee_id)
+    if attendance not in (A.PRESENT, A.ABSENT, A.INVITED):
+        raise ServiceError("请选择出席情况。")
+    before = p.attendance
+    p.attendance = attendance
+    p.signed_in_at = p.signed_in_at or (timezone.now() if attendance == A.PRESENT else None)
+    p.save(update_fields=["attendance", "signed_in_at"])
+    _log(activity.thread, p, "attendance", actor, from_state=before, to_state=attendance)
+    return p
+
+
+@transaction.atomic
+def activity_record_minutes(*, actor: Any, activity_id: int, minutes: str) -> Activity:
+    """纪要: recorded after the activity; the activity is then held and the unscanned invitees are absent."""
+    activity = _lock_activity(activity_id)
+    _require_organiser(actor, activity.committee_id)
+    if activity.status == Activity.Status.CANCELLED:
+        raise ConflictError("活动已取消。")
+    if timezone.now() < activity.starts_at:
+        raise ServiceError("活动尚未开始，不能记录纪要。")
+    activity.minutes = _clean(minutes, "会议纪要", 20000, min_len=10)
+    first = activity.minutes_recorded_at is None
+    activity.minutes_recorded_at = activity.minutes_recorded_at or timezone.now()
+    before = activity.status
+    activity.status = Activity.Status.HELD
+    _save(activity, "minutes", "minutes_recorded_at", "status")
+    if first:
+        activity.participants.filter(attendance__in=[A.INVITED, A.LEAVE_REQUESTED]).update(attendance=A.ABSENT)
+    _log(activity.thread, activity, "minutes", actor, from_state=before, to_state=activity.status)
+    return activity
+
+
+@transaction.atomic
+def activity_cancel(*, actor: Any, activity_id: int, reason: str) -> Activity:
+    activity = _lock_activity(activity_id)
+    _require_organiser(actor, activity.committee_id)
+    if activity.status != Activity.Status.PLANNED:
+        raise ConflictError("只有未举行的活动可以取消。")
+    reason = _clean(reason, "取消原因", 500)
+    activity.status = Activity.Status.CANCELLED
+    _save(activity, "status")
+    _log(activity.thread, activity, "cancel", actor, from_state="planned", to_state="cancelled", reason=reason)
+    users = [p.user for p in activity.participants.select_related("user") if p.user_id]
+    _later(
+        lambda: notify(
+            users, title=f"活动取消：{activity.title}", body=reason, url=f"/consultations/activities/{activity.pk}/"
+        )
+    )
+    return activity
+
+
+ALLOWED_UPLOADS = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".jpg", ".jpeg", ".png", ".txt")
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def _check_file(f: Any) -> None:
+    name = (getattr(f, "name", "") or "").lower()
+    if not name.endswith(ALLOWED_UPLOADS):
+        raise ServiceError("只能上传 PDF、Word、Excel、PPT、图片或文本文件。")
+    if getattr(f, "size", 0) > MAX_UPLOAD:
+        raise ServiceError("文件不能超过 20MB。")
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, activity_id: int, kind: str, title: str, file: Any) -> Attachment:
+    activity = _lock_activity(activity_id)
+    _require_organiser(actor, activity.committee_id)
+    if kind not in Attachment.Kind.values:
+        raise ServiceError("请选择附件类别。")
+    if file is None:
+        raise ServiceError("请选择要上传的文件。")
+    _check_file(file)
+    att = Attachment.objects.create(
+        activity=activity, kind=kind, title=_clean(title, "附件名称", 150), file=file, uploaded_by=actor
+    )
+    _log(activity.thread, att, "attach", actor, data={"title": att.title})
+    return att
+
+
+@transaction.atomic
+def research_report_add(
+    *, actor: Any, activity_id: int, title: str, summary: str, completed_on: dt.date, file: Any = None
+) -> ResearchReport:
+    """调研报告: the document a research activity ends in."""
+    activity = _lock_activity(activity_id)
+    _require_organiser(actor, activity.committee_id)
+    if activity.kind != Activity.Kind.RESEARCH:
+        raise ServiceError("只有专题调研活动可以提交调研报告。")
+    title = _clean(title, "报告标题", 150, min_len=4)
+    if activity.research_reports.filter(title=title).exists():
+        raise ConflictError("该调研报告已经提交过了。")
+    if completed_on is None or completed_on > timezone.localdate():
+        raise ServiceError("请填写正确的完成日期。")
+    if file is not None:
+        _check_file(file)
+    report = ResearchReport.objects.create(
+        activity=activity,
+        title=title,
+        summary=_clean(summary, "报告摘要", 20000, min_len=10),
+        completed_on=completed_on,
+        file=file or "",
+        created_by=actor,
+    )
+    _log(activity.thread, report, "research_report", actor, data={"title": title})
+    return report
+
+
+# --- suggestions through the loop ----------------------------------------------------------------------
+
+
+def suggestion_record(
+    *,
+    actor: Any,
+    submission_token: Any,
+    title: str,
+    text: str,
+    activity: Activity | None = None,
+    topic: Topic | None = None,
+    raised_by: str = "",
+    source: str = Suggestion.Source.ACTIVITY,
+    source_label: str = "",
+    created_at: dt.datetime | None = None,
+) -> tuple[Suggestion, bool]:
+    """收集建议: one suggestion, linked to its activity and topic (or to a liaison station)."""
+    token = _token(submission_token)
+    existing = Suggestion.objects.filter(submission_token=token).first()
+    if existing:
+        return existing, False
+    if activity is not None:
+        topic = topic or activity.topic
+        committee_id = activity.committee_id
+    elif topic is not None:
+        committee_id = topic.committee_id
+    else:
+        committee_id = getattr(actor, "committee_id", None)
+    if committee_id is None:
+        raise ServiceError("请选择建议所属的议题或活动。")
+    _require_organiser(actor, committee_id)
+    if topic is not None and topic.committee_id != committee_id:
+        raise ServiceError("议题不存在。")
+    if source not in Suggestion.Source.values:
+        raise ServiceError("建议来源无效。")
+    try:
+        with transaction.atomic():
+            s = Suggestion.objects.create(
+                committee_id=committee_id,
+                topic=topic,
+                activity=activity,
+                source=source,
+                source_label=(source_label or "").strip()[:100],
+                title=_clean(title, "建议标题", 150, min_len=4),
+                text=_clean(text, "建议内容", MAX_TEXT, min_len=10),
+                raised_by=(raised_by or "").strip()[:100],
+                submission_token=token,
+                created_by=actor,
+                created_at=created_at or timezone.now(),
+            )
+            _log(f"suggestion:{s.pk}", s, "record", actor)
+    except IntegrityError:
+        existing = Suggestion.objects.filter(submission_token=token).first()
+        if existing:
+            return existing, False
+        raise
+    return s, True
+
+
+@transaction.atomic
+def suggestion_send(*, actor: Any, suggestion_id: int, unit: Unit | None, note: str = "") -> Item:
+    """交办: the suggestion enters the loop (受理) and goes to its unit (单办) at once."""
+    s = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
+    if s is None:
+        raise NotFoundError("未找到该建议。")
+    _require_organiser(actor, s.committee_id)
+    if s.item_id:
+        raise ConflictError("该建议已经交办过了。")
+    if unit is None or unit.committee_id != s.committee_id or not unit.is_active:
+        raise ServiceError("请选择承办单位。")
+    item = loop.item_accept(
+        committee=Committee.objects.get(pk=s.committee_id),
+        channel=CHANNEL,
+        title=s.title,
+        text=s.text,
+        category=(s.topic.title[:50] if s.topic_id else ""),
+        source=s,
+        actor=actor,
+    )
+    item = loop.item_assign(
+        item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=(note or "").strip()[:500]
+    )
+    s.item = item
+    s.save(update_fields=["item"])
+    _log(f"suggestion:{s.pk}", s, "send", actor, data={"unit": unit.name, "item": item.pk})
+    return item
+
+
+def suggestion_follow_up_rate(
+    *, actor: Any, suggestion_id: int, value: str, comment: str = "", activity: Activity | None = None
+) -> Rating:
+    """回头看: the office records the follow-up rating of the unit's measure; 不满意 sends it back."""
+    s = Suggestion.objects.filter(pk=suggestion_id).first()
+    if s is None or s.item_id is None:
+        raise NotFoundError("该建议尚未交办。")
+    _require_organiser(actor, s.committee_id)
+    a = Assignment.objects.filter(
+        item_id=s.item_id, role=Assignment.Role.LEAD, status=Assignment.Status.AWAITING_RATING
+    ).first()
+    if a is None:
+        raise ConflictError("承办单位尚未答复，或该答复已经评价过了。")
+    if activity is not None:
+        comment = f"{activity.title}：{comment}".strip("：")
+    return loop.assignment_rate(
+        assignment_id=a.pk, rater_key=FOLLOW_UP_RATER, value=value, comment=comment, actor=actor
+    )

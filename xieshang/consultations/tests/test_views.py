@@ -1,0 +1,122 @@
+import datetime as dt
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from xieshang.consultations import services
+from xieshang.consultations.models import Participant, SignInAttempt, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def topic(committee, organiser):
+    t, _ = services.topic_propose(
+        committee=committee,
+        submission_token=uuid.uuid4(),
+        title="关于社区长者饭堂的议题",
+        description="长者饭堂运营不规范，希望协商。",
+        proposer_name="陈伯",
+        proposer_phone="13800138000",
+    )
+    return t
+
+
+@pytest.fixture
+def activity(committee, organiser, topic):
+    services.topic_select(actor=organiser, topic_id=topic.pk, year=timezone.localdate().year)
+    start = timezone.now() + dt.timedelta(minutes=10)
+    return services.activity_create(
+        actor=organiser,
+        committee=committee,
+        kind="meeting",
+        title="长者饭堂专题协商会",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        topic=topic,
+    )
+
+
+def test_public_pages_show_only_the_published_plan(client, committee, organiser, topic, activity):
+    assert client.get(reverse("consultations:public_index")).status_code == 200
+    assert client.get(reverse("consultations:public_topic", args=[topic.pk])).status_code == 404
+    services.plan_publish(actor=organiser, plan_id=Topic.objects.get(pk=topic.pk).plan_id)
+    r = client.get(reverse("consultations:public_index"))
+    assert topic.title in r.content.decode()
+    r = client.get(reverse("consultations:public_topic", args=[topic.pk]))
+    assert r.status_code == 200 and "13800138000" not in r.content.decode()
+
+
+def test_the_public_form_accepts_a_topic_once_and_shows_errors(client, committee):
+    token = str(uuid.uuid4())
+    data = {
+        "submission_token": token,
+        "title": "关于增设公交线路的议题",
+        "description": "新小区没有公交线路，出行不便。",
+        "proposer_name": "黄女士",
+        "proposer_phone": "13900139000",
+    }
+    url = reverse("consultations:public_topic_new")
+    assert client.post(url, data).status_code == 200
+    assert client.post(url, data).status_code == 200
+    assert Topic.objects.count() == 1
+    r = client.post(url, {**data, "submission_token": str(uuid.uuid4()), "proposer_phone": "abc"})
+    assert "电话" in r.content.decode() and Topic.objects.count() == 1
+
+
+def test_members_see_only_their_activities_and_units_see_none(
+    client, activity, organiser, member, other_member, unit_user
+):
+    services.participant_add(actor=organiser, activity_id=activity.pk, kind="member", member=member)
+    url = reverse("consultations:activity", args=[activity.pk])
+    client.force_login(member.user)
+    assert client.get(url).status_code == 200
+    for user in (other_member.user, unit_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.get(reverse("consultations:activity_qr", args=[activity.pk])).status_code == 404
+    client.force_login(member.user)
+    assert client.get(reverse("consultations:activity_qr", args=[activity.pk])).status_code == 404
+
+
+def test_qr_code_and_phone_sign_in(client, activity, organiser, member, other_member):
+    services.participant_add(actor=organiser, activity_id=activity.pk, kind="member", member=member)
+    client.force_login(organiser)
+    r = client.get(reverse("consultations:activity_qr", args=[activity.pk]))
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml" and b"<svg" in r.content
+    page = client.get(reverse("consultations:activity", args=[activity.pk]))
+    assert page.status_code == 200
+    url = reverse("consultations:signin", args=[services.signin_token(activity)])
+    client.force_login(other_member.user)
+    r = client.post(url)
+    assert r.status_code == 400 and "邀请名单" in r.content.decode()
+    client.force_login(member.user)
+    r = client.post(url)
+    assert r.status_code == 200 and "签到成功" in r.content.decode()
+    assert Participant.objects.get(user=member.user).attendance == "present"
+    assert SignInAttempt.objects.filter(ok=False).count() == 1
+    assert client.get(reverse("consultations:signin", args=["garbage"])).status_code == 404
+
+
+def test_organiser_pages_render_and_bad_input_is_a_message(client, organiser, activity, topic):
+    client.force_login(organiser)
+    for url in (
+        reverse("consultations:index"),
+        reverse("consultations:activities"),
+        reverse("consultations:suggestions"),
+        reverse("consultations:activity_new"),
+        reverse("consultations:topic", args=[topic.pk]),
+        reverse("consultations:plan", args=[timezone.localdate().year]),
+        reverse("consultations:activities") + "?year=x&kind=zz&page=-1",
+    ):
+        assert client.get(url).status_code == 200, url
+    r = client.post(
+        reverse("consultations:activity_action", args=[activity.pk, "invite"]), {"kind": "expert"}, follow=True
+    )
+    assert "请填写姓名" in r.content.decode()
+    r = client.post(
+        reverse("consultations:activity_action", args=[activity.pk, "suggest"]), {"submission_token": "x"}, follow=True
+    )
+    assert r.status_code == 200

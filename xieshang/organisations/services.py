@@ -16,7 +16,7 @@ from xieshang.core.errors import PermissionDeniedError, ServiceError
 from .models import Committee, Member, Sector, Term, Unit, User
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
-_UNIT_AREA_LEVEL = {Unit.Kind.STREET: Area.Level.STREET, Unit.Kind.COMMUNITY: Area.Level.COMMUNITY}
+_UNIT_AREA_LEVEL: dict[str, int] = {Unit.Kind.STREET: Area.Level.STREET, Unit.Kind.COMMUNITY: Area.Level.COMMUNITY}
 
 
 def _require_admin(actor: Any) -> None:

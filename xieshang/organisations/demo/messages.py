@@ -498,8 +498,9 @@ def _shift(item_id: int, message_id: int, delta: dt.timedelta) -> None:
     back(ReminderLog.objects.filter(assignment__item_id=item_id), "created_at", "due_at")
     back(AuditEntry.objects.filter(thread=f"item:{item_id}"), "created_at")
     for req in Request.objects.filter(assignment__item_id=item_id, requested_until__isnull=False):
-        req.requested_until = req.requested_until - dt.timedelta(days=round(delta.total_seconds() / 86400))
-        req.save(update_fields=["requested_until"])
+        if req.requested_until is not None:
+            req.requested_until = req.requested_until - dt.timedelta(days=round(delta.total_seconds() / 86400))
+            req.save(update_fields=["requested_until"])
 
 
 class _Actors:
@@ -512,7 +513,8 @@ class _Actors:
         self._units = {u.name: u for u in Unit.objects.filter(committee=committee)}
         self._staff: dict[str, Any] = {}
         for user in User.objects.filter(role=User.Role.UNIT, unit__committee=committee).select_related("unit"):
-            self._staff.setdefault(user.unit.name, user)
+            if user.unit is not None:
+                self._staff.setdefault(user.unit.name, user)
         self._User = User
 
     def unit(self, name: str) -> Any:
@@ -653,16 +655,17 @@ def seed_messages(committee: Any) -> int:
                 area=_area_for(sc.area),
                 publish_consent=True,
             )
-            if not made:
+            if not made or msg.item_id is None:
                 continue
+            item_id: int = msg.item_id
             previous = 0.0
             for step in sc.steps:
                 gap = step.day - previous
                 if gap > 0:
-                    _shift(msg.item_id, msg.pk, dt.timedelta(days=gap))
+                    _shift(item_id, msg.pk, dt.timedelta(days=gap))
                 previous = step.day
                 _run_step(step, msg.item, msg, actors)
-            _shift(msg.item_id, msg.pk, dt.timedelta(days=max(sc.age_days - previous, 0)))
+            _shift(item_id, msg.pk, dt.timedelta(days=max(sc.age_days - previous, 0)))
         # notifications are written after commit, so they missed the moves above: put them at the
         # time of the scenario's last step
         Notification.objects.filter(url=f"/handling/items/{msg.item_id}/").update(

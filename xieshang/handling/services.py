@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.core import audit
-from xieshang.core.errors import ConflictError, PermissionDeniedError, ServiceError
+from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.core.notify import notify
 from xieshang.organisations.models import Committee, Unit, User
 from xieshang.workdays.calendar import Unit as TimeUnit
@@ -127,7 +127,7 @@ def _lock_item(item_id: int, expected_version: int | None = None) -> Item:
     try:
         item = Item.objects.select_for_update().get(pk=item_id)
     except Item.DoesNotExist:
-        raise ServiceError("未找到该事项。") from None
+        raise NotFoundError("未找到该事项。") from None
     if expected_version is not None and item.version != expected_version:
         raise ConflictError("该事项刚刚已被他人处理，页面上的信息已过时。请刷新后查看最新状态再操作。")
     return item
@@ -136,7 +136,7 @@ def _lock_item(item_id: int, expected_version: int | None = None) -> Item:
 def _lock_assignment(assignment_id: int, expected_version: int | None = None) -> tuple[Item, Assignment]:
     item_id = Assignment.objects.filter(pk=assignment_id).values_list("item_id", flat=True).first()
     if item_id is None:
-        raise ServiceError("未找到该交办记录。")
+        raise NotFoundError("未找到该交办记录。")
     item = _lock_item(item_id)
     a = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment_id)
     if expected_version is not None and a.version != expected_version:
@@ -450,6 +450,9 @@ def assignment_reassign(
         data={"from": a.unit.name, "to": target.name},
     )
     _after_commit_notify(_unit_users([target.pk]), f"新交办事项：{item.title}", "改派给你单位办理。", _item_url(item))
+    if before != S.RETURNED:
+        # the unit losing the matter must stop working on it
+        _after_commit_notify(_unit_users([a.unit_id]), f"事项已改派：{item.title}", reason, _item_url(item))
     return new
 
 
@@ -554,7 +557,7 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
     """The office approves or refuses a return or an extension."""
     assignment_id = Request.objects.filter(pk=request_id).values_list("assignment_id", flat=True).first()
     if assignment_id is None:
-        raise ServiceError("未找到该申请。")
+        raise NotFoundError("未找到该申请。")
     item, a = _lock_assignment(assignment_id)
     req = Request.objects.select_for_update().get(pk=request_id)
     if not perms.is_dispatcher(actor, item.committee_id):
@@ -675,7 +678,7 @@ def assignment_reply(
     if category not in dict(spec.reply_categories):
         raise ServiceError("请选择答复类别。")
     body = _clean_text(body, field="答复内容", limit=MAX_TEXT)
-    if adopted_count < 0 or adopted_count > 100:
+    if not isinstance(adopted_count, int) or isinstance(adopted_count, bool) or not 0 <= adopted_count <= 100:
         raise ServiceError("采纳建议条数须在 0 到 100 之间。")
     rule = rule_for(item.channel, item.kind)
     if rule.contact_amount is not None and a.first_contact_at is None:
@@ -726,7 +729,7 @@ def reply_review(*, reply_id: int, actor: Any, passed: bool, category: str | Non
     """审核答复: 通过 (the office may change the category) or 驳回重办."""
     assignment_id = Reply.objects.filter(pk=reply_id).values_list("assignment_id", flat=True).first()
     if assignment_id is None:
-        raise ServiceError("未找到该答复。")
+        raise NotFoundError("未找到该答复。")
     item, a = _lock_assignment(assignment_id)
     reply = Reply.objects.select_for_update().get(pk=reply_id)
     if not perms.is_dispatcher(actor, item.committee_id):

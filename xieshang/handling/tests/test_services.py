@@ -824,3 +824,47 @@ def test_a_failing_channel_hook_does_not_undo_the_change(drive, world, django_ca
         drive.assign(item, Item.Mode.SINGLE, [world.dept1])
     assert fresh(item).status == Item.Status.HANDLING
     assert Notification.objects.filter(recipient=world.unit_user(world.dept1)).count() == 1
+
+
+def test_reassign_moves_the_matter_and_tells_both_units(drive, world, django_capture_on_commit_callbacks):
+    item = drive.single()
+    a = drive.lead(item)
+    drive.sign(a)
+    with pytest.raises(ServiceError, match="请填写改派理由"):
+        loop.assignment_reassign(assignment_id=a.pk, actor=world.office, unit=world.dept2, reason="")
+    with pytest.raises(ServiceError, match="已在办理"):
+        loop.assignment_reassign(assignment_id=a.pk, actor=world.office, unit=world.dept1, reason="原单位")
+    with django_capture_on_commit_callbacks(execute=True):
+        new = loop.assignment_reassign(assignment_id=a.pk, actor=world.office, unit=world.dept2, reason="属教育局职责")
+    a = fresh(a)
+    assert (a.status, a.successor, new.unit, new.status) == (S.WITHDRAWN, new, world.dept2, S.NEW)
+    assert fresh(item).due_at == new.reply_due_at
+    titles = dict(Notification.objects.values_list("recipient", "title"))
+    assert titles == {
+        world.unit_user(world.dept2).pk: f"新交办事项：{item.title}",
+        world.unit_user(world.dept1).pk: f"事项已改派：{item.title}",
+    }
+    with pytest.raises(ConflictError):
+        drive.reply(a)
+
+
+def test_unknown_records_are_not_found(drive, world):
+    from xieshang.core.errors import NotFoundError
+
+    with pytest.raises(NotFoundError, match="未找到该事项"):
+        loop.item_assign(item_id=999999, actor=world.office, mode=Item.Mode.SINGLE, lead_units=[world.dept1])
+    with pytest.raises(NotFoundError, match="未找到该交办记录"):
+        loop.assignment_sign(assignment_id=999999, actor=world.unit_user(world.dept1))
+    with pytest.raises(NotFoundError, match="未找到该申请"):
+        loop.request_decide(request_id=999999, actor=world.office, approve=True)
+    with pytest.raises(NotFoundError, match="未找到该答复"):
+        loop.reply_review(reply_id=999999, actor=world.office, passed=True)
+
+
+def test_adopted_count_must_be_a_whole_number(drive, world):
+    a = drive.lead(drive.single())
+    drive.sign(a)
+    for bad in ("3", 101, True, 2.5):
+        with pytest.raises(ServiceError, match="采纳建议条数"):
+            drive.reply(a, adopted_count=bad)
+    assert drive.reply(a, adopted_count=3).adopted_count == 3

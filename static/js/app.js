@@ -15,4 +15,16 @@ document.addEventListener("DOMContentLoaded", function () {
       if (!window.confirm(el.getAttribute("data-confirm"))) ev.preventDefault();
     });
   });
+  // Statistics period: show the month only for 按月 and the dates only for 自定义.
+  document.querySelectorAll(".period-form").forEach(function (form) {
+    var select = form.querySelector("select[name=period]");
+    if (!select) return;
+    var sync = function () {
+      form.querySelectorAll("[data-period]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-period") !== select.value;
+      });
+    };
+    select.addEventListener("change", sync);
+    sync();
+  });
 });

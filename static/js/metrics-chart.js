@@ -12,11 +12,11 @@ document.addEventListener("DOMContentLoaded", function () {
   chart.resize();
   chart.setOption({
     animation: false,
-    grid: { left: 8, right: 48, top: 16, bottom: 16, containLabel: true },
+    grid: { left: 8, right: 56, top: 16, bottom: 16, containLabel: true },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
       valueFormatter: function (v) { return percent ? v.toFixed(1) + "%" : v + data.unit; } },
     xAxis: { type: "value", max: percent ? 100 : null, axisLabel: { formatter: percent ? "{value}%" : "{value}" } },
-    yAxis: { type: "category", data: names, axisLabel: { width: 140, overflow: "truncate" } },
+    yAxis: { type: "category", data: names, axisLabel: { width: el.clientWidth < 500 ? 90 : 180, overflow: "truncate" } },
     series: [{
       type: "bar", data: values, itemStyle: { color: "#b3171e" }, barMaxWidth: 22,
       label: { show: true, position: "right", formatter: function (p) { return percent ? p.value.toFixed(1) + "%" : p.value; } }

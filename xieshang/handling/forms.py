@@ -60,7 +60,9 @@ class AssignForm(VersionedForm):
     )
     lead_units = UnitsChoiceField(label="承办（主办）单位", queryset=Unit.objects.none())
     co_units = UnitsChoiceField(label="会办单位", queryset=Unit.objects.none(), required=False)
-    reason = forms.CharField(label="交办意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(
+        label="交办意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -72,12 +74,12 @@ class AssignForm(VersionedForm):
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(label="不予受理的理由", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label="不予受理的理由", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ReassignForm(VersionedForm):
     unit = UnitChoiceField(label="改派至", queryset=Unit.objects.none())
-    reason = forms.CharField(label="改派理由", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label="改派理由", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, units, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -88,13 +90,17 @@ class ReassignForm(VersionedForm):
 
 class DecideForm(forms.Form):
     decision = forms.ChoiceField(label="审批", choices=[("approve", "同意"), ("refuse", "不同意")])
-    note = forms.CharField(label="审批意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea)
+    note = forms.CharField(
+        label="审批意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="审核", choices=[("pass", "通过"), ("reject", "驳回重办")])
     category = forms.ChoiceField(label="答复类别", required=False)
-    note = forms.CharField(label="审核意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea)
+    note = forms.CharField(
+        label="审核意见", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -129,11 +135,13 @@ class ContactForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         error_messages={"invalid": "请填写正确的沟通时间。", "required": "请填写沟通时间。"},
     )
-    note = forms.CharField(label="沟通情况", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea)
+    note = forms.CharField(
+        label="沟通情况", required=False, max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReturnForm(VersionedForm):
-    reason = forms.CharField(label="申请退回的理由", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label="申请退回的理由", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
     suggested_unit = UnitChoiceField(label="建议承办单位", queryset=Unit.objects.none(), required=False)
 
     def __init__(self, *args, units, **kwargs) -> None:
@@ -147,18 +155,20 @@ class ExtensionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "请填写正确的日期。", "required": "请填写延期后的日期。"},
     )
-    reason = forms.CharField(label="延期理由", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label="延期理由", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class OpinionForm(forms.Form):
-    body = forms.CharField(label="会办意见", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    body = forms.CharField(label="会办意见", max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class ReplyForm(VersionedForm):
     category = forms.ChoiceField(label="答复类别")
     body = forms.CharField(label="答复内容", max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 8}))
     adopted_count = forms.IntegerField(label="采纳建议条数", min_value=0, max_value=100, initial=0, required=False)
-    measures = forms.CharField(label="采取的措施", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea)
+    measures = forms.CharField(
+        label="采取的措施", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 3})
+    )
     resolved = forms.BooleanField(label="问题已解决", required=False)
 
     def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
@@ -168,11 +178,11 @@ class ReplyForm(VersionedForm):
 
 
 class EscalateForm(forms.Form):
-    reason = forms.CharField(label="上报理由", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label="上报理由", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class SuperviseForm(forms.Form):
-    note = forms.CharField(label="督办意见", max_length=NOTE_LIMIT, widget=forms.Textarea)
+    note = forms.CharField(label="督办意见", max_length=NOTE_LIMIT, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PeriodForm(forms.Form):

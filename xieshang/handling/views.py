@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -132,7 +133,11 @@ def unit_metrics(request: HttpRequest) -> HttpResponse:
     """办理统计: every indicator per unit for a period, and the ranking by one of them."""
     _require(perms.can_see_all_items(request.user))
     choices = [(i.key, i.name) for i in metrics.INDICATORS]
-    form = forms.PeriodForm(request.GET or {"period": "year"}, indicators=choices)
+    data = request.GET.copy()
+    data.setdefault("period", "year")
+    data.setdefault("year", str(timezone.localdate().year))
+    data.setdefault("sort", "on_time_rate")
+    form = forms.PeriodForm(data, indicators=choices)
     ctx: dict[str, Any] = {"form": form, "indicators": metrics.INDICATORS, "min_count": metrics.ranking_min_count()}
     if form.is_valid():
         start, end = form.cleaned_data["range"]

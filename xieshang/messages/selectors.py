@@ -44,12 +44,13 @@ def source_details(items: list[Item], reveal: bool) -> dict[int, list[tuple[str,
         out[m.item_id] = [
             ("留言人", m.name),
             ("联系电话", m.phone if reveal else mask_phone(m.phone)),
-            ("留言类型", m.get_kind_display()),
+            ("留言类型", KIND_LABELS.get(m.kind, m.kind)),
             ("同意公开", "同意" if m.publish_consent else "不同意"),
         ]
     return out
 
 
+KIND_LABELS = {"consult": "咨询", "complaint": "投诉", "suggestion": "建议", "urgent": "紧急求助"}
 STEPS = ["受理", "交办", "办理", "答复", "评价", "办结"]
 
 

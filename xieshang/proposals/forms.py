@@ -1,0 +1,151 @@
+"""Forms parse input only; the rules live in the services."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from xieshang.handling.models import Item
+from xieshang.organisations.models import Member, Unit
+
+from .models import Category, NotFiledGround, Proposal, SupervisionActivity
+
+
+class DraftForm(forms.Form):
+    token = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(
+        label="提案标题", max_length=120, help_text="一事一案，标题写明所提事项，如“关于……的建议”。"
+    )
+    category = forms.ChoiceField(label="提案类别", choices=[("", "请选择"), *Category.choices], required=False)
+    situation = forms.CharField(
+        label="情况", widget=forms.Textarea, required=False, help_text="有情况：现状和存在的问题。"
+    )
+    analysis = forms.CharField(label="分析", widget=forms.Textarea, required=False, help_text="有分析：问题的原因。")
+    suggestions = forms.CharField(
+        label="建议",
+        widget=forms.Textarea,
+        required=False,
+        help_text="有建议：具体可行，每条建议另起一行并编号（一、二、三……）。",
+    )
+    suggestion_count = forms.IntegerField(
+        label="建议条数", min_value=0, max_value=50, required=False, help_text="留空则按编号自动计算。"
+    )
+    suggested_units = forms.CharField(label="建议承办单位", max_length=200, required=False)
+    integrity = forms.ChoiceField(
+        label="诚信声明", choices=Proposal.Integrity.choices, widget=forms.RadioSelect, required=False
+    )
+    declared = forms.BooleanField(label="本人承诺提案内容真实，符合提案有关规定", required=False)
+    proposer_kind = forms.ChoiceField(label="提案人类型", choices=Proposal.ProposerKind.choices, required=False)
+    member = forms.ModelChoiceField(label="代录入：委员", queryset=Member.objects.none(), required=False)
+    organisation_name = forms.CharField(label="党派团体、界别或小组名称", max_length=100, required=False)
+    special_committee_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sector_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, staff: bool = False, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not staff:
+            for name in ("proposer_kind", "member", "organisation_name"):
+                del self.fields[name]
+        elif committee is not None:
+            self.fields["member"].queryset = Member.objects.filter(committee=committee).order_by("name")
+        if not self.is_bound and "token" in self.fields and not self.initial.get("token"):
+            self.initial["token"] = uuid.uuid4()
+
+
+class CosignersForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(label="联名委员", queryset=Member.objects.none(), required=False)
+
+    def __init__(self, *args, committee=None, exclude=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Member.objects.filter(committee=committee).order_by("name")
+        if exclude:
+            qs = qs.exclude(pk__in=exclude)
+        self.fields["members"].queryset = qs
+
+
+class FileForm(forms.Form):
+    category = forms.ChoiceField(label="提案类别", choices=[("", "保持不变"), *Category.choices], required=False)
+    note = forms.CharField(label="审查意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class NotFileForm(forms.Form):
+    ground = forms.ChoiceField(label="不予立案理由", choices=[("", "请选择"), *NotFiledGround.choices])
+    note = forms.CharField(label="给提案人的说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MergeForm(forms.Form):
+    lead = forms.ModelChoiceField(label="并入主案", queryset=Proposal.objects.none())
+    note = forms.CharField(label="并案说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, proposal=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Proposal.objects.filter(
+            committee_id=proposal.committee_id,
+            status=Proposal.Status.FILED,
+            merged_into__isnull=True,
+            item__status__in=(Item.Status.PENDING, Item.Status.HANDLING),
+        ).exclude(pk=proposal.pk)
+        self.fields["lead"].queryset = qs.order_by("-number")
+        self.fields["lead"].label_from_instance = lambda p: f"{p.number_label} {p.title}"
+
+
+class AssignForm(forms.Form):
+    mode = forms.ChoiceField(label="交办方式", choices=Item.Mode.choices, widget=forms.RadioSelect)
+    lead_units = forms.ModelMultipleChoiceField(label="主办（承办）单位", queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label="会办单位", queryset=Unit.objects.none(), required=False)
+    note = forms.CharField(label="交办说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args, committee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(committee=committee, is_active=True).order_by("kind", "name")
+        self.fields["lead_units"].queryset = units
+        self.fields["co_units"].queryset = units
+
+
+class RateForm(forms.Form):
+    assignment = forms.IntegerField(widget=forms.HiddenInput)
+    rater = forms.CharField(widget=forms.HiddenInput)
+    value = forms.ChoiceField(
+        label="评价",
+        choices=[("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class KeyForm(forms.Form):
+    decided_on = forms.DateField(label="主席会议确定日期", widget=forms.DateInput(attrs={"type": "date"}))
+    leader = forms.IntegerField(label="领衔督办领导", required=False, widget=forms.Select)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].widget.choices = [("", "暂不指定")] + [(x.pk, str(x)) for x in leaders]
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label="活动类型", choices=SupervisionActivity.Kind.choices)
+    held_on = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    participants = forms.CharField(label="参加人员", max_length=300, required=False)
+    note = forms.CharField(label="活动情况", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(forms.Form):
+    reply = forms.IntegerField(widget=forms.HiddenInput)
+    body = forms.CharField(label="公开文本", widget=forms.Textarea, help_text="电话、身份证号、电子邮箱自动隐去。")
+    extra = forms.CharField(
+        label="另需隐去的内容",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="每行一项，如姓名、地址。",
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="历年提案及答复（.xlsx）")

@@ -1,0 +1,165 @@
+"""Reads for proposal pages, exports, the portal and the API. Scopes come from ``permissions.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from xieshang.core import audit
+from xieshang.handling.models import Assignment, Item, Rating, Reply
+
+from . import permissions as perms
+from .models import Proposal, Proposer, PublishedReply
+from .similar import similar_proposals
+
+St = Proposal.Status
+
+
+def with_people(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.select_related("session__term", "merged_into").prefetch_related(
+        Prefetch("proposers", queryset=Proposer.objects.select_related("member").order_by("order", "id"))
+    )
+
+
+def search(qs: QuerySet[Proposal], q: str) -> QuerySet[Proposal]:
+    """Chinese search over case number, title, text, proposers and units. Every word must match.
+
+    On PostgreSQL ``icontains`` becomes ILIKE, which the trigram GIN index on ``search_text`` serves."""
+    for word in (q or "").lower().split()[:5]:
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def review_queue(user: Any) -> QuerySet[Proposal]:
+    return with_people(perms.proposals_visible_to(user).filter(status=St.SUBMITTED)).order_by("submitted_at", "id")
+
+
+def proposal_list(user: Any, *, q: str = "", status: str = "", year: int | None = None, category: str = ""):
+    qs = perms.proposals_visible_to(user)
+    if status:
+        qs = qs.filter(status=status)
+    if year:
+        qs = qs.filter(year=year)
+    if category:
+        qs = qs.filter(category=category)
+    return with_people(search(qs, q)).order_by("-year", "number", "-id")
+
+
+def my_proposals(user: Any) -> QuerySet[Proposal]:
+    return with_people(perms.proposals_visible_to(user)).order_by("-created_at", "-id")
+
+
+def cosign_requests(user: Any) -> QuerySet[Proposal]:
+    return with_people(
+        Proposal.objects.filter(
+            status=St.COSIGNING,
+            proposers__member__user=user,
+            proposers__order__gt=1,
+            proposers__confirmed_at__isnull=True,
+            proposers__declined_at__isnull=True,
+        )
+    )
+
+
+def unit_proposals(user: Any) -> QuerySet[Proposal]:
+    return with_people(perms.proposals_visible_to(user).filter(merged_into__isnull=True)).order_by("-id")
+
+
+def group_of(p: Proposal) -> list[Proposal]:
+    lead = p.group_lead
+    return [lead, *with_people(lead.merged.all()).order_by("number", "id")]
+
+
+def handling_of(p: Proposal) -> dict[str, Any]:
+    """The loop's record for the proposal's group: item, assignments, passed replies, ratings."""
+    lead = p.group_lead
+    if not lead.item_id:
+        return {}
+    item = Item.objects.get(pk=lead.item_id)
+    assignments = list(
+        item.assignments.exclude(status=Assignment.Status.WITHDRAWN)
+        .select_related("unit")
+        .prefetch_related("replies", "ratings", "contacts", "opinions")
+        .order_by("role", "id")
+    )
+    replies = [
+        r for a in assignments for r in a.replies.all() if r.review in (Reply.Review.PASSED, Reply.Review.SUPERSEDED)
+    ]
+    return {"item": item, "assignments": assignments, "replies": replies}
+
+
+def pending_ratings(user: Any, p: Proposal) -> list[tuple[Assignment, str, str]]:
+    """(assignment, rater key, label) the user may rate now: themself, or anyone offline for staff."""
+    from .services import raters_for_item
+
+    info = handling_of(p)
+    if not info:
+        return []
+    raters = raters_for_item(info["item"])
+    out = []
+    for a in info["assignments"]:
+        if a.role != Assignment.Role.LEAD or a.status != Assignment.Status.AWAITING_RATING:
+            continue
+        done = {r.rater_key for r in a.ratings.all() if r.round == a.round}
+        for r in raters:
+            if r.key in done:
+                continue
+            mine = r.user is not None and r.user.pk == user.pk
+            if mine or (perms.is_proposals_office(user, p.committee_id) and r.user is None):
+                out.append((a, r.key, r.label))
+    return out
+
+
+def similar_to(p: Proposal, limit: int = 5):
+    pool = Proposal.objects.filter(committee_id=p.committee_id).exclude(status__in=(St.DRAFT, St.COSIGNING))
+    return similar_proposals(f"{p.title} {p.suggestions}", pool, exclude_id=p.pk, limit=limit)
+
+
+ACTION_LABELS = {
+    "draft": "起草",
+    "edit": "修改",
+    "cosigners": "设置联名人",
+    "cosign": "确认联名",
+    "cosign_decline": "拒绝联名",
+    "attach": "上传附件",
+    "detach": "删除附件",
+    "submit": "提交",
+    "file": "立案",
+    "not_file": "不予立案",
+    "return": "退回修改",
+    "to_suggestion": "转意见建议",
+    "propose_opinion": "拟转社情民意",
+    "opinion_consent": "同意转社情民意",
+    "opinion_refuse": "不同意转社情民意",
+    "merge": "并案",
+    "merge_lead": "并入本案",
+    "unmerge": "解除并案",
+    "unmerge_lead": "解除并案",
+    "key": "列为重点提案",
+    "key_activity": "督办活动",
+    "publish": "公开答复",
+    "unpublish": "撤回公开",
+    "closed": "办结",
+    "import": "导入",
+}
+
+
+def history(p: Proposal) -> list[Any]:
+    entries = list(audit.history(f"proposal:{p.pk}"))
+    for e in entries:
+        e.label = ACTION_LABELS.get(e.action, e.action)
+    return entries
+
+
+def published_replies(q: str = "") -> QuerySet[PublishedReply]:
+    """The portal's list: published, not withdrawn replies, newest first (public data only)."""
+    qs = PublishedReply.objects.filter(withdrawn_at__isnull=True).select_related("proposal")
+    for word in (q or "").split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(body__icontains=word) | Q(unit_name__icontains=word))
+    return qs.order_by("-published_at", "-id")
+
+
+def ratings_of(p: Proposal) -> list[Rating]:
+    info = handling_of(p)
+    return [r for a in info.get("assignments", []) for r in a.ratings.all()]

@@ -1,0 +1,111 @@
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from xieshang.core.errors import ServiceError
+from xieshang.documents import workbook_bytes
+from xieshang.organisations.tests.factories import CommitteeFactory, UserFactory
+from xieshang.proposals import importer, metrics
+from xieshang.proposals import services as ps
+from xieshang.proposals.models import Proposal
+
+from .test_services import handle_to_reply
+
+
+def _rates(committee):
+    scope = metrics.load_scope(Proposal.objects.filter(committee=committee))
+    values = metrics.compute(scope)
+    by = {k: metrics.breakdown(scope, k) for k in ("unit", "category", "sector", "kind", "hk")}
+    return values, by
+
+
+def test_export_then_import_into_an_empty_committee_gives_identical_rates(w, run, filed):
+    lead = filed(0)
+    other = filed(1, title="关于电梯加装资金的建议", category="民生保障")
+    hk = filed(3, title="关于港澳青年创业基地的建议", category="经济建设")
+    run(ps.proposal_merge, actor=w.office, proposal_id=other.pk, lead_id=lead.pk)
+    run(
+        ps.key_proposal_set,
+        actor=w.office,
+        proposal_id=lead.pk,
+        decided_on=lead.session.opens_on,
+        leader_id=w.leader.pk,
+    )
+    for p, mode, raters in ((lead, "joint", (0, 1)), (hk, "single", (3,))):
+        a = handle_to_reply(w, run, p, mode=mode, category="A" if p == hk else "B", adopted=1 if p == hk else 2)
+        for i in raters:
+            run(ps.proposal_rate, actor=w.member_user(i), assignment_id=a.pk, value="satisfied" if i != 1 else "basic")
+    before = _rates(w.committee)
+    assert before[0]["filed"] == 3 and before[0]["items"] == 2 and before[0]["adopted"] == 3
+    data = importer.export_xlsx(Proposal.objects.filter(committee=w.committee))
+
+    other_committee = CommitteeFactory(name="另一区政协")
+    office = UserFactory(committee=other_committee, office=True, username="office2")
+    pv = importer.preview(committee=other_committee, data=data)
+    assert pv.errors == [] and pv.proposals == 3 and pv.merged == 1
+    result = importer.import_rows(actor=office, data=data)
+    assert result.proposals == 3 and result.replies == 2
+    after = _rates(other_committee)
+    assert after == before
+    assert importer.export_xlsx(Proposal.objects.filter(committee=other_committee)) is not None
+
+
+def _sheet(rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(importer.HEADERS)
+    for r in rows:
+        ws.append([r.get(h, "") for h in importer.HEADERS])
+    return workbook_bytes(wb)
+
+
+GOOD = {
+    "案号": "第五届第一次会议第0001号",
+    "届次": 5,
+    "会次": 1,
+    "年度": 2022,
+    "标题": "关于某事的建议",
+    "提案人类型": "委员个人",
+    "提案人": "甲委员",
+    "建议": "一、做好。",
+    "建议条数": 1,
+    "交办方式": "单办",
+    "主办单位": "区教育局",
+    "答复类别": "A",
+    "采纳建议条数": 1,
+    "答复内容": "已采纳。",
+    "评价": "甲委员:满意",
+}
+
+
+def test_malformed_row_names_row_and_column_and_nothing_is_imported(w):
+    bad = {**GOOD, "案号": "第五届第一次会议第0002号", "答复类别": "D", "建议条数": "三"}
+    data = _sheet([GOOD, bad])
+    pv = importer.preview(committee=w.committee, data=data)
+    assert "第 3 行「建议条数」" in " ".join(pv.errors)
+    assert "第 3 行「答复类别」" in " ".join(pv.errors)
+    with pytest.raises(ServiceError, match="第 3 行"):
+        importer.import_rows(actor=w.office, data=data)
+    assert Proposal.objects.count() == 0
+
+
+def test_import_refuses_missing_columns_and_garbage(w):
+    with pytest.raises(ServiceError, match="无法读取"):
+        importer.preview(committee=w.committee, data=b"not a spreadsheet")
+    wb = Workbook()
+    wb.active.append(["案号", "标题"])
+    with pytest.raises(ServiceError, match="缺少列"):
+        importer.preview(committee=w.committee, data=workbook_bytes(wb))
+
+
+def test_import_page_previews_then_imports(client, w):
+    client.force_login(w.office)
+    data = _sheet([GOOD])
+    r = client.post("/proposals/import/", {"file": io.BytesIO(data)})
+    assert r.status_code == 200 and r.context["preview"].errors == []
+    assert Proposal.objects.count() == 0
+    r = client.post("/proposals/import/", {"confirm": "1"})
+    assert r.status_code == 302 and Proposal.objects.get().number_label == "第五届第一次会议第0001号"
+    ws = load_workbook(io.BytesIO(client.get("/proposals/history.xlsx").content)).active
+    assert ws["F3"].value == "关于某事的建议"

@@ -1,0 +1,519 @@
+"""Proposal pages: parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_POST
+
+from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.documents.http import download
+from xieshang.organisations.models import Leader
+
+from . import documents, forms, metrics, selectors
+from . import permissions as perms
+from . import services as ps
+from .models import Category, KeyProposal, Proposal, PublishedReply
+
+St = Proposal.Status
+
+
+def _get(request: HttpRequest, pk: int) -> Proposal:
+    try:
+        return perms.get_proposal_for(request.user, pk)
+    except NotFoundError:
+        raise Http404("未找到该提案。") from None
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise Http404("页面不存在。")
+
+
+def _first_error(form: Any) -> str:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        return f"{label}：{errors[0]}" if label else errors[0]
+    return "请检查填写的内容。"
+
+
+def _act(request: HttpRequest, p: Proposal, fn: Callable[[], Any], done: str, anchor: str = "") -> HttpResponse:
+    try:
+        fn()
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect(f"/proposals/{p.pk}/{('#' + anchor) if anchor else ''}")
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    _require(perms.member_of(request.user) is not None or perms.is_committee_staff(request.user))
+    return render(
+        request,
+        "proposals/mine.html",
+        {
+            "proposals": selectors.my_proposals(request.user)[:200],
+            "cosign": selectors.cosign_requests(request.user),
+        },
+    )
+
+
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    _require(perms.is_committee_staff(request.user) or perms.can_see_stats(request.user))
+    q = request.GET.get("q", "")[:100]
+    status = request.GET.get("status", "")
+    status = status if status in St.values else ""
+    year = request.GET.get("year", "")
+    year_int = int(year) if year.isdigit() else None
+    category = request.GET.get("category", "")
+    category = category if category in Category.values else ""
+    qs = selectors.proposal_list(request.user, q=q, status=status, year=year_int, category=category)
+    if request.GET.get("format") == "xlsx":
+        return download(documents.list_xlsx(qs[:20000]), "提案目录.xlsx")
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "proposals/review.html",
+        {
+            "queue": selectors.review_queue(request.user)[:100],
+            "page_obj": page,
+            "q": q,
+            "status": status,
+            "year": year,
+            "category": category,
+            "statuses": St.choices,
+            "categories": Category.choices,
+            "is_office": perms.is_proposals_office(request.user),
+            "querystring": request.GET.urlencode(),
+            "query": urlencode(
+                {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
+            ),
+        },
+    )
+
+
+@login_required
+def handling(request: HttpRequest) -> HttpResponse:
+    _require(request.user.role == "unit")
+    page = Paginator(selectors.unit_proposals(request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "proposals/unit.html", {"page_obj": page})
+
+
+# --- drafting ------------------------------------------------------------------------------------
+
+
+def _draft_data(form: forms.DraftForm) -> dict[str, Any]:
+    return dict(form.cleaned_data)
+
+
+@login_required
+def new(request: HttpRequest) -> HttpResponse:
+    staff = perms.is_committee_staff(request.user)
+    _require(staff or perms.member_of(request.user) is not None)
+    form = forms.DraftForm(request.POST or None, staff=staff, committee=request.user.committee)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                p = ps.proposal_save_draft(
+                    actor=request.user,
+                    data=_draft_data(form),
+                    token=form.cleaned_data.get("token"),
+                    on_behalf_of=form.cleaned_data.get("member") if staff else None,
+                )
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "草稿已保存。可以继续添加联名人、上传附件，然后提交。")
+                return redirect("proposals:detail", p.pk)
+        else:
+            messages.error(request, _first_error(form))
+    return render(request, "proposals/edit.html", {"form": form, "proposal": None})
+
+
+@login_required
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _get(request, pk)
+    _require(perms.can_edit(request.user, p))
+    initial = {f: getattr(p, f) for f in (*ps.DRAFT_FIELDS, "declared", "suggestion_count")}
+    form = forms.DraftForm(request.POST or None, initial=initial, staff=False)
+    form.fields.pop("token", None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                ps.proposal_save_draft(actor=request.user, proposal_id=p.pk, data=_draft_data(form))
+            except ServiceError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "已保存修改。")
+                return redirect("proposals:detail", p.pk)
+        else:
+            messages.error(request, _first_error(form))
+    return render(request, "proposals/edit.html", {"form": form, "proposal": p})
+
+
+# --- the proposal page ---------------------------------------------------------------------------
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _get(request, pk)
+    user = request.user
+    office = perms.is_proposals_office(user, p.committee_id)
+    ctx: dict[str, Any] = {
+        "p": p,
+        "proposers": list(p.proposers.select_related("member").all()),
+        "group": selectors.group_of(p) if p.status == St.FILED else [],
+        "info": selectors.handling_of(p),
+        "history": selectors.history(p),
+        "can_edit": perms.can_edit(user, p),
+        "is_office": office,
+        "cosign_message": ps.cosign_status_message(p),
+        "attachments": p.attachments.all(),
+        "is_first": p.proposers.filter(order=1, member__user=user).exists() or p.created_by_id == user.pk,
+    }
+    mine = p.proposers.filter(member__user=user, order__gt=1, confirmed_at__isnull=True, declined_at__isnull=True)
+    ctx["must_confirm"] = p.status in (St.COSIGNING,) and mine.exists()
+    if ctx["can_edit"]:
+        ctx["similar"] = selectors.similar_to(p)
+        first = p.proposers.filter(order=1).values_list("member_id", flat=True).first()
+        ctx["cosigners_form"] = forms.CosignersForm(
+            initial={"members": list(p.proposers.filter(order__gt=1).values_list("member_id", flat=True))},
+            committee=p.committee,
+            exclude=[first] if first else None,
+        )
+    if office and p.status == St.SUBMITTED:
+        ctx["file_form"] = forms.FileForm(initial={"category": p.category})
+        ctx["not_file_form"] = forms.NotFileForm()
+        ctx["merge_form"] = forms.MergeForm(proposal=p)
+        ctx["note_form"] = forms.NoteForm()
+        ctx["similar"] = selectors.similar_to(p)
+    mergeable = office and p.status == St.FILED and p.merged_into_id is None and not p.merged.exists()
+    if mergeable and ctx["info"] and ctx["info"]["item"].status == "pending":
+        ctx["merge_form"] = forms.MergeForm(proposal=p)
+    info = ctx["info"]
+    if info and perms.can_assign(user, p.committee_id) and info["item"].status == "pending" and p.is_lead:
+        ctx["assign_form"] = forms.AssignForm(committee=p.committee, initial={"mode": "single"})
+    if office and p.is_lead and not p.is_key:
+        ctx["key_form"] = forms.KeyForm(
+            initial={"decided_on": timezone.localdate()}, leaders=Leader.objects.filter(committee=p.committee)
+        )
+    if p.is_key:
+        ctx["key"] = KeyProposal.objects.select_related("leader").get(proposal=p)
+        ctx["activity_form"] = forms.ActivityForm(initial={"held_on": timezone.localdate()}) if office else None
+    ctx["ratings_due"] = [
+        (a, key, label, forms.RateForm(initial={"assignment": a.pk, "rater": key}, prefix=f"r{a.pk}-{i}"))
+        for i, (a, key, label) in enumerate(selectors.pending_ratings(user, p))
+    ]
+    if office and info:
+        published = set(PublishedReply.objects.filter(withdrawn_at__isnull=True).values_list("reply_id", flat=True))
+        ctx["publishable"] = [
+            (r, forms.PublishForm(initial={"reply": r.pk, "body": r.body}, prefix=f"pub{r.pk}"))
+            for r in info["replies"]
+            if r.review == "passed" and r.assignment.role == "lead" and r.pk not in published
+        ]
+    ctx["publications"] = p.group_lead.publications.filter(withdrawn_at__isnull=True)
+    return render(request, "proposals/detail.html", ctx)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One endpoint per proposal for its transitions; each branch calls one service."""
+    p = _get(request, pk)
+    u, post = request.user, request.POST
+    note = post.get("note", "")
+    if action == "submit":
+        return _act(request, p, lambda: ps.proposal_submit(actor=u, proposal_id=p.pk), "已提交。")
+    if action == "cosigners":
+        ids = post.getlist("members")
+        return _act(
+            request, p, lambda: ps.proposal_set_cosigners(actor=u, proposal_id=p.pk, member_ids=ids), "联名人已更新。"
+        )
+    if action in ("confirm", "decline_cosign"):
+        agree = action == "confirm"
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_cosign(actor=u, proposal_id=p.pk, agree=agree),
+            "已确认联名。" if agree else "已拒绝联名。",
+        )
+    if action == "attach":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要上传的文件。")
+            return redirect("proposals:detail", p.pk)
+        return _act(request, p, lambda: ps.attachment_add(actor=u, proposal_id=p.pk, upload=upload), "附件已上传。")
+    if action == "file":
+        version = post.get("version")
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_file(
+                actor=u,
+                proposal_id=p.pk,
+                category=post.get("category") or None,
+                note=note,
+                expected_version=int(version) if version and version.isdigit() else None,
+            ),
+            "已立案。",
+        )
+    if action == "not_file":
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_not_file(actor=u, proposal_id=p.pk, ground=post.get("ground", ""), note=note),
+            "已作不予立案处理，并告知提案人。",
+        )
+    if action == "return":
+        return _act(request, p, lambda: ps.proposal_return(actor=u, proposal_id=p.pk, note=note), "已退回提案人修改。")
+    if action == "suggestion":
+        return _act(
+            request, p, lambda: ps.proposal_to_suggestion(actor=u, proposal_id=p.pk, note=note), "已转为意见建议。"
+        )
+    if action == "opinion":
+        return _act(
+            request, p, lambda: ps.proposal_propose_opinion(actor=u, proposal_id=p.pk, note=note), "已征求提案人意见。"
+        )
+    if action in ("opinion_agree", "opinion_refuse"):
+        agree = action == "opinion_agree"
+        return _act(
+            request, p, lambda: ps.proposal_opinion_consent(actor=u, proposal_id=p.pk, agree=agree), "已记录您的意见。"
+        )
+    if action == "merge":
+        lead = post.get("lead", "")
+        if not lead.isdigit():
+            messages.error(request, "请选择并入的主案。")
+            return redirect("proposals:detail", p.pk)
+        return _act(
+            request, p, lambda: ps.proposal_merge(actor=u, proposal_id=p.pk, lead_id=int(lead), note=note), "已并案。"
+        )
+    if action == "unmerge":
+        return _act(request, p, lambda: ps.proposal_unmerge(actor=u, proposal_id=p.pk, note=note), "已解除并案。")
+    if action == "assign":
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_assign(
+                actor=u,
+                proposal_id=p.pk,
+                mode=post.get("mode", ""),
+                lead_unit_ids=[x for x in post.getlist("lead_units") if x.isdigit()],
+                co_unit_ids=[x for x in post.getlist("co_units") if x.isdigit()],
+                note=note,
+            ),
+            "已交办。",
+        )
+    if action == "rate":
+        a_id = post.get("assignment", "")
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_rate(
+                actor=u,
+                assignment_id=int(a_id) if a_id.isdigit() else 0,
+                value=post.get("value", ""),
+                comment=post.get("comment", ""),
+                rater_key=post.get("rater") or None,
+            ),
+            "评价已提交，谢谢。",
+            "rate",
+        )
+    if action == "key":
+        form = forms.KeyForm(post, leaders=Leader.objects.filter(committee=p.committee))
+        if not form.is_valid():
+            messages.error(request, _first_error(form))
+            return redirect("proposals:detail", p.pk)
+        d = form.cleaned_data
+        return _act(
+            request,
+            p,
+            lambda: ps.key_proposal_set(
+                actor=u, proposal_id=p.pk, decided_on=d["decided_on"], leader_id=d.get("leader"), note=d.get("note", "")
+            ),
+            "已列为重点提案。",
+        )
+    if action == "activity":
+        form = forms.ActivityForm(post)
+        if not form.is_valid() or not p.is_key:
+            messages.error(request, _first_error(form) if not form.is_valid() else "该提案不是重点提案。")
+            return redirect("proposals:detail", p.pk)
+        d = form.cleaned_data
+        key_id = KeyProposal.objects.get(proposal=p).pk
+        return _act(request, p, lambda: ps.key_activity_record(actor=u, key_id=key_id, **d), "督办活动已记录。")
+    if action == "publish":
+        reply_id = post.get("reply", "")
+        return _act(
+            request,
+            p,
+            lambda: ps.reply_publish(
+                actor=u,
+                proposal_id=p.pk,
+                reply_id=int(reply_id) if reply_id.isdigit() else 0,
+                body=post.get("body"),
+                extra_redactions=post.get("extra", ""),
+            ),
+            "答复已公开，联系方式已自动隐去。",
+        )
+    raise Http404("未知操作。")
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@login_required
+def assignment_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _get(request, pk)
+    info = selectors.handling_of(p)
+    _require(bool(info) and bool(info["assignments"]))
+    return download(documents.assignment_letter(p.group_lead, info), f"交办函-{p.group_lead.number_label}.docx")
+
+
+@login_required
+def reply_letter(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
+    p = _get(request, pk)
+    info = selectors.handling_of(p)
+    reply = next((r for r in info.get("replies", []) if r.pk == reply_id), None)
+    _require(reply is not None)
+    return download(documents.reply_letter(p.group_lead, reply), f"答复函-{p.group_lead.number_label}.docx")
+
+
+@login_required
+def compilation(request: HttpRequest) -> HttpResponse:
+    _require(perms.can_see_stats(request.user))
+    year = request.GET.get("year", "")
+    qs = perms.proposals_visible_to(request.user).filter(status=St.FILED)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    return download(documents.compilation(qs, year=year), f"提案汇编{year}.docx")
+
+
+# --- rates ---------------------------------------------------------------------------------------
+
+
+@login_required
+def rates(request: HttpRequest) -> HttpResponse:
+    _require(perms.can_see_stats(request.user))
+    base = perms.proposals_visible_to(request.user)
+    years = sorted({y for y in base.values_list("year", flat=True) if y}, reverse=True)
+    year = request.GET.get("year", "")
+    year_int = int(year) if year.isdigit() else (years[0] if years else None)
+    qs = base.filter(year=year_int) if year_int else base
+    scope = metrics.load_scope(qs)
+    values = metrics.compute(scope)
+    by = request.GET.get("by", "unit")
+    by = by if by in ("unit", "category", "sector", "kind", "hk") else "unit"
+    rows = metrics.breakdown(scope, by)
+    if request.GET.get("format") == "xlsx":
+        return download(documents.rates_xlsx(values, rows, by, year_int), f"提案办理统计{year_int or ''}.xlsx")
+    keys = KeyProposal.objects.filter(proposal__in=qs)
+    return render(
+        request,
+        "proposals/rates.html",
+        {
+            "indicators": [(i, values[i.key]) for i in metrics.INDICATORS],
+            "rows": [(label, [v[k] for k in metrics.BREAKDOWN_INDICATORS]) for label, v in rows],
+            "cols": [metrics.BY_KEY[k] for k in metrics.BREAKDOWN_INDICATORS],
+            "by": by,
+            "year": year_int,
+            "years": years,
+            "leaders": keys.exclude(leader=None).values("leader").distinct().count(),
+            "key_count": keys.count(),
+        },
+    )
+
+
+@login_required
+def key_list(request: HttpRequest) -> HttpResponse:
+    _require(perms.can_see_stats(request.user))
+    keys = (
+        KeyProposal.objects.filter(proposal__in=perms.proposals_visible_to(request.user))
+        .select_related("proposal", "leader")
+        .prefetch_related("activities")
+        .order_by("-proposal__year", "proposal__number")
+    )
+    return render(request, "proposals/key.html", {"keys": keys})
+
+
+# --- import --------------------------------------------------------------------------------------
+
+
+@login_required
+def import_view(request: HttpRequest) -> HttpResponse:
+    from . import importer
+
+    _require(perms.is_proposals_office(request.user))
+    ctx: dict[str, Any] = {"form": forms.ImportForm()}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        confirm = request.POST.get("confirm") == "1"
+        key = "proposal_import"
+        try:
+            if confirm:
+                data = request.session.get(key)
+                if not data:
+                    raise ServiceError("预览已过期，请重新上传文件。")
+                result = importer.import_rows(actor=request.user, data=bytes.fromhex(data))
+                request.session.pop(key, None)
+                messages.success(request, f"已导入 {result.proposals} 件提案、{result.replies} 份答复。")
+                return redirect("proposals:review")
+            if upload is None:
+                raise ServiceError("请选择 .xlsx 文件。")
+            if upload.size > 10 * 1024 * 1024:
+                raise ServiceError("文件超过 10 MB。")
+            data = upload.read()
+            ctx["preview"] = importer.preview(committee=request.user.committee, data=data)
+            if not ctx["preview"].errors:
+                request.session[key] = data.hex()
+        except ServiceError as exc:
+            messages.error(request, exc.message)
+    return render(request, "proposals/import.html", ctx)
+
+
+@login_required
+def history_export(request: HttpRequest) -> HttpResponse:
+    from . import importer
+
+    _require(perms.can_see_stats(request.user))
+    year = request.GET.get("year", "")
+    qs = perms.proposals_visible_to(request.user)
+    if year.isdigit():
+        qs = qs.filter(year=int(year))
+    return download(importer.export_xlsx(qs), f"历年提案{year}.xlsx")
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    from . import importer
+
+    _require(perms.is_proposals_office(request.user))
+    return download(importer.template_xlsx(), "提案导入模板.xlsx")
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def public_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:100]
+    page = Paginator(selectors.published_replies(q), 20).get_page(request.GET.get("page"))
+    return render(
+        request, "proposals/public_list.html", {"page_obj": page, "q": q, "q_query": urlencode({"q": q}) if q else ""}
+    )
+
+
+def public_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pub = get_object_or_404(selectors.published_replies(), pk=pk)
+    return render(request, "proposals/public_detail.html", {"pub": pub, "p": pub.proposal})

@@ -300,6 +300,7 @@ class Request(models.Model):
         PENDING = "pending", _("pending")
         APPROVED = "approved", _("approved")
         REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("no longer needed")
 
     assignment = models.ForeignKey(
         Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="requests"

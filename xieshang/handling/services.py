@@ -209,6 +209,13 @@ def _channel_event(item: Item, event: str) -> None:
         spec.on_event(item, event)
 
 
+def _drop_pending_requests(a: Assignment, now: dt.datetime, note: str) -> None:
+    """An assignment that left the open states has nothing left for the office to decide."""
+    a.requests.filter(status=Request.Status.PENDING).update(
+        status=Request.Status.WITHDRAWN, decided_at=now, decision_note=note
+    )
+
+
 def _refresh_item(item: Item, now: dt.datetime) -> None:
     """Derive the item's status, due date and overdue flag from its live assignments."""
     if item.status == Item.Status.DECLINED:
@@ -247,9 +254,7 @@ def _refresh_item(item: Item, now: dt.datetime) -> None:
                 co_before = co.status
                 co.status = S.WITHDRAWN
                 _save(co, "status")
-                co.requests.filter(status=Request.Status.PENDING).update(
-                    status=Request.Status.REFUSED, decided_at=now, decision_note="事项已退回待交办"
-                )
+                _drop_pending_requests(co, now, "事项已退回待交办")
                 _log(
                     item, co, "withdraw", None, actor_label="系统", frm=co_before, to=co.status, reason="主办单位已退回"
                 )
@@ -648,6 +653,7 @@ def co_opinion_send(*, assignment_id: int, actor: Any, body: str) -> CoOpinion:
     a.first_replied_at = a.first_replied_at or now
     a.is_overdue = False
     _save(a, "status", "replied_at", "first_replied_at", "is_overdue")
+    _drop_pending_requests(a, now, "已提交会办意见")
     _log(item, a, "co_opinion", actor, frm=S.SIGNED, to=a.status)
     lead_units = item.assignments.filter(status__in=LIVE_STATES, role=Assignment.Role.LEAD).values_list(
         "unit_id", flat=True
@@ -715,6 +721,7 @@ def assignment_reply(
         a.status = S.AWAITING_RATING
         a.rating_due_at = add_period(now, rule.rating_days, TimeUnit.DAY).at
     _save(a, "status", "replied_at", "first_replied_at", "resolved", "is_overdue", "rating_due_at")
+    _drop_pending_requests(a, now, "已答复")
     _refresh_item(item, now)
     _log(item, a, "reply", actor, frm=before, to=a.status, data={"category": category, "adopted": adopted_count})
     if rule.review_required:
@@ -930,6 +937,7 @@ def assignment_escalate(*, assignment_id: int, actor: Any, reason: str, auto: bo
         item.save(update_fields=["escalated_to_district"])
         _after_commit_notify(_dispatchers(item.committee_id), f"上报至区级：{item.title}", reason, _item_url(item))
     _save(a, "status", "successor")
+    _drop_pending_requests(a, now, "已上报")
     _refresh_item(item, now)
     _log(
         item,

@@ -307,10 +307,12 @@ def test_extension_is_not_decided_after_the_unit_replied(drive, world):
         assignment_id=a.pk, actor=world.unit_user(world.dept1), until=at(2024, 3, 29).date(), reason="需协调"
     )
     drive.reply(a)
-    with pytest.raises(ConflictError, match="无需再审批延期"):
+    req = fresh(req)
+    # replying ends the request: it leaves the office's list without counting as refused
+    assert (req.status, req.decision_note) == (Request.Status.WITHDRAWN, "已答复")
+    with pytest.raises(ConflictError, match="已经处理过"):
         loop.request_decide(request_id=req.pk, actor=world.office, approve=True)
     assert fresh(a).extended_until is None
-    assert fresh(req).status == Request.Status.PENDING
 
 
 # --- replies and review -------------------------------------------------------------------------
@@ -563,9 +565,13 @@ def test_escalation_goes_community_to_street_to_district_queue(drive, world, dja
     with pytest.raises(PermissionDeniedError):
         loop.assignment_escalate(assignment_id=a.pk, actor=world.member, reason="超出职权", auto=True)
 
+    pending = loop.assignment_request_extension(
+        assignment_id=a.pk, actor=world.unit_user(world.community_unit), until=at(2024, 3, 22).date(), reason="需调查"
+    )
     street = loop.assignment_escalate(
         assignment_id=a.pk, actor=world.unit_user(world.community_unit), reason="超出村居职权"
     )
+    assert fresh(pending).status == Request.Status.WITHDRAWN
     assert (street.unit, street.status, street.role) == (world.street_unit, S.NEW, Assignment.Role.LEAD)
     assert (fresh(a).status, fresh(a).successor) == (S.ESCALATED, street)
     entry = AuditEntry.objects.get(action="escalate")

@@ -94,6 +94,12 @@ def test_citizen_message_is_assigned_replied_rated_and_closed(
     assert "13912345678" in page.inner_text("#queue-results")  # the dispatcher sees the full number
     assert_accessible(page)
     shoot(page, "queue")
+    # The title search narrows the list in place (htmx), then the full list comes back.
+    page.fill("#id_q", "没有这个标题")
+    page.wait_for_selector("#queue-results td.empty")
+    assert "q=" in page.url
+    page.fill("#id_q", "")
+    page.wait_for_selector("#queue-results a:has-text('交办')")
     page.click("#queue-results a:has-text('交办')")
     page.select_option("#id_lead_units", label="区城市管理和综合执法局")
     page.fill("#id_reason", "请核查夜间施工许可并依法处理。")

@@ -15,7 +15,7 @@ document.addEventListener("DOMContentLoaded", function () {
     grid: { left: 8, right: 56, top: 16, bottom: 16, containLabel: true },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
       valueFormatter: function (v) { return percent ? v.toFixed(1) + "%" : v + data.unit; } },
-    xAxis: { type: "value", max: percent ? 100 : null, axisLabel: { formatter: percent ? "{value}%" : "{value}" } },
+    xAxis: { type: "value", max: percent ? 100 : null, splitNumber: el.clientWidth < 500 ? 2 : 5, axisLabel: { formatter: percent ? "{value}%" : "{value}" } },
     yAxis: { type: "category", data: names, axisLabel: { width: el.clientWidth < 500 ? 90 : 180, overflow: "truncate" } },
     series: [{
       type: "bar", data: values, itemStyle: { color: "#b3171e" }, barMaxWidth: 22,

@@ -9,6 +9,24 @@ assignments made in a period (:func:`period_assignments`). Reassigned-away assig
 office took back on request (``returned``, 退回) or that went up a level (``escalated``, 上报)
 counts as assigned but is left out of deadline-based figures, since another unit finished it.
 
+The indicators (``INDICATORS``; the same definitions are shown on the statistics page):
+
+- 签收率 ``sign_rate`` (%): assignments signed for by their sign-for deadline ÷ assignments.
+- 按期办结率 ``on_time_rate`` (%): assignments first replied (a co-unit: opinion sent) by their
+  effective deadline (the extended one when an extension was approved) ÷ assignments due, i.e.
+  already replied or past their deadline; returned and escalated ones are left out.
+- 办结率 ``close_rate`` (%): closed assignments ÷ assignments.
+- 解决率 ``resolve_rate`` (%): closed lead assignments whose reply said resolved ÷ closed lead
+  assignments (co-units do not reply).
+- 满意率 ``satisfaction_rate`` (%): ratings 满意 or 基本满意 ÷ all ratings; a rating before and
+  one after re-handling both count.
+- 重办率 ``rehandle_rate`` (%): replied assignments re-handled at least once after 不满意 ÷
+  replied assignments.
+- 超期数 ``overdue_count`` (件): assignments first replied after their effective deadline, or
+  still unreplied past it; returned and escalated ones are left out.
+
+A ratio with nothing to divide by has no value (shown as “—”), never 0% or 100%.
+
 All assignment-based indicators of a queryset are computed together in one aggregate query
 (grouped by unit for the ranking), the rating-based one in a second.
 """

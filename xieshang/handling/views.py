@@ -178,6 +178,7 @@ def _item_context(
         raise Http404("未找到该事项。") from None
     item = page.item
     units = selectors.units_for_assignment(item.committee_id)
+    counter = selectors.WorkdayCounter(page.now)
     kept_text = ""
 
     def pick(kind: str, obj_id: int, blank: Any) -> Any:
@@ -211,7 +212,7 @@ def _item_context(
             a.forms["reassign"] = pick(
                 "reassign", a.pk, forms.ReassignForm(prefix=f"g{a.pk}", initial=version, units=units)
             )
-        a.remaining = selectors.WorkdayCounter(page.now).remaining(a.due) if a.is_live else None
+        a.remaining = counter.remaining(a.due) if a.is_live else None
         a.category_labels = dict(page.reply_categories)
     shown = {(kind, a.pk) for a in page.assignments for kind in a.forms}
     shown |= {("decide", r.pk) for r in page.pending_requests} | {("review", r.pk) for r in page.pending_replies}

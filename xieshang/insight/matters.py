@@ -1,0 +1,161 @@
+"""Same-matter groups (merge suggestions) and hotspots (热点问题表) over a set of messages."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+
+from . import text as tx
+from .documents import Doc
+from .similarity import SAME_MATTER_THRESHOLD, DocId, SimilarityIndex
+
+NEIGHBOURS = 15
+# Two groups merge when the mean score of the pairs found between them reaches this share of the
+# same-matter threshold; it stops one loose pair from chaining two matters together.
+LINK_MEAN = 0.3
+
+
+def build_index(docs: Sequence[Doc]) -> SimilarityIndex:
+    """An index over ``docs`` (every term kept: the corpus is small)."""
+    return SimilarityIndex(max_terms=0, query_terms=0).build((d.id, d.title, d.text) for d in docs)
+
+
+def neighbours(docs: Sequence[Doc], index: SimilarityIndex, top: int) -> dict[DocId, list[tuple[DocId, float]]]:
+    """Each document's ``top`` most similar others in the index."""
+    return {d.id: index.query(d.text, top=top, exclude=[d.id], title=d.title) for d in docs}
+
+
+def group_matters(
+    docs: Sequence[Doc], *, threshold: float | None = None, index: SimilarityIndex | None = None
+) -> list[list[DocId]]:
+    """Groups of two or more documents about the same concrete matter, largest first.
+
+    Pairs scoring at least ``threshold`` among each document's nearest neighbours are linked
+    best first; two groups join only if the mean score over the pairs linking them (pairs not
+    found count as zero) stays at or above ``threshold`` times ``LINK_MEAN`` (average linkage).
+    """
+    limit = SAME_MATTER_THRESHOLD if threshold is None else threshold
+    docs = [d for d in docs]
+    if len(docs) < 2:
+        return []
+    index = index or build_index(docs)
+    near = neighbours(docs, index, NEIGHBOURS)
+    pair: dict[tuple[DocId, DocId], float] = {}
+    for a, lst in near.items():
+        for b, s in lst:
+            key = (a, b) if str(a) < str(b) else (b, a)
+            pair[key] = max(pair.get(key, 0.0), s)
+    parent: dict[DocId, DocId] = {d.id: d.id for d in docs}
+    members: dict[DocId, list[DocId]] = {d.id: [d.id] for d in docs}
+
+    def find(x: DocId) -> DocId:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for (a, b), s in sorted(pair.items(), key=lambda kv: -kv[1]):
+        if s < limit:
+            break
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ma, mb = members[ra], members[rb]
+        total = sum(pair.get((x, y) if str(x) < str(y) else (y, x), 0.0) for x in ma for y in mb)
+        if total / (len(ma) * len(mb)) < limit * LINK_MEAN:
+            continue
+        parent[rb] = ra
+        members[ra] = ma + mb
+        del members[rb]
+    groups = [sorted(m, key=str) for m in members.values() if len(m) > 1]
+    return sorted(groups, key=lambda g: (-len(g), str(g[0])))
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    rank: int
+    heat: float
+    ids: list[DocId]
+    period: str
+    place: str
+    description: str
+
+
+_PLACE_HINT = re.compile(r"([A-Z][0-9]{0,2}(?:市|区|县))")
+
+
+def heat_index(group: Sequence[Doc], now: datetime | None) -> float:
+    """Heat of a group: volume, support (likes - dislikes/2), spread over days and recency.
+
+    heat = ln(1 + n) * 10 + ln(1 + support) * 3 + ln(1 + distinct users) * 3
+           + ln(1 + active days) * 2 + recency, with recency = 5 * exp(-days since last / 90).
+    """
+    n = len(group)
+    support = sum(max(0.0, d.likes - d.dislikes / 2) for d in group)
+    users = len({d.user for d in group if d.user}) or n
+    times = sorted(d.time for d in group if d.time)
+    days = len({t.date() for t in times})
+    recency = 0.0
+    if times and now:
+        age = max(0.0, (now - times[-1]).total_seconds() / 86400)
+        recency = 5 * math.exp(-age / 90)
+    return round(
+        10 * math.log1p(n) + 3 * math.log1p(support) + 3 * math.log1p(users) + 2 * math.log1p(days) + recency, 2
+    )
+
+
+def _describe(group: Sequence[Doc]) -> tuple[str, str]:
+    """(place, description) of a group: the most shared named thing and the most typical title."""
+    names: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    for d in group:
+        head = tx.clean(d.title) + "。" + tx.clean(d.text)[:300]
+        names.update(set(tx.entities(head)))
+        places.update(set(_PLACE_HINT.findall(head)))
+    place = ""
+    if names:
+        best, count = names.most_common(1)[0]
+        if count >= 2 or len(group) == 1:
+            place = best
+    area = places.most_common(1)[0][0] if places else ""
+    if area and place:
+        place = f"{area}{place}" if not place.startswith(area) else place
+    elif area:
+        place = area
+    titles = [tx.clean(d.title) for d in group if tx.clean(d.title)]
+    if titles:
+        grams = Counter(g for t in titles for g in set(tx.char_ngrams(t, (2,))))
+        description = max(
+            titles, key=lambda t: (sum(grams[g] for g in set(tx.char_ngrams(t, (2,)))) / (len(t) or 1), -len(t))
+        )
+    else:
+        description = tx.clean(group[0].text)[:40]
+    return place, description[:60]
+
+
+def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None) -> list[Hotspot]:
+    """The ``top`` hottest matters among ``docs`` (groups of two or more, ranked by heat)."""
+    docs = [d for d in docs if tx.is_meaningful(tx.clean(d.title) + tx.clean(d.text))]
+    if not docs or top <= 0:
+        return []
+    by_id = {d.id: d for d in docs}
+    latest = max((d.time for d in docs if d.time), default=None)
+    now = now or latest
+    scored = []
+    for ids in group_matters(docs):
+        group = [by_id[i] for i in ids]
+        scored.append((heat_index(group, now), group))
+    scored.sort(key=lambda hg: (-hg[0], str(hg[1][0].id)))
+    out = []
+    for rank, (heat, group) in enumerate(scored[:top], start=1):
+        times = sorted(d.time for d in group if d.time)
+        period = f"{times[0]:%Y/%m/%d} 至 {times[-1]:%Y/%m/%d}" if times else ""
+        place, description = _describe(group)
+        order = sorted(group, key=lambda d: (d.time is None, d.time or datetime.min, str(d.id)))
+        out.append(Hotspot(rank, heat, [d.id for d in order], period, place, description))
+    return out

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class RouterTraining(models.Model):
+    """One (re)training run of the routing model, polled by the page that started it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "训练中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    n_samples = models.PositiveIntegerField(default=0)
+    metrics = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "交办模型训练"
+        verbose_name_plural = "交办模型训练"
+
+    def __str__(self) -> str:
+        return f"RouterTraining #{self.pk} {self.status} {self.progress:.0%}"

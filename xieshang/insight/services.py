@@ -1,0 +1,216 @@
+"""Writes of the insight app: training and saving the routing model, recording training runs.
+
+Insight works on text and ids only; it imports no other Xieshang app.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import joblib
+import psutil
+from django.conf import settings
+from django.utils import timezone
+
+from . import defaults
+from .routing import RouterModel, train_router
+
+log = logging.getLogger(__name__)
+
+_model_lock = threading.Lock()
+_model_cache: dict[str, RouterModel | None] = {}
+
+
+@dataclass(frozen=True)
+class RouteReport:
+    """Summary of a training run."""
+
+    n_train: int
+    labels: list[str]
+    train_seconds: float
+    peak_rss_mb: float
+    label_counts: dict[str, int] = field(default_factory=dict)
+    path: str = ""
+
+
+def model_path() -> Path:
+    return Path(settings.XIESHANG_MODEL_DIR) / defaults.get("INSIGHT_ROUTER_FILE")
+
+
+def save_model(model: RouterModel, path: Path | None = None) -> Path:
+    """Write ``model`` atomically: a temporary file in the same folder, then a rename."""
+    path = path or model_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".router-", suffix=".tmp")
+    os.close(fd)
+    try:
+        joblib.dump(model, tmp, compress=3)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def route_train(
+    samples: Iterable[tuple[str, str, str]],
+    *,
+    progress: Callable[[float], None] | None = None,
+    save: bool = True,
+) -> RouteReport:
+    """Train the router on ``(title, text, label)`` samples, save it and make it current.
+
+    Labels are whatever the platform routes to (categories or unit names). Raises ValueError
+    (message in Chinese) when no sample has both text and label. Side effects: writes
+    XIESHANG_MODEL_DIR/router.joblib and replaces the model cached in this process.
+    """
+    titles: list[str] = []
+    texts: list[str] = []
+    labels: list[str] = []
+    for title, text, label in samples:
+        titles.append(title or "")
+        texts.append(text or "")
+        labels.append((label or "").strip())
+    start = time.perf_counter()
+    model = train_router(titles, texts, labels, progress=progress)
+    seconds = time.perf_counter() - start
+    path = ""
+    if save:
+        path = str(save_model(model))
+    with _model_lock:
+        _model_cache["router"] = model
+    if progress:
+        progress(1.0)
+    return RouteReport(
+        n_train=model.n_train,
+        labels=list(model.labels),
+        train_seconds=round(seconds, 2),
+        peak_rss_mb=round(peak_rss_mb(), 1),
+        label_counts=model.label_counts,
+        path=path,
+    )
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process in MB."""
+    try:
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    except ImportError:  # pragma: no cover - not on Linux
+        return psutil.Process().memory_info().rss / 2**20
+
+
+def shared_samples(mapping: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(title, text, label) from the shared data's messages_dev.csv; labels mapped through ``mapping``."""
+    path = Path(settings.XIESHANG_SHARED_DATA) / "routing" / "messages_dev.csv"
+    if not path.is_file():
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        label = (row.get("label") or "").strip()
+        if mapping is not None:
+            label = mapping.get(label, "")
+        if label:
+            out.append((row.get("title") or "", row.get("detail") or "", label))
+    return out
+
+
+def load_current_model() -> RouterModel | None:
+    """The process's router: cached, else read from disk, else trained from the shared data, else None."""
+    with _model_lock:
+        if "router" in _model_cache:
+            return _model_cache["router"]
+        model: RouterModel | None = None
+        path = model_path()
+        if path.is_file():
+            try:
+                loaded = joblib.load(path)
+                model = loaded if isinstance(loaded, RouterModel) else None
+            except Exception:  # a damaged file must not break the dispatcher's page
+                log.exception("insight: cannot read router model %s", path)
+        if model is None:
+            samples = shared_samples()
+            if samples:
+                model = train_router(*map(list, zip(*samples, strict=True)))
+                try:
+                    save_model(model, path)
+                except OSError:
+                    log.warning("insight: cannot save router model to %s", path)
+        _model_cache["router"] = model
+        return model
+
+
+def forget_model() -> None:
+    """Drop the cached model so the next suggestion reloads it (tests, after a deploy)."""
+    with _model_lock:
+        _model_cache.pop("router", None)
+
+
+def router_training_start(samples: list[tuple[str, str, str]] | None = None) -> object:
+    """Record a training run and enqueue ``tasks.retrain_router`` for it; returns the RouterTraining.
+
+    With ``samples`` None the run trains on the shared data with categories mapped to units
+    through INSIGHT_CATEGORY_UNITS.
+    """
+    from .models import RouterTraining
+    from .tasks import retrain_router
+
+    run = RouterTraining.objects.create(n_samples=len(samples) if samples is not None else 0)
+    payload = [list(s) for s in samples] if samples is not None else None
+    retrain_router.enqueue(run.pk, payload)
+    run.refresh_from_db()
+    return run
+
+
+def router_training_run(training_id: int, samples: list[list[str]] | None) -> None:
+    """Run a recorded training: status running -> done (metrics) or failed (error), with progress."""
+    from .models import RouterTraining
+
+    run = RouterTraining.objects.get(pk=training_id)
+    run.status = RouterTraining.Status.RUNNING
+    run.started_at = timezone.now()
+    run.progress = 0.0
+    run.save(update_fields=["status", "started_at", "progress"])
+    data = (
+        [(s[0], s[1], s[2]) for s in samples]
+        if samples is not None
+        else shared_samples(defaults.get("INSIGHT_CATEGORY_UNITS"))
+    )
+    last = [0.0]
+
+    def progress(f: float) -> None:
+        if f - last[0] >= 0.05 or f >= 1.0:
+            last[0] = f
+            RouterTraining.objects.filter(pk=training_id).update(progress=round(min(f, 1.0), 3))
+
+    try:
+        report = route_train(data, progress=progress)
+    except Exception as exc:
+        RouterTraining.objects.filter(pk=training_id).update(
+            status=RouterTraining.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    RouterTraining.objects.filter(pk=training_id).update(
+        status=RouterTraining.Status.DONE,
+        progress=1.0,
+        n_samples=report.n_train,
+        finished_at=timezone.now(),
+        metrics={
+            "n_train": report.n_train,
+            "labels": report.labels,
+            "train_seconds": report.train_seconds,
+            "peak_rss_mb": report.peak_rss_mb,
+            "label_counts": report.label_counts,
+        },
+    )

@@ -1,0 +1,149 @@
+"""Text normalisation and tokenisation shared by routing, same matter, hotspots and the reply check.
+
+Every function here accepts any string (empty, another script, very long) and never raises.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import unicodedata
+from collections.abc import Iterable
+
+# Texts longer than this are cut before analysis: a message's matter is stated at its start, and
+# it bounds the time any single call can take.
+MAX_CHARS = 4000
+
+_WS = re.compile(r"\s+")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_MASK = re.compile(r"\*{2,}")
+# Place codes masked by the data's publisher (A市, A2区, K8县, C5市) and the province's masked name
+# are shared by thousands of unrelated messages, so they carry no evidence of the same matter.
+_PLACE_CODE = re.compile(r"[A-Z][0-9]{0,2}(?:市|区|县|镇)|西地省")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+# A concrete named thing: 2-8 characters ending in a suffix that names an estate, site, company,
+# project, school or road.
+ENTITY_SUFFIXES = (
+    "小区|花园|花苑|华苑|家园|公寓|山庄|新村|新城|国际|广场|大厦|中心|商城|市场|"
+    "公司|集团|银行|支行|平台|工厂|米业|厂|"
+    "项目|工程|工地|地块|楼盘|"
+    "学校|小学|中学|大学|学院|幼儿园|医院|卫生院|"
+    "大道|路|街|桥|站|线|公园|湖|"
+    "社区|村"
+)
+_ENTITY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,8}?(?:" + ENTITY_SUFFIXES + "))")
+# Words that begin a clause rather than a name; an entity candidate is cut after the last of them.
+_ENTITY_CUT = re.compile(r".*(?:的|在|和|与|是|了|对|向|从|把|被|给|位于|关于|反映|投诉|举报|请问|咨询|我们|我)")
+_GENERIC_ENTITIES = frozenset(
+    {
+        "小区",
+        "公司",
+        "项目",
+        "学校",
+        "医院",
+        "社区",
+        "道路",
+        "马路",
+        "公路",
+        "开发商",
+        "物业公司",
+        "有限公司",
+        "该小区",
+        "本小区",
+        "我们小区",
+        "这个小区",
+        "该公司",
+        "该项目",
+        "工地",
+        "施工工地",
+        "幼儿园",
+        "小学",
+        "中学",
+        "大学",
+        "派出所",
+        "高速公路",
+        "农村",
+        "本村",
+        "我村",
+        "国际",
+        "中心",
+        "平台",
+        "市场",
+    }
+)
+
+_jieba_lock = threading.Lock()
+_jieba_ready = False
+
+
+def clean(text: object) -> str:
+    """NFKC-normalised text with runs of whitespace collapsed, cut to MAX_CHARS; '' for non-strings."""
+    if not isinstance(text, str) or not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
+    text = _WS.sub(" ", text).strip()
+    return text[:MAX_CHARS]
+
+
+def is_meaningful(text: str) -> bool:
+    """Whether ``text`` has any Chinese character to analyse."""
+    return bool(_HAN.search(text or ""))
+
+
+def strip_noise(text: str) -> str:
+    """Text without URLs, masked digits and masked place codes, lower-cased, without spaces."""
+    text = _URL.sub(" ", text)
+    text = _MASK.sub(" ", text)
+    text = _PLACE_CODE.sub(" ", text)
+    return text.lower().replace(" ", "")
+
+
+def entities(text: str) -> list[str]:
+    """Candidate names of concrete things (estates, companies, projects, schools, roads) in ``text``."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for match in _ENTITY.finditer(strip_noise(text)):
+        name = _ENTITY_CUT.sub("", match.group(1))
+        if len(name) < 3 or name in _GENERIC_ENTITIES or name in seen:
+            continue
+        seen.add(name)
+        found.append(name)
+    return found
+
+
+def _ensure_jieba() -> None:
+    global _jieba_ready
+    if _jieba_ready:
+        return
+    with _jieba_lock:
+        if not _jieba_ready:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            jieba.initialize()
+            _jieba_ready = True
+
+
+def words(text: str) -> list[str]:
+    """jieba words of ``text`` (dictionary only, no HMM), without spaces and punctuation."""
+    if not text:
+        return []
+    _ensure_jieba()
+    import jieba
+
+    return [w for w in jieba.lcut(text, HMM=False) if w.strip() and not unicodedata.category(w[0]).startswith("P")]
+
+
+def word_ngrams(tokens: list[str]) -> list[str]:
+    """Unigrams and bigrams of a token list."""
+    return tokens + [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+def char_ngrams(text: str, sizes: Iterable[int] = (2, 3)) -> list[str]:
+    """Overlapping character n-grams of ``text`` for each size in ``sizes``."""
+    grams: list[str] = []
+    for n in sizes:
+        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+    return grams

@@ -16,6 +16,7 @@ from xieshang.handling import registry
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Unit, User
+from xieshang.organisations.tests.factories import AreaFactory, CommitteeFactory, UnitFactory, UserFactory
 from xieshang.workdays.calendar import Unit as TimeUnit
 
 CHANNEL = "looptest"
@@ -145,7 +146,7 @@ class World:
 
 
 def make_user(username: str, role: str, committee: Committee | None, unit: Unit | None = None, **kw: Any) -> User:
-    return User.objects.create_user(
+    return UserFactory(
         username=f"{username}-{next(_seq)}",
         password="x",
         role=role,
@@ -159,18 +160,16 @@ def make_user(username: str, role: str, committee: Committee | None, unit: Unit 
 
 @pytest.fixture
 def world(db: Any) -> World:
-    committee = Committee.objects.create(name="禅城区政协", level=Committee.Level.DISTRICT)
-    other = Committee.objects.create(name="南海区政协", level=Committee.Level.DISTRICT)
-    district = Area.objects.create(code="T440604", name="禅城区", level=Area.Level.DISTRICT)
-    street = Area.objects.create(code="T440604011", name="张槎街道", level=Area.Level.STREET, parent=district)
-    community = Area.objects.create(code="T440604011001", name="张槎社区", level=Area.Level.COMMUNITY, parent=street)
-    dept1 = Unit.objects.create(committee=committee, name="区住建局")
-    dept2 = Unit.objects.create(committee=committee, name="区教育局")
-    dept3 = Unit.objects.create(committee=committee, name="区交通局")
-    street_unit = Unit.objects.create(committee=committee, name="张槎街道办", kind=Unit.Kind.STREET, area=street)
-    community_unit = Unit.objects.create(
-        committee=committee, name="张槎社区居委会", kind=Unit.Kind.COMMUNITY, area=community
-    )
+    committee = CommitteeFactory(name="禅城区政协", level=Committee.Level.DISTRICT)
+    other = CommitteeFactory(name="南海区政协", level=Committee.Level.DISTRICT)
+    district = AreaFactory(code="T440604", name="禅城区", level=Area.Level.DISTRICT)
+    street = AreaFactory(code="T440604011", name="张槎街道", level=Area.Level.STREET, parent=district)
+    community = AreaFactory(code="T440604011001", name="张槎社区", level=Area.Level.COMMUNITY, parent=street)
+    dept1 = UnitFactory(committee=committee, name="区住建局")
+    dept2 = UnitFactory(committee=committee, name="区教育局")
+    dept3 = UnitFactory(committee=committee, name="区交通局")
+    street_unit = UnitFactory(committee=committee, name="张槎街道办", kind=Unit.Kind.STREET, area=street)
+    community_unit = UnitFactory(committee=committee, name="张槎社区居委会", kind=Unit.Kind.COMMUNITY, area=community)
     staff = {
         u.name: make_user(f"staff{i}", User.Role.UNIT, committee, u)
         for i, u in enumerate([dept1, dept2, dept3, street_unit, community_unit], 1)

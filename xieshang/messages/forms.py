@@ -23,7 +23,13 @@ class AreaChoiceField(forms.ModelChoiceField):
 
 
 class MessageForm(forms.Form):
-    token = forms.UUIDField(widget=forms.HiddenInput, error_messages={"invalid": "提交已失效，请刷新页面后重新提交。"})
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid": "提交已失效，请刷新页面后重新提交。",
+            "required": "提交已失效，请刷新页面后重新提交。",
+        },
+    )
     kind = forms.ChoiceField(
         label="留言类型",
         choices=KIND_CHOICES,

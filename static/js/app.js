@@ -3,10 +3,14 @@ document.addEventListener("DOMContentLoaded", function () {
   // Disable a form's submit buttons once it is sent, so a double click sends it once.
   document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.addEventListener("submit", function () {
-      form.querySelectorAll("button[type=submit]").forEach(function (b) {
-        b.disabled = true;
-        b.classList.add("is-busy");
-      });
+      // Disable after the browser has collected the form data: a disabled submitter's
+      // name=value (e.g. decision=pass) would otherwise be left out of the request.
+      window.setTimeout(function () {
+        form.querySelectorAll("button[type=submit]").forEach(function (b) {
+          b.disabled = true;
+          b.classList.add("is-busy");
+        });
+      }, 0);
     });
   });
   // Confirm dangerous actions.

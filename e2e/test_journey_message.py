@@ -202,6 +202,7 @@ def test_an_overdue_assignment_is_flagged_after_the_clock_moves(
     login(page, town["office"])
     page.goto(f"{live_server.url}/handling/metrics/")
     assert "超期数" in page.inner_text("main")
+    page.wait_for_selector("#metrics-chart canvas")  # the ECharts bar chart drew from the json_script data
     assert_accessible(page)
     shoot(page, "metrics")
     page.goto(f"{live_server.url}/handling/items/{items[0].pk}/")

@@ -311,6 +311,22 @@ def test_unit_signs_from_the_workbench_and_replies_on_the_item_page(client, worl
     assert reply.adopted_count == 2 and reply.resolved
 
 
+def test_signing_a_stale_row_on_the_workbench_flashes_the_conflict(client, world, drive):
+    item = drive.single()
+    a = drive.lead(item)
+    stale = a.version
+    drive.sign(a)
+    c = login(client, world.unit_user(world.dept1))
+    r = c.post(
+        reverse("handling:assignment_sign", args=[a.pk]),
+        {"version": stale, "next": reverse("handling:workbench")},
+        follow=True,
+    )
+    assert r.status_code == 200
+    assert "刚刚已被他人处理" in r.content.decode()
+    assert AuditEntry.objects.filter(thread=item.thread, action="sign").count() == 1
+
+
 def test_reply_with_bad_input_keeps_the_text_and_changes_nothing(client, world, drive):
     item = drive.single()
     a = drive.lead(item)

@@ -56,7 +56,6 @@ def queue_items(user: Any, filters: QueueFilters) -> QuerySet[Item]:
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     qs = qs.annotate(
-        live_units=Count("assignments", filter=Q(assignments__status__in=LIVE_STATES), distinct=True),
         flag_order=Case(
             When(escalated_to_district=True, then=Value(0)),
             When(returned_count__gt=0, then=Value(1)),

@@ -71,11 +71,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     elif tab == "replies":
         page_obj = _page(request, selectors.replies_for_review(request.user))
         ctx["page_obj"] = page_obj
-        ctx["categories"] = {c.key: c.reply_categories for c in registry.all_channels()}
+        categories = {c.key: c.reply_categories for c in registry.all_channels()}
         for reply in page_obj:
-            spec = registry.get(reply.assignment.item.channel)
-            reply.category_choices = spec.reply_categories
-            reply.category_label = dict(spec.reply_categories).get(reply.category, reply.category)
+            reply.category_choices = categories.get(reply.assignment.item.channel, [])
+            reply.category_label = dict(reply.category_choices).get(reply.category, reply.category)
     else:
         tab = ctx["tab"] = "items"
         page_obj = _page(request, selectors.queue_items(request.user, filters))

@@ -88,7 +88,7 @@ class AttachmentForm(forms.Form):
 class ResearchReportForm(forms.Form):
     title = forms.CharField(label="报告标题", max_length=150)
     summary = forms.CharField(label="摘要", widget=forms.Textarea(attrs={"rows": 5}), max_length=20000)
-    completed_on = forms.DateField(label="完成日期", widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(label="完成日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     file = forms.FileField(label="报告文件", required=False)
 
 

@@ -12,6 +12,31 @@ from . import metrics
 from . import permissions as perms
 from .models import Activity, Participant, Plan, ResearchReport, Suggestion, Topic
 
+ACTION_LABELS = {
+    "propose": "提出议题",
+    "select": "列入年度协商计划",
+    "decline": "未列入计划",
+    "conclude": "发布协商成果",
+    "create": "安排活动",
+    "invite": "邀请参加",
+    "leave_request": "请假",
+    "leave_approve": "准假",
+    "leave_refuse": "不准假",
+    "sign_in": "扫码签到",
+    "attendance": "登记出席",
+    "minutes": "记录纪要",
+    "cancel": "取消活动",
+    "attach": "上传附件",
+    "research_report": "提交调研报告",
+}
+
+
+def labelled_history(thread: str) -> list[dict[str, Any]]:
+    return [
+        {"at": h.created_at, "who": h.actor_label, "what": ACTION_LABELS.get(h.action, h.action), "reason": h.reason}
+        for h in history(thread)
+    ]
+
 
 def topics_for(user: Any, *, status: str = "", year: int | None = None) -> QuerySet[Topic]:
     qs = perms.topics_visible_to(user).select_related("plan")
@@ -63,7 +88,7 @@ def topic_detail(topic: Topic, user: Any) -> dict[str, Any]:
         "suggestions": suggestions,
         "units": suggestion_units(suggestions),
         "conversion": metrics.topic_conversion(topic.pk),
-        "history": list(history(topic.thread)) if perms.sees_all(user) else [],
+        "history": labelled_history(topic.thread) if perms.sees_all(user) else [],
     }
 
 
@@ -77,7 +102,7 @@ def activity_detail(activity: Activity) -> dict[str, Any]:
         "attendance_counts": counts,
         "attachments": list(activity.attachments.all()),
         "research_reports": list(activity.research_reports.all()),
-        "history": list(history(activity.thread)),
+        "history": labelled_history(activity.thread),
     }
 
 

@@ -255,31 +255,31 @@ def activity_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     cid = activity.committee_id
     try:
         if action == "invite":
-            form = forms.ParticipantForm(data, committee_id=cid)
+            form = forms.ParticipantForm(data, committee_id=cid, prefix="invite")
             if not form.is_valid():
                 raise ServiceError(_errors(form))
             services.participant_add(actor=user, activity_id=activity.pk, **form.cleaned_data)
             messages.success(request, "已加入邀请名单。")
         elif action == "minutes":
-            form = forms.MinutesForm(data)
+            form = forms.MinutesForm(data, prefix="minutes")
             if not form.is_valid():
                 raise ServiceError(_errors(form))
             services.activity_record_minutes(actor=user, activity_id=activity.pk, **form.cleaned_data)
             messages.success(request, "纪要已保存。")
         elif action == "attach":
-            form = forms.AttachmentForm(data, request.FILES)
+            form = forms.AttachmentForm(data, request.FILES, prefix="attach")
             if not form.is_valid():
                 raise ServiceError(_errors(form))
             services.attachment_add(actor=user, activity_id=activity.pk, **form.cleaned_data)
             messages.success(request, "附件已上传。")
         elif action == "research":
-            form = forms.ResearchReportForm(data, request.FILES)
+            form = forms.ResearchReportForm(data, request.FILES, prefix="research")
             if not form.is_valid():
                 raise ServiceError(_errors(form))
             services.research_report_add(actor=user, activity_id=activity.pk, **form.cleaned_data)
             messages.success(request, "调研报告已提交。")
         elif action == "suggest":
-            form = forms.SuggestionForm(data)
+            form = forms.SuggestionForm(data, prefix="suggest")
             if not form.is_valid():
                 raise ServiceError(_errors(form))
             services.suggestion_record(actor=user, activity=activity, **form.cleaned_data)

@@ -51,7 +51,7 @@ class ReasonForm(forms.Form):
 
 class AdoptionForm(forms.Form):
     level = forms.ChoiceField(label="采用单位", choices=[c for c in Adoption.Level.choices if c[0] != "own"])
-    adopted_on = forms.DateField(label="采用日期", widget=forms.DateInput(attrs={"type": "date"}))
+    adopted_on = forms.DateField(label="采用日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     issue_label = forms.CharField(label="刊物期号或文号", max_length=100, required=False)
     note = forms.CharField(label="备注", max_length=200, required=False)
 
@@ -61,7 +61,7 @@ class InstructionForm(forms.Form):
     leader_name = forms.CharField(label="或填写领导姓名", max_length=50, required=False)
     leader_title = forms.CharField(label="职务", max_length=100, required=False)
     level = forms.ChoiceField(label="领导级别", choices=Instruction.Level.choices)
-    given_on = forms.DateField(label="批示日期", widget=forms.DateInput(attrs={"type": "date"}))
+    given_on = forms.DateField(label="批示日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     text = forms.CharField(label="批示内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
 
     def __init__(self, *args, committee_id=None, **kwargs):

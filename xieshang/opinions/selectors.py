@@ -12,6 +12,21 @@ from . import permissions as perms
 from . import scoring
 from .models import Adoption, BulletinIssue, Instruction, OpinionReport
 
+ACTION_LABELS = {
+    "submit": "报送",
+    "resubmit": "修改后重新报送",
+    "return": "退回修改",
+    "edit": "编辑修改",
+    "adopt": "采用",
+    "decline": "不予采用",
+    "add_to_issue": "编入刊物",
+    "remove_from_issue": "移出刊物",
+    "release": "签发报送",
+    "adopted_by": "登记上级采用",
+    "instruction": "登记领导批示",
+    "transfer": "转办",
+}
+
 
 def reports_for(user: Any, *, status: str = "", year: int | None = None, q: str = "") -> QuerySet[OpinionReport]:
     qs = perms.reports_visible_to(user).select_related("member", "issue", "submitted_by")
@@ -29,7 +44,15 @@ def report_detail(report: OpinionReport) -> dict[str, Any]:
         "versions": list(report.versions.select_related("created_by")),
         "adoptions": list(report.adoptions.all()),
         "instructions": list(report.instructions.select_related("leader")),
-        "history": list(history(report.thread)),
+        "history": [
+            {
+                "at": h.created_at,
+                "who": h.actor_label,
+                "what": ACTION_LABELS.get(h.action, h.action),
+                "reason": h.reason,
+            }
+            for h in history(report.thread)
+        ],
         "score": scoring.score(report),
         "item": report.item,
     }

@@ -107,11 +107,13 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **selectors.report_detail(report),
     }
     if office:
-        ctx["adoption_form"] = forms.AdoptionForm(initial={"adopted_on": timezone.localdate()})
+        ctx["adoption_form"] = forms.AdoptionForm(initial={"adopted_on": timezone.localdate()}, prefix="adoption")
         ctx["instruction_form"] = forms.InstructionForm(
-            committee_id=report.committee_id, initial={"given_on": timezone.localdate(), "level": "district"}
+            committee_id=report.committee_id,
+            initial={"given_on": timezone.localdate(), "level": "district"},
+            prefix="instruction",
         )
-        ctx["transfer_form"] = forms.TransferForm(committee_id=report.committee_id)
+        ctx["transfer_form"] = forms.TransferForm(committee_id=report.committee_id, prefix="transfer")
         ctx["reason_form"] = forms.ReasonForm()
     return render(request, "opinions/detail.html", ctx)
 
@@ -187,19 +189,19 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.report_return(actor=user, report_id=report.pk, reason=data.get("reason", ""))
             messages.success(request, "已退回反映人修改。")
         elif action == "adoption":
-            form = forms.AdoptionForm(data)
+            form = forms.AdoptionForm(data, prefix="adoption")
             if not form.is_valid():
                 raise ServiceError("请选择采用单位并填写正确的采用日期。")
             services.report_record_adoption(actor=user, report_id=report.pk, **form.cleaned_data)
             messages.success(request, "已登记采用情况。")
         elif action == "instruction":
-            form = forms.InstructionForm(data, committee_id=report.committee_id)
+            form = forms.InstructionForm(data, committee_id=report.committee_id, prefix="instruction")
             if not form.is_valid():
                 raise ServiceError("请填写批示领导、级别、日期和批示内容。")
             services.report_record_instruction(actor=user, report_id=report.pk, **form.cleaned_data)
             messages.success(request, "已登记领导批示，并反馈给反映人。")
         elif action == "transfer":
-            form = forms.TransferForm(data, committee_id=report.committee_id)
+            form = forms.TransferForm(data, committee_id=report.committee_id, prefix="transfer")
             if not form.is_valid():
                 raise ServiceError("请选择承办单位。")
             item = services.report_transfer(actor=user, report_id=report.pk, **form.cleaned_data)

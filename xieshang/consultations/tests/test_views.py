@@ -113,10 +113,12 @@ def test_organiser_pages_render_and_bad_input_is_a_message(client, organiser, ac
     ):
         assert client.get(url).status_code == 200, url
     r = client.post(
-        reverse("consultations:activity_action", args=[activity.pk, "invite"]), {"kind": "expert"}, follow=True
+        reverse("consultations:activity_action", args=[activity.pk, "invite"]), {"invite-kind": "expert"}, follow=True
     )
     assert "请填写姓名" in r.content.decode()
     r = client.post(
-        reverse("consultations:activity_action", args=[activity.pk, "suggest"]), {"submission_token": "x"}, follow=True
+        reverse("consultations:activity_action", args=[activity.pk, "suggest"]),
+        {"suggest-submission_token": "x"},
+        follow=True,
     )
     assert r.status_code == 200

@@ -107,6 +107,8 @@ class Indicator:
     definition: str
     unit: str
     fn: Callable[[Scope], Any]
+    # Templates read the fields; they must not call the indicator itself.
+    do_not_call_in_templates = True
 
     def __call__(self, scope: Scope) -> Any:
         return self.fn(scope)

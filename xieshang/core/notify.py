@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from .models import Notification
@@ -13,6 +14,8 @@ from .models import Notification
 def notify(recipients: Iterable[Any], *, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
     """Notify each user once; with ``dedupe_key`` a repeated call for the same user adds nothing."""
     created = 0
+    # a 200-character item title plus a prefix would overflow the column (an error on PostgreSQL)
+    title = title if len(title) <= 200 else title[:199] + "…"
     for user in {u.pk: u for u in recipients if u is not None}.values():
         try:
             with transaction.atomic():
@@ -23,7 +26,15 @@ def notify(recipients: Iterable[Any], *, title: str, body: str = "", url: str = 
         if user.email:
             from .tasks import send_notification_email
 
+            text = f"{body}\n{_absolute(url)}".strip()
             transaction.on_commit(
-                lambda u=user: send_notification_email.enqueue(email=u.email, subject=title, body=f"{body}\n{url}")
+                lambda u=user, text=text: send_notification_email.enqueue(email=u.email, subject=title, body=text),
+                robust=True,
             )
     return created
+
+
+def _absolute(url: str) -> str:
+    """A link in an e-mail needs the site's address; ``XIESHANG_SITE_URL`` gives it (e.g. https://zx.example.cn)."""
+    base = getattr(settings, "XIESHANG_SITE_URL", "")
+    return f"{base.rstrip('/')}{url}" if base and url.startswith("/") else url

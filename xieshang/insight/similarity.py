@@ -15,6 +15,7 @@ it. Removal marks a document dead. A query reads the posting lists of its heavie
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import threading
@@ -66,8 +67,8 @@ def raw_features(title: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndar
     parts = [ngram_ids(whole, (2, 3))]
     if HEAD_SHARE:
         parts.append(ngram_ids(head, (2, 3)) ^ _TITLE_SALT)
-    names = tx.entities(whole)
-    if names and ENTITY_WEIGHT:
+    names = tx.entities(whole) if ENTITY_WEIGHT else []
+    if names:
         parts.append(np.array([_stable_hash(n) for n in names], dtype=np.int64) ^ _ENTITY_SALT)
     blocks = np.concatenate([np.full(len(p), k, dtype=np.int8) for k, p in enumerate(parts)])
     feats = hash_ids(np.concatenate(parts), BITS)
@@ -82,6 +83,33 @@ def _stable_hash(s: str) -> int:
     return h & 0x7FFFFFFFFFFF
 
 
+PARALLEL_FROM = 50_000
+IDF_SAMPLE = 100_000
+CHUNK = 5000
+_WORK: dict[str, SimilarityIndex] = {}
+
+
+def _df_chunk(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    feats = [raw_features(t, x)[0] for t, x in pairs]
+    return np.unique(np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64), return_counts=True)
+
+
+def _rows_chunk(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, ...]:
+    index = _WORK["index"]
+    rows = []
+    seen = []
+    for t, x in pairs:
+        raw = raw_features(t, x)
+        seen.append(raw[0])
+        rows.append(index._row(raw))
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    indptr[1:] = np.cumsum([len(f) for f, _ in rows])
+    indices = np.concatenate([f for f, _ in rows]).astype(np.int32)
+    data = np.concatenate([w for _, w in rows]).astype(np.float32)
+    feats, counts = np.unique(np.concatenate(seen), return_counts=True)
+    return indptr, indices, data, feats, counts
+
+
 class SimilarityIndex:
     """An incremental index of documents for "what else is about the same matter".
 
@@ -89,7 +117,7 @@ class SimilarityIndex:
     unanalysable text is indexed as nothing and answers with no results.
     """
 
-    def __init__(self, max_terms: int = 128, query_terms: int = 48, merge_fraction: float = 0.1) -> None:
+    def __init__(self, max_terms: int = 128, query_terms: int = 0, merge_fraction: float = 0.1) -> None:
         self.max_terms = max_terms
         self.query_terms = query_terms
         self.merge_fraction = merge_fraction
@@ -137,20 +165,58 @@ class SimilarityIndex:
         return self._weigh(feats, tf, blocks, self.max_terms if terms is None else terms)
 
     # ---- building and updating ------------------------------------------------------------
-    def build(self, docs: Iterable[tuple[DocId, str, str]]) -> SimilarityIndex:
-        """Index ``(id, title, text)`` documents in bulk, computing idf over all of them first."""
+    def build(self, docs: Iterable[tuple[DocId, str, str]], *, workers: int | None = None) -> SimilarityIndex:
+        """Index ``(id, title, text)`` documents in bulk.
+
+        Up to ``PARALLEL_FROM`` documents: exact idf over all of them, one process. Beyond: idf
+        is estimated on a ``IDF_SAMPLE``-document sample, and features are computed by
+        ``workers`` processes (default: the CPU count); document frequencies stay exact for later
+        additions.
+        """
         docs = list(docs)
-        raws = []
-        for doc_id, title, text in docs:
-            raw = raw_features(title, text)
-            raws.append((doc_id, raw))
-            self.df[raw[0]] += 1  # features are unique within a document
-        self.n_docs += len(raws)
-        rows = []
-        for doc_id, raw in raws:
-            rows.append(self._row(raw))
+        n_workers = workers or os.cpu_count() or 1
+        if len(docs) < PARALLEL_FROM or n_workers < 2:
+            raws = []
+            for doc_id, title, text in docs:
+                raw = raw_features(title, text)
+                raws.append((doc_id, raw))
+                self.df[raw[0]] += 1  # features are unique within a document
+            self.n_docs += len(raws)
+            rows = []
+            for doc_id, raw in raws:
+                rows.append(self._row(raw))
+                self._register(doc_id)
+            self._append(rows)
+            self.merge()
+            return self
+        pairs = [(title, text) for _doc_id, title, text in docs]
+        chunks = [pairs[i : i + CHUNK] for i in range(0, len(pairs), CHUNK)]
+        step = max(1, len(pairs) // IDF_SAMPLE)
+        sample = pairs[::step][:IDF_SAMPLE]
+        ctx = multiprocessing.get_context("fork")
+        exact = self.df.copy()
+        with ctx.Pool(n_workers) as pool:
+            for feats, counts in pool.imap_unordered(
+                _df_chunk, [sample[i : i + CHUNK] for i in range(0, len(sample), CHUNK)]
+            ):
+                self.df[feats] += counts
+        scale = len(pairs) / max(1, len(sample))
+        self.df = np.minimum(exact + np.round((self.df - exact) * scale), len(pairs) + self.n_docs).astype(np.int32)
+        self.n_docs += len(pairs)
+        _WORK["index"] = self
+        try:
+            with ctx.Pool(n_workers) as pool:
+                blocks = list(pool.imap(_rows_chunk, chunks))
+        finally:
+            _WORK.pop("index", None)
+        self.df = exact
+        for doc_id, _t, _x in docs:
             self._register(doc_id)
-        self._append(rows)
+        for indptr, indices, data, feats, counts in blocks:
+            self.df[feats] += counts
+            n = len(indptr) - 1
+            self._delta_rows.append(csr_matrix((data, indices, indptr), shape=(n, N_FEATURES), dtype=np.float32))
+        self._delta = None
         self.merge()
         return self
 
@@ -186,7 +252,7 @@ class SimilarityIndex:
             self.n_docs += 1
             self._register(doc_id)
             self._append([self._row(raw)])
-            if self._delta_size() > max(1000, self.merge_fraction * self.bulk.shape[0]):
+            if self._delta_size() > max(1000, min(self.merge_fraction * self.bulk.shape[0], 20_000)):
                 self.merge()
 
     def remove(self, doc_id: DocId) -> None:
@@ -240,9 +306,16 @@ class SimilarityIndex:
             cols = self.bulk[:, feats]
             scores[:n_bulk] = cols @ w
         delta = self._delta_matrix()
-        if delta is not None:
-            q = csr_matrix((w, feats.astype(np.int32), [0, len(feats)]), shape=(1, N_FEATURES))
-            scores[n_bulk:] = np.asarray((delta @ q.T).todense()).ravel()
+        if delta is not None and delta.nnz:
+            lookup = dict(zip(feats.tolist(), w.tolist(), strict=True))
+            hit = np.isin(delta.indices, feats)
+            if hit.any():
+                contrib = np.zeros(delta.nnz, dtype=np.float32)
+                contrib[hit] = delta.data[hit] * np.array(
+                    [lookup[f] for f in delta.indices[hit].tolist()], dtype=np.float32
+                )
+                rows = np.repeat(np.arange(delta.shape[0]), np.diff(delta.indptr))
+                scores[n_bulk:] = np.bincount(rows, weights=contrib, minlength=delta.shape[0])
         scores[~self.alive[: len(self.ids)]] = 0
         want = top + len(exclude)
         cand = np.flatnonzero(scores > 0)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from xieshang.insight import selectors, services
+from xieshang.insight.routing import train_router
+
+SAMPLES = [
+    ("小区门口道路破损", "我们小区门口的道路坑洼不平，下雨天积水严重，请尽快修路", "城乡建设"),
+    ("楼盘违建", "小区内有业主私自搭建违章建筑，占用公共绿地", "城乡建设"),
+    ("物业不作为", "物业公司不维修电梯，小区管理混乱", "城乡建设"),
+    ("拖欠工资", "公司拖欠我们三个月工资，社保也没有缴纳", "劳动和社会保障"),
+    ("社保转移", "请问社保关系转移和养老保险怎么办理", "劳动和社会保障"),
+    ("劳动合同", "单位不签劳动合同，工资低于最低工资标准", "劳动和社会保障"),
+    ("学校乱收费", "学校向学生收取补课费和资料费，老师有偿补课", "教育文体"),
+    ("入学问题", "孩子上小学入学划片不合理，学区划分有问题", "教育文体"),
+    ("幼儿园", "幼儿园收费太高，希望增加公办幼儿园学位", "教育文体"),
+]
+
+
+def _train(samples=SAMPLES):  # type: ignore[no-untyped-def]
+    titles, texts, labels = zip(*samples, strict=True)
+    return train_router(list(titles), list(texts), list(labels))
+
+
+def test_router_learns_from_a_few_examples() -> None:
+    model = _train()
+    assert model.predict(["工资"], ["老板拖欠工资不发，也不交社保"]) == ["劳动和社会保障"]
+    assert model.predict([""], ["学校老师有偿补课，乱收资料费"]) == ["教育文体"]
+    top = model.top("", "小区道路积水，请修路", 3)
+    assert top[0][0] == "城乡建设"
+    assert len(top) == 3
+    assert abs(sum(c for _, c in top) - 1.0) < 1e-6
+    assert top[0][1] >= top[1][1] >= top[2][1]
+
+
+def test_router_refuses_training_without_labels() -> None:
+    with pytest.raises(ValueError, match="没有可用于训练的样本"):
+        train_router(["a"], ["   "], [""])
+
+
+def test_route_train_saves_model_and_suggestions_use_it(model_dir) -> None:  # type: ignore[no-untyped-def]
+    report = services.route_train(SAMPLES)
+    assert report.n_train == len(SAMPLES)
+    assert (model_dir / "router.joblib").is_file()
+    services.forget_model()  # next call reads the file
+    got = selectors.route_suggest("公司欠薪三个月，社保没交", title="欠薪")
+    assert got and got[0].label == "劳动和社会保障"
+    assert 0 <= got[0].confidence <= 1
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "hello world only latin", "😀😀😀", "路" * 100_000, None])
+def test_route_suggest_never_raises_on_odd_text(model_dir, text) -> None:  # type: ignore[no-untyped-def]
+    services.route_train(SAMPLES)
+    got = selectors.route_suggest(text)  # type: ignore[arg-type]
+    assert isinstance(got, list)
+    if text is None or not str(text).strip() or text.isascii() or text.startswith("😀"):
+        assert got == []
+
+
+def test_route_suggest_without_model_or_data_is_empty(model_dir, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.XIESHANG_SHARED_DATA = tmp_path / "absent"
+    assert selectors.route_suggest("小区道路破损") == []
+
+
+@pytest.mark.django_db
+def test_retrain_task_records_progress_and_metrics(model_dir) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.models import RouterTraining
+
+    run = services.router_training_start([list(s) for s in SAMPLES])  # type: ignore[misc]
+    run = RouterTraining.objects.get(pk=run.pk)  # type: ignore[attr-defined]
+    assert run.status == RouterTraining.Status.DONE
+    assert run.progress == 1.0
+    assert run.metrics["n_train"] == len(SAMPLES)
+    assert run.finished_at is not None
+
+
+@pytest.mark.django_db
+def test_retrain_task_records_failure(model_dir) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.models import RouterTraining
+
+    services.router_training_start([("", "", "")])
+    run = RouterTraining.objects.get()
+    assert run.status == RouterTraining.Status.FAILED
+    assert "没有可用于训练的样本" in run.error
+
+
+def test_cross_validated_macro_f1_on_shared_data(shared_data) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    import numpy as np
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+
+    with open(shared_data / "routing" / "messages_dev.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[::2]  # a subset keeps the test fast
+    titles = [r["title"] for r in rows]
+    texts = [r["detail"] for r in rows]
+    y = np.array([r["label"] for r in rows])
+    scores = []
+    for tr, te in StratifiedKFold(3, shuffle=True, random_state=0).split(texts, y):
+        model = train_router([titles[i] for i in tr], [texts[i] for i in tr], list(y[tr]))
+        pred = model.predict([titles[i] for i in te], [texts[i] for i in te])
+        scores.append(f1_score(y[te], pred, average="macro"))
+    assert np.mean(scores) > 0.87

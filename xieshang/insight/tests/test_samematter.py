@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from xieshang.insight.documents import Doc
+from xieshang.insight.matters import build_index, group_matters, hotspots
+from xieshang.insight.similarity import SimilarityIndex
+
+BASE = datetime(2019, 6, 1, 9, 0, tzinfo=UTC)
+
+SITE = [
+    (
+        "A3区青青家园小区公共通道破墙架烟道",
+        "青青家园小区违规住改商餐饮底商叫了只鸡在公共通道擅自破墙架设油烟管道，消防隐患",
+    ),
+    ("青青家园违规住改商存隐患", "A3区天顶街道青青家园小区，餐饮底商叫了只鸡在公共通道里擅自破墙，架设烟道"),
+    ("投诉青青家园叫了只鸡油烟管道", "青青家园7栋叫了只鸡违规餐饮，公共通道破墙架设油烟管道扰民半年"),
+]
+SAME_PLACE = ("A3区青青家园小区水压特别小", "我们是A3区青山镇青青家园小区，家住6楼，自来水水压特别小，严重影响生活")
+TEMPLATE = ("A5区润芳园小区油烟扰民", "尊敬的政府：润芳园小区临街门面长期油烟直排，长期投诉无果，目前油烟机清洗也没有")
+OTHER = [
+    ("A7县圣力华苑出售人防车位", "圣力华苑开发商出售地下车位，地下车库是人防工程，人防车位不能买卖"),
+    ("询问圣力华苑车位是否合法", "星沙圣力华苑开发商正在出售地下车位，据说是人防工程，请问是否合法"),
+    ("A4区洪山公园何时开工", "洪山公园规划了十几年了，到底什么时候开工建设"),
+]
+
+
+def _docs() -> list[Doc]:
+    rows = SITE + [SAME_PLACE, TEMPLATE] + OTHER
+    return [
+        Doc(id=i + 1, title=t, text=x, time=BASE + timedelta(days=i), likes=i, user=f"u{i}")
+        for i, (t, x) in enumerate(rows)
+    ]
+
+
+def test_same_matter_ranks_the_same_site_above_the_same_place() -> None:
+    docs = _docs()
+    index = build_index(docs)
+    hits = index.query(SITE[0][1], top=3, exclude=[1], title=SITE[0][0])
+    assert [h[0] for h in hits[:2]] == [2, 3] or {h[0] for h in hits[:2]} == {2, 3}
+    same = index.same_matter(SAME_PLACE[1], exclude=[4], title=SAME_PLACE[0])
+    assert not {1, 2, 3} & {i for i, _ in same}
+
+
+def test_groups_keep_hard_negatives_apart() -> None:
+    groups = group_matters(_docs())
+    as_sets = [set(g) for g in groups]
+    assert {1, 2, 3} in as_sets
+    assert {6, 7} in as_sets
+    assert all(4 not in g and 5 not in g for g in as_sets)
+
+
+def test_index_adds_removes_and_survives_save(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    index = SimilarityIndex()
+    for i, (t, x) in enumerate(SITE + OTHER):
+        index.add(i, x, title=t)
+    assert index.query(SITE[1][1], top=1, exclude=[1])[0][0] in {0, 2}
+    index.remove(0)
+    index.remove(2)
+    assert all(i not in {0, 2} for i, _ in index.query(SITE[1][1], top=5))
+    index.save(tmp_path / "idx.joblib")
+    again = SimilarityIndex.load(tmp_path / "idx.joblib")
+    assert again.query(OTHER[0][1], top=1, exclude=[3])[0][0] == 4
+    again.add("new", OTHER[2][1] + "，请尽快开工")
+    assert again.query(OTHER[2][1], top=1)[0][0] in {5, "new"}
+
+
+@pytest.mark.parametrize("text", ["", "  \t\n", "only english words here", "Ωмир", "青" * 100_000, None])
+def test_index_never_raises_on_odd_text(text) -> None:  # type: ignore[no-untyped-def]
+    index = SimilarityIndex()
+    index.add(1, SITE[0][1])
+    index.add(2, text)  # type: ignore[arg-type]
+    assert isinstance(index.query(text), list)  # type: ignore[arg-type]
+    assert isinstance(index.same_matter(text), list)  # type: ignore[arg-type]
+
+
+def test_hotspots_rank_bigger_supported_groups_first() -> None:
+    docs = _docs()
+    spots = hotspots(docs, top=5)
+    assert spots and spots[0].rank == 1
+    assert set(spots[0].ids) == {1, 2, 3}
+    assert spots[0].heat >= spots[-1].heat
+    assert "2019/06/01" in spots[0].period
+    assert spots[0].description
+    assert hotspots([], top=5) == []
+
+
+def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.documents import read_corpus
+    from xieshang.insight.evaluation import bcubed, ranking_metrics, read_gold
+
+    docs = read_corpus(shared_data / "messageboard" / "hot_messages.csv")
+    gold = read_gold(shared_data / "messageboard" / "samematter_dev.csv")
+    wanted = gold.judged
+    index = build_index(docs)
+    by_id = {d.id: d for d in docs}
+
+    def rank(i: str) -> list[str]:
+        d = by_id[i]
+        return [str(x) for x, _ in index.query(d.text, top=20, exclude=[i], title=d.title)]
+
+    m = ranking_metrics(gold, rank)
+    assert m["recall@5_judged"] >= 0.95
+    assert m["precision_judged"] >= 0.9
+    assert wanted
+    groups = group_matters(docs, index=index)
+    assert bcubed(gold, groups)["bcubed_f1"] >= 0.85

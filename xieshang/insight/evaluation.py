@@ -51,7 +51,7 @@ def ranking_metrics(gold: Gold, rank: Callable[[str], Sequence[str]]) -> dict[st
     """recall@5 and precision (judged and strict) given ``rank(id)`` -> ids most similar first."""
     sums = defaultdict(float)
     n = 0
-    for matter, ids in gold.members.items():
+    for ids in gold.members.values():
         for m in ids:
             others = ids - {m}
             if not others:

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-
 from . import text as tx
 from .documents import Doc
 from .similarity import SAME_MATTER_THRESHOLD, DocId, SimilarityIndex
@@ -40,7 +39,7 @@ def group_matters(
     found count as zero) stays at or above ``threshold`` times ``LINK_MEAN`` (average linkage).
     """
     limit = SAME_MATTER_THRESHOLD if threshold is None else threshold
-    docs = [d for d in docs]
+    docs = list(docs)
     if len(docs) < 2:
         return []
     index = index or build_index(docs)

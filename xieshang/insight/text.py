@@ -5,6 +5,7 @@ Every function here accepts any string (empty, another script, very long) and ne
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import threading
@@ -138,7 +139,7 @@ def words(text: str) -> list[str]:
 
 def word_ngrams(tokens: list[str]) -> list[str]:
     """Unigrams and bigrams of a token list."""
-    return tokens + [a + " " + b for a, b in zip(tokens, tokens[1:], strict=False)]
+    return tokens + [a + " " + b for a, b in itertools.pairwise(tokens)]
 
 
 def char_ngrams(text: str, sizes: Iterable[int] = (2, 3)) -> list[str]:

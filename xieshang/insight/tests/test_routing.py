@@ -85,6 +85,7 @@ def test_retrain_task_records_failure(model_dir) -> None:  # type: ignore[no-unt
     assert "没有可用于训练的样本" in run.error
 
 
+@pytest.mark.shared_data
 def test_cross_validated_macro_f1_on_shared_data(shared_data) -> None:  # type: ignore[no-untyped-def]
     import csv
 

@@ -28,7 +28,7 @@ OTHER = [
 
 
 def _docs() -> list[Doc]:
-    rows = SITE + [SAME_PLACE, TEMPLATE] + OTHER
+    rows = [*SITE, SAME_PLACE, TEMPLATE, *OTHER]
     return [
         Doc(id=i + 1, title=t, text=x, time=BASE + timedelta(days=i), likes=i, user=f"u{i}")
         for i, (t, x) in enumerate(rows)
@@ -87,6 +87,7 @@ def test_hotspots_rank_bigger_supported_groups_first() -> None:
     assert hotspots([], top=5) == []
 
 
+@pytest.mark.shared_data
 def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ignore[no-untyped-def]
     from xieshang.insight.documents import read_corpus
     from xieshang.insight.evaluation import bcubed, ranking_metrics, read_gold

@@ -976,7 +976,7 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
     for a in Assignment.objects.filter(status__in=open_states).select_related("item", "unit").iterator():
         r = rule(a.item)
         due = a.effective_due_at
-        if due <= now and not a.is_overdue:
+        if due <= now:
             with transaction.atomic():
                 item, locked = _lock_assignment(a.pk)
                 if locked.status in open_states and locked.effective_due_at <= now and not locked.is_overdue:
@@ -990,12 +990,16 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
                         _after_commit_notify(
                             users, f"已超期：{item.title}", f"{locked.unit} 办理期限已过。", _item_url(item)
                         )
+            # not only when first flagged: one that was waiting for a return decision then is escalated
+            # on a later scan; an escalated assignment leaves the open states, so this happens once
             if r.auto_escalate and a.role == Assignment.Role.LEAD:
                 try:
                     assignment_escalate(assignment_id=a.pk, actor=None, reason="超期未办结，自动上报", auto=True)
-                    counts["escalated"] += 1
                 except ServiceError:
                     pass
+                else:
+                    counts["escalated"] += 1
+                    continue  # it left this unit: no sign-for reminder to a unit that no longer has it
         elif due > now and due - now <= dt.timedelta(days=r.remind_days_before):
             is_co = a.role == Assignment.Role.CO
             kind = ReminderLog.Kind.OPINION_SOON if is_co else ReminderLog.Kind.REPLY_SOON

@@ -874,3 +874,18 @@ def test_adopted_count_must_be_a_whole_number(drive, world):
         with pytest.raises(ServiceError, match="采纳建议条数"):
             drive.reply(a, adopted_count=bad)
     assert drive.reply(a, adopted_count=3).adopted_count == 3
+
+
+def test_auto_escalation_waits_for_a_pending_return_decision(drive, world, clock):
+    item = drive.single(world.community_unit, kind="urgent")
+    a = drive.lead(item, world.community_unit)
+    req = loop.assignment_request_return(
+        assignment_id=a.pk, actor=world.unit_user(world.community_unit), reason="非本社区范围"
+    )
+    clock.set(at(2024, 3, 4, 11, 30))
+    assert loop.scan_deadlines()["escalated"] == 0
+    assert fresh(a).status == S.RETURN_REQUESTED
+    loop.request_decide(request_id=req.pk, actor=world.office, approve=False, note="属本社区")
+    assert loop.scan_deadlines() == {"reminded": 0, "overdue": 0, "escalated": 1, "closed_unrated": 0}
+    assert fresh(a).successor.unit == world.street_unit
+    assert loop.scan_deadlines()["escalated"] == 0

@@ -425,7 +425,9 @@ def rates(request: HttpRequest) -> HttpResponse:
         "proposals/rates.html",
         {
             "indicators": [(i, values[i.key]) for i in metrics.INDICATORS],
-            "rows": [(label, [v[k] for k in metrics.BREAKDOWN_INDICATORS]) for label, v in rows],
+            "rows": [
+                (label, [(metrics.BY_KEY[k].name, v[k]) for k in metrics.BREAKDOWN_INDICATORS]) for label, v in rows
+            ],
             "cols": [metrics.BY_KEY[k] for k in metrics.BREAKDOWN_INDICATORS],
             "by": by,
             "year": year_int,

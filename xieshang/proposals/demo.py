@@ -1,0 +1,244 @@
+"""The 2022 proposal year of the demo committee, made record by record through the services.
+
+The figures the seed article reports come out of these records (the rates page computes them):
+194 proposals filed at the 五届二次会议, merged into 153 assignment items, 11 key proposals led by
+9 district leaders, 69 adopted suggestions, every item closed on time with every proposer satisfied
+or basically satisfied, 14 proposals whose first proposer is a HK/Macao member.
+
+The proposals are entered by the proposals office on the members' behalf (代录入, as for paper
+proposals handed in at the plenary) and rated by the office for members who are offline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from unittest import mock
+
+from django.db import transaction
+from django.utils import timezone
+
+from xieshang.handling import services as loop
+from xieshang.handling.models import Item
+from xieshang.organisations.models import Committee, Leader, Member, Session, Unit, User
+
+from . import services as ps
+from .models import Category, Proposal
+
+YEAR = 2022
+FILED = 194
+ITEMS = 153
+KEY = 11
+LEADERS = 9
+ADOPTED = 69
+HK = 14
+SUBMITTED_ON = dt.date(2022, 1, 10)  # inside the 五届二次会议 window (2022-01-04 … 2022-01-19)
+EXTRA_LEADERS = [("副区长", "林志远"), ("副区长", "谢婉华"), ("区委常委、宣传部部长", "潘永健")]
+ORGANISATIONS = [
+    "民革禅城区基层委员会",
+    "民盟禅城区基层委员会",
+    "民建禅城区基层委员会",
+    "九三学社禅城区基层委员会",
+    "区工商联",
+]
+TOPICS = {
+    Category.URBAN: [
+        "老旧小区加装电梯",
+        "城中村改造",
+        "背街小巷微改造",
+        "停车位供给",
+        "公共充电桩建设",
+        "三旧改造项目推进",
+    ],
+    Category.EDUCATION: ["课后延时服务", "学位供给", "校园周边交通安全", "职业教育产教融合", "中小学心理健康教育"],
+    Category.ECONOMY: [
+        "陶瓷产业数字化转型",
+        "中小企业融资",
+        "夜间经济",
+        "总部经济",
+        "营商环境优化",
+        "专精特新企业培育",
+    ],
+    Category.HEALTH: ["社区卫生服务中心建设", "家庭医生签约服务", "医养结合", "基层中医药服务"],
+    Category.LIVELIHOOD: ["居家养老服务", "托育服务体系", "困境儿童关爱", "灵活就业人员社保"],
+    Category.GOVERNANCE: ["网格化治理", "物业管理纠纷化解", "社区协商议事", "基层减负"],
+    Category.ENVIRONMENT: ["河涌水环境治理", "垃圾分类", "城市绿道建设", "噪声污染治理"],
+    Category.CULTURE: ["南风古灶保护利用", "岭南文化传承", "全民健身场地", "公共图书馆分馆建设"],
+}
+ANGLES = ["的建议", "工作的建议", "机制的建议", "的几点建议", "的对策建议", "有关问题的建议"]
+UNIT_ACCOUNTS = [
+    "unit_jianshe",
+    "unit_jiaoyu",
+    "unit_shiwan",
+    "unit_zhangcha",
+    "unit_jiaotong",
+    "unit_chengguan",
+    "unit_huanjing",
+    "unit_lanshi",
+]
+
+
+class SeedError(Exception):
+    pass
+
+
+def _titles(rng: random.Random) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    cats = list(TOPICS)
+    i = 0
+    while len(out) < FILED:
+        cat = cats[i % len(cats)]
+        topic = TOPICS[cat][(i // len(cats)) % len(TOPICS[cat])]
+        angle = ANGLES[(i // 7) % len(ANGLES)]
+        verb = ["关于加快", "关于推进", "关于完善", "关于加强", "关于优化", "关于进一步做好"][(i // 3) % 6]
+        title = f"{verb}{topic}{angle}"
+        if title not in seen:
+            seen.add(title)
+            out.append((str(cat), title))
+        i += 1
+    rng.shuffle(out)
+    return out
+
+
+def _content(topic: str, n: int) -> dict[str, str]:
+    numerals = "一二三四五六"
+    suggestions = "\n".join(
+        f"{numerals[k]}、{s}"
+        for k, s in enumerate(
+            [
+                "明确牵头部门，建立工作专班。",
+                "加大财政投入，设立专项资金。",
+                "简化办事流程，提高审批效率。",
+                "建立考核评估机制，定期通报进展。",
+                "发挥社会力量作用，鼓励多元参与。",
+            ][:n]
+        )
+    )
+    return {
+        "situation": f"近年来我区{topic}工作取得一定成效，但与群众期待仍有差距，基层反映较为集中。",
+        "analysis": "主要原因在于统筹协调机制不健全、资金保障不足、政策落实不到位。",
+        "suggestions": suggestions,
+    }
+
+
+def seed(committee: Committee | None = None) -> dict[str, int]:
+    """Create the 2022 year once; a second run finds it and adds nothing."""
+    committee = committee or Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+    if committee is None:
+        raise SeedError("未找到演示委员会，请先运行 seed_demo。")
+    session = Session.objects.filter(term__committee=committee, term__number=5, number=2).select_related("term").first()
+    if session is None:
+        raise SeedError("未找到第五届第二次会议。")
+    existing = Proposal.objects.filter(committee=committee, year=YEAR, status=Proposal.Status.FILED).count()
+    if existing:
+        return {"existing": existing}
+    office = User.objects.get(username="office", committee=committee)
+    staff = {u.unit_id: u for u in User.objects.filter(username__in=UNIT_ACCOUNTS, committee=committee)}
+    units = list(Unit.objects.filter(pk__in=staff).order_by("id"))
+    if len(units) < 2:
+        raise SeedError("演示承办单位账号不足。")
+    rng = random.Random(2022)
+    leaders = list(Leader.objects.filter(committee=committee).order_by("id"))
+    for title, name in EXTRA_LEADERS:
+        if len(leaders) >= LEADERS:
+            break
+        if not Leader.objects.filter(committee=committee, name=name).exists():
+            leaders.append(Leader.objects.create(committee=committee, name=name, title=title))
+    leaders = leaders[:LEADERS]
+    members = list(Member.objects.filter(term=session.term, is_hk_macao=False).order_by("id"))
+    hk_members = list(Member.objects.filter(term=session.term, is_hk_macao=True).order_by("id"))
+    if len(members) < 60 or not hk_members:
+        raise SeedError("演示委员不足。")
+    titles = _titles(rng)
+    # Which proposals get which role: the first ITEMS are leads, the rest are merged into leads.
+    hk_slots = set(rng.sample(range(FILED), HK))
+    # Notices about a past year would only flood the demo inboxes.
+    with (
+        mock.patch.object(ps, "notify", lambda *a, **k: 0),
+        mock.patch.object(loop, "notify", lambda *a, **k: 0),
+        transaction.atomic(),
+    ):
+        proposals = []
+        for i, (cat, title) in enumerate(titles):
+            n_sugg = 3 + (i % 3)
+            data = {
+                "title": title,
+                "category": cat,
+                "integrity": "researched",
+                "declared": True,
+                **_content(title.removeprefix("关于"), n_sugg),
+            }
+            if i in hk_slots:
+                member = hk_members[i % len(hk_members)]
+                data["proposer_kind"] = "member"
+            elif i % 10 == 3:
+                member = None
+                data["proposer_kind"] = "party"
+                data["organisation_name"] = ORGANISATIONS[i % len(ORGANISATIONS)]
+            else:
+                member = members[(i * 7) % len(members)]
+                data["proposer_kind"] = "member"
+            p = ps.proposal_save_draft(actor=office, data=data, on_behalf_of=member)
+            if member is not None and i % 4 == 1 and i not in hk_slots:
+                cos = [members[(i * 7 + k * 13) % len(members)] for k in (1, 2)][: 1 + i % 2]
+                cos = [c for c in cos if c.pk != member.pk]
+                ps.proposal_set_cosigners(actor=office, proposal_id=p.pk, member_ids=[c.pk for c in cos])
+            ps.proposal_submit(actor=office, proposal_id=p.pk, on=SUBMITTED_ON)
+            proposals.append(p)
+        leads, merged = proposals[:ITEMS], proposals[ITEMS:]
+        for p in leads:
+            ps.proposal_file(actor=office, proposal_id=p.pk)
+        for k, p in enumerate(merged):
+            ps.proposal_merge(actor=office, proposal_id=p.pk, lead_id=leads[k].pk, note="所提事项相同，并案办理")
+        for k, lead in enumerate(leads[:KEY]):
+            ps.key_proposal_set(
+                actor=office, proposal_id=lead.pk, decided_on=dt.date(2022, 3, 1), leader_id=leaders[k % LEADERS].pk
+            )
+        adopted_left = ADOPTED
+        for k, lead in enumerate(leads):
+            lead.refresh_from_db()
+            unit = units[k % len(units)]
+            co = units[(k + 3) % len(units)] if k % 5 == 0 else None
+            ps.proposal_assign(
+                actor=office,
+                proposal_id=lead.pk,
+                mode="joint" if co else "single",
+                lead_unit_ids=[unit.pk],
+                co_unit_ids=[co.pk] if co else [],
+            )
+            item = Item.objects.get(pk=lead.item_id)
+            for a in item.assignments.all():
+                loop.assignment_sign(assignment_id=a.pk, actor=staff[a.unit_id])
+                if a.role == "co":
+                    loop.co_opinion_send(assignment_id=a.pk, actor=staff[a.unit_id], body="同意主办单位的办理意见。")
+            a = item.assignments.get(role="lead")
+            loop.assignment_record_contact(
+                assignment_id=a.pk,
+                actor=staff[a.unit_id],
+                method=["meeting", "phone", "forum"][k % 3],
+                happened_at=timezone.now(),
+                note="与提案人沟通办理思路。",
+            )
+            category = "A" if k % 4 == 0 else ("C" if k % 7 == 3 else "B")
+            adopted = 1 if adopted_left > 0 and category != "C" else 0
+            adopted_left -= adopted
+            reply = loop.assignment_reply(
+                assignment_id=a.pk,
+                actor=staff[a.unit_id],
+                category=category,
+                adopted_count=adopted,
+                body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"
+                "有关建议已纳入年度工作计划。联系人：办公室，电话 0757-83000000。",
+            )
+            loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
+            for r in ps.raters_for_item(item):
+                ps.proposal_rate(
+                    actor=office,
+                    assignment_id=a.pk,
+                    rater_key=r.key,
+                    value="satisfied" if (k + len(r.key)) % 6 else "basic",
+                )
+        if adopted_left:
+            raise SeedError("采纳建议条数分配有误。")
+    return {"filed": FILED, "items": ITEMS}

@@ -46,12 +46,19 @@ def _errors(form) -> str:
     )
 
 
+def _default_year(user) -> int:
+    """This year, or the latest year with a plan while this year's has not been adopted yet."""
+    this_year = timezone.localdate().year
+    plans = Plan.objects.filter(committee_id=user.committee_id, year__lte=this_year)
+    return plans.order_by("-year").values_list("year", flat=True).first() or this_year
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.sees_all(user):
         return redirect("consultations:mine")
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = _int(request.GET.get("year")) or _default_year(user)
     status = request.GET.get("status", "")
     topics = selectors.topics_for(user, status=status, year=year)
     return render(
@@ -216,12 +223,14 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {
                 "suggestions": suggestions,
                 "units": selectors.suggestion_units(suggestions),
-                "participant_form": forms.ParticipantForm(committee_id=activity.committee_id),
-                "minutes_form": forms.MinutesForm(initial={"minutes": activity.minutes}),
-                "attachment_form": forms.AttachmentForm(),
-                "research_form": forms.ResearchReportForm(initial={"completed_on": timezone.localdate()}),
-                "suggestion_form": forms.SuggestionForm(initial={"submission_token": uuid.uuid4()}),
-                "send_form": forms.SendForm(committee_id=activity.committee_id),
+                "participant_form": forms.ParticipantForm(committee_id=activity.committee_id, prefix="invite"),
+                "minutes_form": forms.MinutesForm(initial={"minutes": activity.minutes}, prefix="minutes"),
+                "attachment_form": forms.AttachmentForm(prefix="attach"),
+                "research_form": forms.ResearchReportForm(
+                    initial={"completed_on": timezone.localdate()}, prefix="research"
+                ),
+                "suggestion_form": forms.SuggestionForm(initial={"submission_token": uuid.uuid4()}, prefix="suggest"),
+                "unit_choices": forms.SendForm(committee_id=activity.committee_id).fields["unit"].queryset,
                 "signin_url": request.build_absolute_uri(
                     reverse("consultations:signin", args=[services.signin_token(activity)])
                 ),

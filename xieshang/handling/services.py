@@ -42,6 +42,8 @@ from .models import (
 )
 
 S = Assignment.Status
+# assignments a unit gave back to the office; the office may pass them on to another unit
+HANDED_BACK = (S.RETURNED, S.ESCALATED)
 MAX_TITLE = 200
 MAX_TEXT = 20000
 MAX_NOTE = 5000
@@ -418,17 +420,18 @@ def assignment_reassign(
 ) -> Assignment:
     """改派: the office moves an unreplied assignment to another unit (units may not pass it on themselves).
 
-    A returned share of an item that other units still handle (分办) is passed on the same way; it
-    keeps its 'returned' status so the return still counts against the unit that returned it.
+    A share of an item that other units still handle (分办) and that came back to the office — returned,
+    or escalated up to the district — is passed on the same way; it keeps its status so the return or
+    escalation still counts against the unit that handed it back.
     """
     item, a = _lock_assignment(assignment_id, expected_version)
     if not perms.is_dispatcher(actor, item.committee_id):
         raise PermissionDeniedError("只有政协机关工作人员可以改派。")
-    _require_state(a, (S.NEW, S.SIGNED, S.RETURN_REQUESTED, S.RETURNED), "改派")
-    # A return from before the item was last assigned anew has been dealt with by that assignment.
+    _require_state(a, (S.NEW, S.SIGNED, S.RETURN_REQUESTED, *HANDED_BACK), "改派")
+    # One handed back before the item was last assigned anew has been dealt with by that assignment.
     superseded = item.assigned_at is not None and a.assigned_at < item.assigned_at
-    if a.status == S.RETURNED and (item.status == Item.Status.PENDING or a.successor_id is not None or superseded):
-        raise ConflictError("该退回记录已处理（事项已重新交办或已改派），请刷新页面。")
+    if a.status in HANDED_BACK and (item.status == Item.Status.PENDING or a.successor_id is not None or superseded):
+        raise ConflictError("该记录已处理（事项已重新交办或已改派），请刷新页面。")
     reason = _clean_text(reason, field="改派理由", limit=MAX_NOTE)
     (target,) = _validate_units(item, [unit])
     if target.pk == a.unit_id or item.assignments.filter(status__in=LIVE_STATES, unit=target).exists():
@@ -436,7 +439,7 @@ def assignment_reassign(
     now = timezone.now()
     before = a.status
     new = _new_assignment(item, target, a.role, rule_for(item.channel, item.kind), actor, now, a.round)
-    if a.status != S.RETURNED:
+    if a.status not in HANDED_BACK:
         a.status = S.WITHDRAWN
     a.successor = new
     _save(a, "status", "successor")
@@ -455,7 +458,7 @@ def assignment_reassign(
         data={"from": a.unit.name, "to": target.name},
     )
     _after_commit_notify(_unit_users([target.pk]), f"新交办事项：{item.title}", "改派给你单位办理。", _item_url(item))
-    if before != S.RETURNED:
+    if before not in HANDED_BACK:
         # the unit losing the matter must stop working on it
         _after_commit_notify(_unit_users([a.unit_id]), f"事项已改派：{item.title}", reason, _item_url(item))
     return new

@@ -889,3 +889,16 @@ def test_auto_escalation_waits_for_a_pending_return_decision(drive, world, clock
     assert loop.scan_deadlines() == {"reminded": 0, "overdue": 0, "escalated": 1, "closed_unrated": 0}
     assert fresh(a).successor.unit == world.street_unit
     assert loop.scan_deadlines()["escalated"] == 0
+
+
+def test_share_escalated_to_the_district_is_passed_on_by_the_office(drive, world):
+    item = drive.accept()
+    drive.assign(item, Item.Mode.SPLIT, [world.dept1, world.street_unit])
+    share = item.assignments.get(unit=world.street_unit)
+    loop.assignment_escalate(assignment_id=share.pk, actor=world.unit_user(world.street_unit), reason="需区级统筹")
+    item = fresh(item)
+    assert (item.status, item.escalated_to_district) == (Item.Status.HANDLING, True)
+    new = loop.assignment_reassign(assignment_id=share.pk, actor=world.office, unit=world.dept2, reason="由教育局办理")
+    assert (fresh(share).status, new.unit) == (S.ESCALATED, world.dept2)
+    with pytest.raises(ConflictError, match="该记录已处理"):
+        loop.assignment_reassign(assignment_id=share.pk, actor=world.office, unit=world.dept3, reason="再改派")

@@ -123,7 +123,7 @@ def seed(committee: Committee) -> int:
             at = _at(rng, i)
             kw: dict = {}
             if i % (TOTAL // HK_MACAO) == 7 and i // (TOTAL // HK_MACAO) < HK_MACAO:
-                kw = {"member": hk[i % len(hk)], "author_kind": "member"}
+                kw = {"member": hk[(i // (TOTAL // HK_MACAO)) % len(hk)], "author_kind": "member"}
             elif i % 9 == 4:
                 kw = {"author_kind": "party" if i % 2 else "special_committee", "author_org": ORGS[i % len(ORGS)]}
             else:

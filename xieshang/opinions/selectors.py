@@ -72,6 +72,9 @@ def _author_key(r: dict[str, Any]) -> str:
     return r["member__name"] or r["author_org"] or "（未署名）"
 
 
+TOP_AUTHORS = 30
+
+
 def adoption_stats(user: Any, year: int | None = None) -> dict[str, Any]:
     """采用率 by author, sector and party, and the year's totals; the same scope as the lists."""
     qs = perms.reports_visible_to(user)
@@ -121,7 +124,8 @@ def adoption_stats(user: Any, year: int | None = None) -> dict[str, Any]:
         "instructions": Instruction.objects.filter(report__in=qs).count(),
         "upper_adoptions": Adoption.objects.filter(report__in=qs).exclude(level=Adoption.Level.OWN).count(),
         "issues": perms.issues_visible_to(user).filter(year=year).count() if year else None,
-        "by_author": by_author,
+        "by_author": by_author[:TOP_AUTHORS],
+        "authors": len(by_author),
         "by_sector": by_sector,
         "by_party": by_party,
     }

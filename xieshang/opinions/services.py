@@ -93,10 +93,10 @@ def _require(report: OpinionReport, allowed: tuple[str, ...], doing: str) -> Non
 
 
 def _author_users(report: OpinionReport) -> list[User]:
-    users = [report.submitted_by]
+    """The member who wrote it; the office user who entered it only when the author has no account."""
     if report.member_id and report.member.user_id:
-        users.append(report.member.user)
-    return users
+        return [report.member.user]
+    return [report.submitted_by]
 
 
 def _notify_author(report: OpinionReport, title: str, body: str = "", key: str = "") -> None:

@@ -303,3 +303,26 @@ def test_unit_staff_and_other_committees_cannot_organise(committee, organiser, u
         meeting(committee, other_office)
     with pytest.raises(PermissionDeniedError):
         meeting(committee, unit_user)
+
+
+def test_the_scan_command_and_task_are_idempotent(committee, organiser, member):
+    from django.core.management import call_command
+
+    from xieshang.consultations.tasks import scan_consultation_notices
+
+    start = timezone.now() + dt.timedelta(days=3)
+    a = services.activity_create(
+        actor=organiser,
+        committee=committee,
+        kind="micro_inspection",
+        title="社区微视察活动",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=2),
+        area=AreaFactory(community=True),
+    )
+    services.participant_add(actor=organiser, activity_id=a.pk, kind="member", member=member)
+    call_command("scan_activity_notices")
+    scan_consultation_notices.enqueue()
+    call_command("scan_activity_notices")
+    kinds = sorted(ActivityNotice.objects.filter(activity=a).values_list("kind", "late"))
+    assert kinds == [("materials", True), ("notice", True)]  # arranged 3 days ahead: both sent late, once

@@ -631,9 +631,12 @@ def assignment_record_contact(
         raise ServiceError("请填写沟通时间。")
     if happened_at > timezone.now() + dt.timedelta(minutes=5):
         raise ServiceError("沟通时间不能晚于现在。")
-    c = Contact.objects.create(
-        assignment=a, method=method, happened_at=happened_at, note=(note or "").strip()[:MAX_NOTE], created_by=actor
-    )
+    note = (note or "").strip()[:MAX_NOTE]
+    # a double submit of the same record returns the first one
+    same = a.contacts.filter(method=method, happened_at=happened_at, note=note, created_by=actor).first()
+    if same is not None:
+        return same
+    c = Contact.objects.create(assignment=a, method=method, happened_at=happened_at, note=note, created_by=actor)
     if a.first_contact_at is None or happened_at < a.first_contact_at:
         a.first_contact_at = happened_at
         _save(a, "first_contact_at")
@@ -891,6 +894,11 @@ def item_supervise(*, item_id: int, actor: Any, note: str, leader: Any = None) -
         leader = getattr(actor, "leader", None)
     if leader is not None and leader.committee_id != item.committee_id:
         raise ServiceError("所选领导不属于本委员会。")
+    # a double submit (same person, same words, within a few minutes) adds nothing
+    recent = timezone.now() - dt.timedelta(minutes=10)
+    same = item.supervisions.filter(note=note, created_by=actor, leader=leader, created_at__gte=recent).first()
+    if same is not None:
+        return same
     sup = Supervision.objects.create(item=item, leader=leader, note=note, created_by=actor)
     if not item.is_supervised:
         item.is_supervised = True

@@ -902,3 +902,31 @@ def test_share_escalated_to_the_district_is_passed_on_by_the_office(drive, world
     assert (fresh(share).status, new.unit) == (S.ESCALATED, world.dept2)
     with pytest.raises(ConflictError, match="该记录已处理"):
         loop.assignment_reassign(assignment_id=share.pk, actor=world.office, unit=world.dept3, reason="再改派")
+
+
+def test_double_submitted_supervision_and_contact_are_recorded_once(drive, world, django_capture_on_commit_callbacks):
+    item = drive.single()
+    a = drive.lead(item)
+    drive.sign(a)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = loop.item_supervise(item_id=item.pk, actor=world.leader, note="请本周内答复")
+        again = loop.item_supervise(item_id=item.pk, actor=world.leader, note="请本周内答复")
+    assert again == first
+    assert Notification.objects.filter(title__startswith="督办").count() == 1
+    staff = world.unit_user(world.dept1)
+    c1 = loop.assignment_record_contact(assignment_id=a.pk, actor=staff, method="phone", happened_at=at(2024, 3, 4, 8))
+    c2 = loop.assignment_record_contact(assignment_id=a.pk, actor=staff, method="phone", happened_at=at(2024, 3, 4, 8))
+    assert c1 == c2 and a.contacts.count() == 1
+    assert AuditEntry.objects.filter(action__in=("supervise", "contact")).count() == 2
+
+
+def test_supervision_names_only_a_leader_of_the_committee(drive, world):
+    from xieshang.organisations.models import Leader
+
+    item = drive.single()
+    outsider = Leader.objects.create(committee=world.other_committee, name="王强", title="副区长")
+    with pytest.raises(ServiceError, match="不属于本委员会"):
+        loop.item_supervise(item_id=item.pk, actor=world.office, note="请加快", leader=outsider)
+    assert not Supervision.objects.exists()
+    sup = loop.item_supervise(item_id=item.pk, actor=world.office, note="请加快", leader=world.leader.leader)
+    assert sup.created_by == world.office

@@ -195,7 +195,6 @@ def seed(n: int, seed_value: int = 20240304) -> None:
             items.append(item)
             plans.append((leads, cos))
         with transaction.atomic():
-            Item.objects.bulk_create(items)
             assignments: list[Assignment] = []
             for item, (leads, cos) in zip(items, plans, strict=True):
                 mine = [_assignment(rng, item, u, Assignment.Role.LEAD, now) for u in leads]
@@ -204,7 +203,9 @@ def seed(n: int, seed_value: int = 20240304) -> None:
                 open_leads = [a for a in mine if a.role == Assignment.Role.LEAD and a.status in OPEN]
                 item.due_at = min((a.effective_due_at for a in open_leads), default=None)
                 item.is_overdue = any(a.is_overdue for a in open_leads)
-            Item.objects.bulk_update(items, ["due_at", "is_overdue"], batch_size=BATCH)
+            # Items first get their derived fields, then one insert each; the assignments pick up
+            # the new item ids when they are saved.
+            Item.objects.bulk_create(items, batch_size=BATCH)
             Assignment.objects.bulk_create(assignments, batch_size=BATCH)
             Message.objects.bulk_create(
                 [

@@ -196,6 +196,13 @@ SPECTACULAR_SETTINGS = {
         "ItemStatusEnum": "xieshang.handling.models.Item.Status",
         "AssignmentStatusEnum": "xieshang.handling.models.Assignment.Status",
         "RequestStatusEnum": "xieshang.handling.models.Request.Status",
+        "RatingValueEnum": "xieshang.handling.models.Rating.Value",
+        "TopicSourceEnum": "xieshang.consultations.models.Topic.Source",
+        "SuggestionSourceEnum": "xieshang.consultations.models.Suggestion.Source",
+        "ActivityKindEnum": "xieshang.consultations.models.Activity.Kind",
+        "ParticipantKindEnum": "xieshang.consultations.models.Participant.Kind",
+        "AdoptionLevelEnum": "xieshang.opinions.models.Adoption.Level",
+        "InstructionLevelEnum": "xieshang.opinions.models.Instruction.Level",
     },
 }
 

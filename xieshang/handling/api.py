@@ -144,10 +144,10 @@ def _with_assignment_version(assignment_id: int, version: int | None, call: Call
 # --- schema helpers ----------------------------------------------------------------------------
 
 _ERRORS = {
-    400: OpenApiResponse(s.ErrorSerializer, description="输入有误或规则不允许，未作更改"),
-    403: OpenApiResponse(s.ErrorSerializer, description="未登录，或无权进行此操作"),
-    404: OpenApiResponse(s.ErrorSerializer, description="对象不存在或不在您的可见范围内"),
-    409: OpenApiResponse(s.ErrorSerializer, description="状态已被他人改变，请刷新后重试"),
+    400: OpenApiResponse(s.LoopErrorSerializer, description="输入有误或规则不允许，未作更改"),
+    403: OpenApiResponse(s.LoopErrorSerializer, description="未登录，或无权进行此操作"),
+    404: OpenApiResponse(s.LoopErrorSerializer, description="对象不存在或不在您的可见范围内"),
+    409: OpenApiResponse(s.LoopErrorSerializer, description="状态已被他人改变，请刷新后重试"),
 }
 
 
@@ -175,21 +175,25 @@ _ITEM_FILTERS = [
 
 
 @extend_schema_view(
-    list=extend_schema(summary="事项列表", parameters=_ITEM_FILTERS, responses={200: s.ItemListSerializer, **_ERRORS}),
-    retrieve=extend_schema(summary="事项详情", responses={200: s.ItemDetailSerializer, 404: _ERRORS[404]}),
+    list=extend_schema(
+        summary="事项列表", parameters=_ITEM_FILTERS, responses={200: s.LoopItemListSerializer, **_ERRORS}
+    ),
+    retrieve=extend_schema(summary="事项详情", responses={200: s.LoopItemDetailSerializer, 404: _ERRORS[404]}),
 )
+@extend_schema(tags=["事项"])
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
-    serializer_class = s.ItemListSerializer
+    serializer_class = s.LoopItemListSerializer
     queryset = Item.objects.none()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return s.ItemListSerializer if self.action == "list" else s.ItemDetailSerializer
+        return s.LoopItemListSerializer if self.action == "list" else s.LoopItemDetailSerializer
 
     def get_queryset(self) -> QuerySet[Item]:
         qs = perms.items_visible_to(self.request.user).select_related("area")
-        return _filter_items(qs, self.request.query_params) if self.action == "list" else qs
+        # A list row never shows the full text; leaving it out keeps the sorted rows narrow.
+        return _filter_items(qs.defer("text"), self.request.query_params) if self.action == "list" else qs
 
     def get_object(self) -> Item:
         item = perms.get_item_for(self.request.user, self.kwargs["pk"])
@@ -198,13 +202,13 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     def _detail(self, item_id: int) -> Response:
         item = perms.get_item_for(self.request.user, item_id)
-        return Response(s.ItemDetailSerializer(item, context=self.get_serializer_context()).data)
+        return Response(s.LoopItemDetailSerializer(item, context=self.get_serializer_context()).data)
 
-    @_transition("交办（单办、分办、会办）", s.AssignInput, s.ItemDetailSerializer)
+    @_transition("交办（单办、分办、会办）", s.LoopAssignInput, s.LoopItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.AssignInput, request)
+        data = _parse(s.LoopAssignInput, request)
         services.item_assign(
             item_id=item.pk,
             actor=request.user,
@@ -217,11 +221,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._detail(item.pk)
 
-    @_transition("不予受理", s.ReasonInput, s.ItemDetailSerializer)
+    @_transition("不予受理", s.LoopReasonInput, s.LoopItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.ReasonInput, request)
+        data = _parse(s.LoopReasonInput, request)
         _with_item_version(
             item.pk,
             data.get("version"),
@@ -229,11 +233,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         )
         return self._detail(item.pk)
 
-    @_transition("督办", s.SuperviseInput, s.ItemDetailSerializer)
+    @_transition("督办", s.LoopSuperviseInput, s.LoopItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def supervise(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.SuperviseInput, request)
+        data = _parse(s.LoopSuperviseInput, request)
         leader = None
         if data.get("leader"):
             leader = Leader.objects.filter(pk=data["leader"], committee_id=item.committee_id).first()
@@ -300,7 +304,7 @@ def _assignment_response(request: ApiRequest, assignment_id: int) -> Response:
     found = qs.first()
     if found is None:
         raise NotFoundError("未找到该交办记录。")
-    return Response(s.AssignmentDetailSerializer(found, context={"request": request}).data)
+    return Response(s.LoopAssignmentDetailSerializer(found, context={"request": request}).data)
 
 
 _ASSIGNMENT_FILTERS = [
@@ -316,22 +320,29 @@ _ASSIGNMENT_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(
-        summary="交办记录列表", parameters=_ASSIGNMENT_FILTERS, responses={200: s.AssignmentListSerializer, **_ERRORS}
+        summary="交办记录列表",
+        parameters=_ASSIGNMENT_FILTERS,
+        responses={200: s.LoopAssignmentListSerializer, **_ERRORS},
     ),
-    retrieve=extend_schema(summary="交办记录详情", responses={200: s.AssignmentDetailSerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(
+        summary="交办记录详情", responses={200: s.LoopAssignmentDetailSerializer, 404: _ERRORS[404]}
+    ),
 )
+@extend_schema(tags=["交办与办理"])
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
-    serializer_class = s.AssignmentListSerializer
+    serializer_class = s.LoopAssignmentListSerializer
     queryset = Assignment.objects.none()
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
-        return s.AssignmentListSerializer if self.action == "list" else s.AssignmentDetailSerializer
+        return s.LoopAssignmentListSerializer if self.action == "list" else s.LoopAssignmentDetailSerializer
 
     def get_queryset(self) -> QuerySet[Assignment]:
         qs = perms.assignments_visible_to(self.request.user).select_related("item", "unit")
-        return _filter_assignments(qs, self.request.query_params) if self.action == "list" else qs
+        if self.action != "list":
+            return qs
+        return _filter_assignments(qs.defer("item__text"), self.request.query_params)
 
     def get_object(self) -> Assignment:
         a = perms.get_assignment_for(self.request.user, self.kwargs["pk"])
@@ -350,13 +361,15 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         _with_assignment_version(a.pk, data.pop("version", None), lambda: call(a, data))
         return a
 
-    @_transition("签收", s.VersionedInput, s.AssignmentDetailSerializer)
+    @_transition("签收", s.LoopVersionedInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: ApiRequest, pk: str) -> Response:
-        a = self._run(s.VersionedInput, lambda a, d: services.assignment_sign(assignment_id=a.pk, actor=request.user))
+        a = self._run(
+            s.LoopVersionedInput, lambda a, d: services.assignment_sign(assignment_id=a.pk, actor=request.user)
+        )
         return self._detail(a.pk)
 
-    @_transition("改派（政协机关）", s.ReassignInput, s.AssignmentDetailSerializer)
+    @_transition("改派（政协机关）", s.LoopReassignInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request: ApiRequest, pk: str) -> Response:
         created: list[Assignment] = []
@@ -368,14 +381,14 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 )
             )
 
-        self._run(s.ReassignInput, call)
+        self._run(s.LoopReassignInput, call)
         return self._detail(created[0].pk)
 
-    @_transition("申请退回", s.RequestReturnInput, s.AssignmentDetailSerializer)
+    @_transition("申请退回", s.LoopRequestReturnInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="request-return")
     def request_return(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.RequestReturnInput,
+            s.LoopRequestReturnInput,
             lambda a, d: services.assignment_request_return(
                 assignment_id=a.pk,
                 actor=request.user,
@@ -385,42 +398,42 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._detail(a.pk)
 
-    @_transition("申请延期", s.RequestExtensionInput, s.AssignmentDetailSerializer)
+    @_transition("申请延期", s.LoopRequestExtensionInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="request-extension")
     def request_extension(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.RequestExtensionInput,
+            s.LoopRequestExtensionInput,
             lambda a, d: services.assignment_request_extension(
                 assignment_id=a.pk, actor=request.user, until=d["until"], reason=d["reason"]
             ),
         )
         return self._detail(a.pk)
 
-    @_transition("记录与提出人的沟通", s.ContactInput, s.AssignmentDetailSerializer)
+    @_transition("记录与提出人的沟通", s.LoopContactInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def contact(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.ContactInput,
+            s.LoopContactInput,
             lambda a, d: services.assignment_record_contact(
                 assignment_id=a.pk, actor=request.user, method=d["method"], happened_at=d["happened_at"], note=d["note"]
             ),
         )
         return self._detail(a.pk)
 
-    @_transition("提交会办意见", s.CoOpinionInput, s.AssignmentDetailSerializer)
+    @_transition("提交会办意见", s.LoopCoOpinionInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"], url_path="co-opinion")
     def co_opinion(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.CoOpinionInput,
+            s.LoopCoOpinionInput,
             lambda a, d: services.co_opinion_send(assignment_id=a.pk, actor=request.user, body=d["body"]),
         )
         return self._detail(a.pk)
 
-    @_transition("答复", s.ReplyInput, s.AssignmentDetailSerializer)
+    @_transition("答复", s.LoopReplyInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def reply(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.ReplyInput,
+            s.LoopReplyInput,
             lambda a, d: services.assignment_reply(
                 assignment_id=a.pk,
                 actor=request.user,
@@ -433,26 +446,26 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         )
         return self._detail(a.pk)
 
-    @_transition("评价（本人评价，或政协机关代为录入）", s.RateInput, s.AssignmentDetailSerializer)
+    @_transition("评价（本人评价，或政协机关代为录入）", s.LoopRateInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def rate(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.RateInput,
+            s.LoopRateInput,
             lambda a, d: services.assignment_rate(
                 assignment_id=a.pk, rater_key=d["rater_key"], value=d["value"], comment=d["comment"], actor=request.user
             ),
         )
         return self._detail(a.pk)
 
-    @_transition("上报（村居 → 镇街 → 区）", s.ReasonInput, s.ItemDetailSerializer)
+    @_transition("上报（村居 → 镇街 → 区）", s.LoopReasonInput, s.LoopItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def escalate(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.ReasonInput,
+            s.LoopReasonInput,
             lambda a, d: services.assignment_escalate(assignment_id=a.pk, actor=request.user, reason=d["reason"]),
         )
         item = perms.get_item_for(request.user, a.item_id)
-        return Response(s.ItemDetailSerializer(item, context=self.get_serializer_context()).data)
+        return Response(s.LoopItemDetailSerializer(item, context=self.get_serializer_context()).data)
 
 
 def _filter_assignments(qs: QuerySet[Assignment], params: Any) -> QuerySet[Assignment]:
@@ -493,14 +506,15 @@ def _filter_assignments(qs: QuerySet[Assignment], params: Any) -> QuerySet[Assig
             OpenApiParameter("status", str, enum=list(Request.Status.values)),
             OpenApiParameter("kind", str, enum=list(Request.Kind.values)),
         ],
-        responses={200: s.RequestSerializer, **_ERRORS},
+        responses={200: s.LoopRequestSerializer, **_ERRORS},
     ),
-    retrieve=extend_schema(summary="申请详情", responses={200: s.RequestSerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(summary="申请详情", responses={200: s.LoopRequestSerializer, 404: _ERRORS[404]}),
 )
+@extend_schema(tags=["退回和延期申请"])
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
-    serializer_class = s.RequestSerializer
+    serializer_class = s.LoopRequestSerializer
     queryset = Request.objects.none()
 
     def get_queryset(self) -> QuerySet[Request]:
@@ -520,11 +534,11 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
             raise NotFoundError("未找到该申请。")
         return found
 
-    @_transition("审批退回或延期申请（政协机关）", s.DecideInput, s.AssignmentDetailSerializer)
+    @_transition("审批退回或延期申请（政协机关）", s.LoopDecideInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request: ApiRequest, pk: str) -> Response:
         req = self.get_object()
-        data = _parse(s.DecideInput, request)
+        data = _parse(s.LoopDecideInput, request)
         _with_assignment_version(
             req.assignment_id,
             data.get("version"),
@@ -539,14 +553,15 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     list=extend_schema(
         summary="答复列表",
         parameters=[OpenApiParameter("review", str, enum=list(Reply.Review.values), description="审核状态")],
-        responses={200: s.ReplySerializer, **_ERRORS},
+        responses={200: s.LoopReplySerializer, **_ERRORS},
     ),
-    retrieve=extend_schema(summary="答复详情", responses={200: s.ReplySerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(summary="答复详情", responses={200: s.LoopReplySerializer, 404: _ERRORS[404]}),
 )
+@extend_schema(tags=["答复审核"])
 class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = Pagination
     lookup_value_regex = ID_REGEX
-    serializer_class = s.ReplySerializer
+    serializer_class = s.LoopReplySerializer
     queryset = Reply.objects.none()
 
     def get_queryset(self) -> QuerySet[Reply]:
@@ -564,11 +579,11 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             raise NotFoundError("未找到该答复。")
         return found
 
-    @_transition("审核答复（政协机关）", s.ReviewInput, s.AssignmentDetailSerializer)
+    @_transition("审核答复（政协机关）", s.LoopReviewInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request: ApiRequest, pk: str) -> Response:
         reply = self.get_object()
-        data = _parse(s.ReviewInput, request)
+        data = _parse(s.LoopReviewInput, request)
         _with_assignment_version(
             reply.assignment_id,
             data.get("version"),

@@ -27,12 +27,12 @@ def _viewer(serializer: serializers.BaseSerializer) -> Any:
     return getattr(request, "user", None)
 
 
-class UnitRefSerializer(serializers.Serializer):
+class LoopUnitRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
 
-class ItemRefSerializer(serializers.Serializer):
+class LoopItemRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     reference = serializers.CharField(read_only=True)
     title = serializers.CharField(read_only=True)
@@ -40,7 +40,7 @@ class ItemRefSerializer(serializers.Serializer):
     status = serializers.CharField(read_only=True)
 
 
-class ItemListSerializer(serializers.ModelSerializer):
+class LoopItemListSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     channel_label = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -80,7 +80,7 @@ class ItemListSerializer(serializers.ModelSerializer):
         return registry.channel_label(item.channel)
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class LoopContactSerializer(serializers.ModelSerializer):
     method_label = serializers.CharField(source="get_method_display", read_only=True)
 
     class Meta:
@@ -89,22 +89,22 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CoOpinionSerializer(serializers.ModelSerializer):
+class LoopCoOpinionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CoOpinion
         fields = ["id", "body", "created_at"]
         read_only_fields = fields
 
 
-class CoUnitOpinionSerializer(CoOpinionSerializer):
-    unit = UnitRefSerializer(source="assignment.unit", read_only=True)
+class LoopCoUnitOpinionSerializer(LoopCoOpinionSerializer):
+    unit = LoopUnitRefSerializer(source="assignment.unit", read_only=True)
 
-    class Meta(CoOpinionSerializer.Meta):
+    class Meta(LoopCoOpinionSerializer.Meta):
         fields = ["id", "unit", "body", "created_at"]
         read_only_fields = fields
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class LoopReplySerializer(serializers.ModelSerializer):
     review_label = serializers.CharField(source="get_review_display", read_only=True)
 
     class Meta:
@@ -126,7 +126,7 @@ class ReplySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RequestSerializer(serializers.ModelSerializer):
+class LoopRequestSerializer(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -148,7 +148,7 @@ class RequestSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class LoopRatingSerializer(serializers.ModelSerializer):
     value_label = serializers.CharField(source="get_value_display", read_only=True)
     recorded_by_staff = serializers.SerializerMethodField()
 
@@ -161,9 +161,9 @@ class RatingSerializer(serializers.ModelSerializer):
         return rating.recorded_by_id is not None
 
 
-class AssignmentListSerializer(serializers.ModelSerializer):
-    item = ItemRefSerializer(read_only=True)
-    unit = UnitRefSerializer(read_only=True)
+class LoopAssignmentListSerializer(serializers.ModelSerializer):
+    item = LoopItemRefSerializer(read_only=True)
+    unit = LoopUnitRefSerializer(read_only=True)
     role_label = serializers.CharField(source="get_role_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     effective_due_at = serializers.DateTimeField(read_only=True)
@@ -195,24 +195,25 @@ class AssignmentListSerializer(serializers.ModelSerializer):
             "is_overdue",
             "rehandle_count",
             "resolved",
+            "successor",
             "version",
         ]
         read_only_fields = fields
 
 
-class AssignmentDetailSerializer(AssignmentListSerializer):
-    replies = ReplySerializer(many=True, read_only=True)
-    requests = RequestSerializer(many=True, read_only=True)
-    contacts = ContactSerializer(many=True, read_only=True)
-    opinions = CoOpinionSerializer(many=True, read_only=True)
-    ratings = RatingSerializer(many=True, read_only=True)
+class LoopAssignmentDetailSerializer(LoopAssignmentListSerializer):
+    replies = LoopReplySerializer(many=True, read_only=True)
+    requests = LoopRequestSerializer(many=True, read_only=True)
+    contacts = LoopContactSerializer(many=True, read_only=True)
+    opinions = LoopCoOpinionSerializer(many=True, read_only=True)
+    ratings = LoopRatingSerializer(many=True, read_only=True)
 
-    class Meta(AssignmentListSerializer.Meta):
-        fields = [*AssignmentListSerializer.Meta.fields, "replies", "requests", "contacts", "opinions", "ratings"]
+    class Meta(LoopAssignmentListSerializer.Meta):
+        fields = [*LoopAssignmentListSerializer.Meta.fields, "replies", "requests", "contacts", "opinions", "ratings"]
         read_only_fields = fields
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class LoopSupervisionSerializer(serializers.ModelSerializer):
     leader_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -224,7 +225,7 @@ class SupervisionSerializer(serializers.ModelSerializer):
         return str(sup.leader) if sup.leader_id else ""
 
 
-class HistoryEntrySerializer(serializers.Serializer):
+class LoopHistoryEntrySerializer(serializers.Serializer):
     action = serializers.CharField(read_only=True)
     from_state = serializers.CharField(read_only=True)
     to_state = serializers.CharField(read_only=True)
@@ -233,34 +234,34 @@ class HistoryEntrySerializer(serializers.Serializer):
     created_at = serializers.DateTimeField(read_only=True)
 
 
-class DetailRowSerializer(serializers.Serializer):
+class LoopDetailRowSerializer(serializers.Serializer):
     label = serializers.CharField(read_only=True)
     value = serializers.CharField(read_only=True)
 
 
-class RaterSerializer(serializers.Serializer):
+class LoopRaterSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
 
 
-class ChoiceSerializer(serializers.Serializer):
+class LoopChoiceSerializer(serializers.Serializer):
     value = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)
 
 
-class ItemDetailSerializer(ItemListSerializer):
+class LoopItemDetailSerializer(LoopItemListSerializer):
     text = serializers.CharField(read_only=True)
     assignments = serializers.SerializerMethodField()
     co_opinions = serializers.SerializerMethodField()
-    supervisions = SupervisionSerializer(many=True, read_only=True)
+    supervisions = LoopSupervisionSerializer(many=True, read_only=True)
     history = serializers.SerializerMethodField()
     source_details = serializers.SerializerMethodField()
     raters = serializers.SerializerMethodField()
     reply_categories = serializers.SerializerMethodField()
 
-    class Meta(ItemListSerializer.Meta):
+    class Meta(LoopItemListSerializer.Meta):
         fields = [
-            *ItemListSerializer.Meta.fields,
+            *LoopItemListSerializer.Meta.fields,
             "text",
             "assignments",
             "co_opinions",
@@ -272,16 +273,16 @@ class ItemDetailSerializer(ItemListSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(AssignmentDetailSerializer(many=True))
+    @extend_schema_field(LoopAssignmentDetailSerializer(many=True))
     def get_assignments(self, item: Item) -> list[dict[str, Any]]:
         # A unit sees its own assignments; co-units' opinions and other units' replies stay with
         # the office, which sees every assignment of the item.
         qs = perms.assignments_visible_to(_viewer(self)).filter(item=item).select_related("unit")
         qs = qs.prefetch_related("replies", "requests", "contacts", "opinions", "ratings").order_by("role", "id")
-        data = AssignmentDetailSerializer(qs, many=True, context=self.context).data
+        data = LoopAssignmentDetailSerializer(qs, many=True, context=self.context).data
         return list(data)
 
-    @extend_schema_field(CoUnitOpinionSerializer(many=True))
+    @extend_schema_field(LoopCoUnitOpinionSerializer(many=True))
     def get_co_opinions(self, item: Item) -> list[dict[str, Any]]:
         # The lead unit answers for the co-units too (会办), so it reads their opinions.
         user = _viewer(self)
@@ -292,13 +293,13 @@ class ItemDetailSerializer(ItemListSerializer):
         if not (perms.can_see_all_items(user) or getattr(user, "is_superuser", False) or leads_here):
             return []
         qs = CoOpinion.objects.filter(assignment__item=item).select_related("assignment__unit").order_by("id")
-        return list(CoUnitOpinionSerializer(qs, many=True).data)
+        return list(LoopCoUnitOpinionSerializer(qs, many=True).data)
 
-    @extend_schema_field(HistoryEntrySerializer(many=True))
+    @extend_schema_field(LoopHistoryEntrySerializer(many=True))
     def get_history(self, item: Item) -> list[dict[str, Any]]:
-        return list(HistoryEntrySerializer(audit.history(item.thread), many=True).data)
+        return list(LoopHistoryEntrySerializer(audit.history(item.thread), many=True).data)
 
-    @extend_schema_field(DetailRowSerializer(many=True))
+    @extend_schema_field(LoopDetailRowSerializer(many=True))
     def get_source_details(self, item: Item) -> list[dict[str, str]]:
         # The channel decides what to show of the person behind the item; the full phone number
         # is revealed to dispatchers only, who call people back and record offline ratings.
@@ -312,7 +313,7 @@ class ItemDetailSerializer(ItemListSerializer):
         rows = hook([item], reveal).get(item.pk, [])
         return [{"label": label, "value": value} for label, value in rows]
 
-    @extend_schema_field(RaterSerializer(many=True))
+    @extend_schema_field(LoopRaterSerializer(many=True))
     def get_raters(self, item: Item) -> list[dict[str, str]]:
         try:
             raters = registry.get(item.channel).raters(item)
@@ -320,7 +321,7 @@ class ItemDetailSerializer(ItemListSerializer):
             return []
         return [{"key": r.key, "label": r.label} for r in raters]
 
-    @extend_schema_field(ChoiceSerializer(many=True))
+    @extend_schema_field(LoopChoiceSerializer(many=True))
     def get_reply_categories(self, item: Item) -> list[dict[str, str]]:
         try:
             categories = registry.get(item.channel).reply_categories
@@ -334,11 +335,11 @@ class ItemDetailSerializer(ItemListSerializer):
 VERSION_HELP = "可选：读取时的 version；若记录已被他人改动，返回 409，不作任何更改。"
 
 
-class VersionedInput(serializers.Serializer):
+class LoopVersionedInput(serializers.Serializer):
     version = serializers.IntegerField(label="版本号", required=False, min_value=0, help_text=VERSION_HELP)
 
 
-class AssignInput(VersionedInput):
+class LoopAssignInput(LoopVersionedInput):
     mode = serializers.ChoiceField(label="交办方式", choices=Item.Mode.choices)
     lead_units = serializers.ListField(
         label="承办（主办）单位", child=serializers.IntegerField(min_value=1), allow_empty=False, max_length=50
@@ -350,38 +351,38 @@ class AssignInput(VersionedInput):
     category = serializers.CharField(label="分类", required=False, allow_null=True, default=None, max_length=50)
 
 
-class ReasonInput(VersionedInput):
+class LoopReasonInput(LoopVersionedInput):
     reason = serializers.CharField(label="理由", allow_blank=True, max_length=5000)
 
 
-class ReassignInput(ReasonInput):
+class LoopReassignInput(LoopReasonInput):
     unit = serializers.IntegerField(label="改派单位", min_value=1)
 
 
-class RequestReturnInput(ReasonInput):
+class LoopRequestReturnInput(LoopReasonInput):
     suggested_unit = serializers.IntegerField(label="建议承办单位", required=False, allow_null=True, min_value=1)
 
 
-class RequestExtensionInput(ReasonInput):
+class LoopRequestExtensionInput(LoopReasonInput):
     until = serializers.DateField(label="延期至")
 
 
-class DecideInput(VersionedInput):
+class LoopDecideInput(LoopVersionedInput):
     approve = serializers.BooleanField(label="是否同意")
     note = serializers.CharField(label="审批意见", required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ContactInput(VersionedInput):
+class LoopContactInput(LoopVersionedInput):
     method = serializers.ChoiceField(label="沟通方式", choices=Contact.Method.choices)
     happened_at = serializers.DateTimeField(label="沟通时间")
     note = serializers.CharField(label="沟通情况", required=False, allow_blank=True, default="", max_length=5000)
 
 
-class CoOpinionInput(VersionedInput):
+class LoopCoOpinionInput(LoopVersionedInput):
     body = serializers.CharField(label="会办意见", allow_blank=True, max_length=20000)
 
 
-class ReplyInput(VersionedInput):
+class LoopReplyInput(LoopVersionedInput):
     body = serializers.CharField(label="答复内容", allow_blank=True, max_length=20000)
     category = serializers.CharField(label="答复类别", max_length=20)
     adopted_count = serializers.IntegerField(
@@ -391,22 +392,22 @@ class ReplyInput(VersionedInput):
     resolved = serializers.BooleanField(label="是否已解决", required=False, default=False)
 
 
-class ReviewInput(VersionedInput):
+class LoopReviewInput(LoopVersionedInput):
     passed = serializers.BooleanField(label="是否通过")
     category = serializers.CharField(label="答复类别", required=False, allow_blank=True, default="", max_length=20)
     note = serializers.CharField(label="审核意见", required=False, allow_blank=True, default="", max_length=5000)
 
 
-class RateInput(VersionedInput):
+class LoopRateInput(LoopVersionedInput):
     rater_key = serializers.CharField(label="评价人", max_length=40)
     value = serializers.ChoiceField(label="评价", choices=Rating.Value.choices)
     comment = serializers.CharField(label="评价意见", required=False, allow_blank=True, default="", max_length=5000)
 
 
-class SuperviseInput(VersionedInput):
+class LoopSuperviseInput(LoopVersionedInput):
     note = serializers.CharField(label="督办意见", allow_blank=True, max_length=5000)
     leader = serializers.IntegerField(label="督办领导", required=False, allow_null=True, min_value=1)
 
 
-class ErrorSerializer(serializers.Serializer):
+class LoopErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(read_only=True)

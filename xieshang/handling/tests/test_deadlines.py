@@ -126,3 +126,22 @@ def test_deadline_in_a_year_without_calendar_is_uncertain(
     with django_capture_on_commit_callbacks(execute=True):
         workdays.calendar_day_set(actor=admin, date=at(2027, 1, 1).date(), is_workday=False, name="元旦")
     assert fresh(a).reply_due_at == end_of(2027, 1, 5)
+
+
+def test_scan_runs_from_the_command_and_the_task(drive, world, clock):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    from xieshang.handling.tasks import scan_deadlines
+
+    a = drive.lead(drive.single())
+    drive.sign(a)
+    clock.set(at(2024, 3, 19, 9))
+    out = io.StringIO()
+    call_command("scan_deadlines", stdout=out)
+    assert json.loads(out.getvalue()) == {"reminded": 0, "overdue": 1, "escalated": 0, "closed_unrated": 0}
+    result = scan_deadlines.enqueue()
+    assert result.return_value == {"reminded": 0, "overdue": 0, "escalated": 0, "closed_unrated": 0}
+    assert fresh(a).is_overdue

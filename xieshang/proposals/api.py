@@ -1,1 +1,301 @@
-urlpatterns: list = []
+"""API v1 of proposals: drafts, review actions, merge, assignment, handling state, replies and ratings.
+
+Reads use ``permissions.proposals_visible_to`` (outside the scope: 404, as on the pages); each
+transition is a POST action that parses its body and calls one service. Refusals are
+``{"detail": "中文信息"}`` with 400/403/404/409. Unit actions (签收、沟通、答复) and reply review are
+the loop's endpoints under ``/api/v1/assignments/`` and ``/api/v1/replies/``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import include, path
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError, UnsupportedMediaType
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from xieshang.core.errors import ServiceError
+
+from . import permissions as perms
+from . import selectors
+from . import services as ps
+from .models import Category, NotFiledGround, Proposal, Proposer, PublishedReply
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 50
+    max_limit = 200
+
+
+class ProposerOut(serializers.ModelSerializer):
+    class Meta:
+        model = Proposer
+        fields = ["order", "name", "member", "confirmed_at", "declined_at"]
+
+
+class ProposalOut(serializers.ModelSerializer):
+    proposers = ProposerOut(many=True, read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    handling_label = serializers.CharField(source="get_handling_display", read_only=True)
+    merged_into_number = serializers.CharField(source="merged_into.number_label", read_only=True, default="")
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id", "number_label", "title", "kind", "proposer_kind", "organisation_name", "category",
+            "situation", "analysis", "suggestions", "suggestion_count", "suggested_units", "integrity",
+            "status", "status_label", "handling", "handling_label", "merged_into", "merged_into_number",
+            "item", "is_key", "year", "submitted_at", "proposers", "version",
+        ]  # fmt: skip
+
+
+class DraftIn(serializers.Serializer):
+    token = serializers.UUIDField(required=False)
+    title = serializers.CharField(label="提案标题", max_length=120)
+    category = serializers.ChoiceField(label="提案类别", choices=Category.choices, required=False, allow_blank=True)
+    situation = serializers.CharField(label="情况", required=False, allow_blank=True)
+    analysis = serializers.CharField(label="分析", required=False, allow_blank=True)
+    suggestions = serializers.CharField(label="建议", required=False, allow_blank=True)
+    suggestion_count = serializers.IntegerField(label="建议条数", required=False, min_value=0, max_value=50)
+    suggested_units = serializers.CharField(label="建议承办单位", required=False, allow_blank=True, max_length=200)
+    integrity = serializers.ChoiceField(
+        label="诚信声明", choices=Proposal.Integrity.choices, required=False, allow_blank=True
+    )
+    declared = serializers.BooleanField(label="承诺", required=False, default=False)
+    cosigners = serializers.ListField(child=serializers.IntegerField(), required=False, label="联名委员")
+
+
+class NoteIn(serializers.Serializer):
+    note = serializers.CharField(label="说明", required=False, allow_blank=True, default="")
+
+
+class FileIn(NoteIn):
+    category = serializers.ChoiceField(label="提案类别", choices=Category.choices, required=False, allow_blank=True)
+    version = serializers.IntegerField(required=False)
+
+
+class NotFileIn(serializers.Serializer):
+    ground = serializers.ChoiceField(label="不予立案理由", choices=NotFiledGround.choices)
+    note = serializers.CharField(label="给提案人的说明")
+
+
+class MergeIn(NoteIn):
+    lead = serializers.IntegerField(label="主案")
+
+
+class ConsentIn(serializers.Serializer):
+    agree = serializers.BooleanField(label="是否同意")
+
+
+class AssignIn(NoteIn):
+    mode = serializers.ChoiceField(label="交办方式", choices=[("single", "单办"), ("split", "分办"), ("joint", "会办")])
+    lead_units = serializers.ListField(child=serializers.IntegerField(), label="主办单位")
+    co_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list, label="会办单位")
+
+
+class RateIn(serializers.Serializer):
+    assignment = serializers.IntegerField(label="交办记录")
+    value = serializers.ChoiceField(
+        label="评价", choices=[("satisfied", "满意"), ("basic", "基本满意"), ("unsatisfied", "不满意")]
+    )
+    comment = serializers.CharField(label="意见", required=False, allow_blank=True, default="")
+    rater = serializers.CharField(label="评价人", required=False, allow_blank=True, default="")
+
+
+class ReplyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    assignment = serializers.IntegerField(source="assignment_id")
+    unit = serializers.CharField(source="assignment.unit.name")
+    category = serializers.CharField()
+    adopted_count = serializers.IntegerField()
+    body = serializers.CharField()
+    review = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class PublishedOut(serializers.ModelSerializer):
+    number_label = serializers.CharField(source="proposal.number_label")
+
+    class Meta:
+        model = PublishedReply
+        fields = ["id", "number_label", "title", "unit_name", "body", "published_at"]
+
+
+def _parse(cls: type[serializers.Serializer], request) -> dict[str, Any]:
+    try:
+        data = request.data
+    except (ParseError, UnsupportedMediaType):
+        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
+    s = cls(data=data)
+    if not s.is_valid():
+        key, errors = next(iter(s.errors.items()))
+        label = getattr(s.fields.get(key), "label", "") if isinstance(key, str) else ""
+        msg = errors[0] if isinstance(errors, list) else str(errors)
+        raise ServiceError(f"{label}：{msg}" if label else str(msg))
+    return dict(s.validated_data)
+
+
+class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Proposals the caller may see: members their own and co-signed, staff and leaders the committee's,
+    units those assigned to them. ``?q=`` searches number, title, text, proposers and units."""
+
+    serializer_class = ProposalOut
+    pagination_class = Pagination
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        qs = selectors.with_people(perms.proposals_visible_to(self.request.user))
+        q = self.request.query_params.get("q", "")[:100]
+        status = self.request.query_params.get("status", "")
+        if status in Proposal.Status.values:
+            qs = qs.filter(status=status)
+        return selectors.search(qs, q).order_by("-id")
+
+    def get_object(self):
+        return perms.get_proposal_for(self.request.user, self.kwargs["pk"])
+
+    def _out(self, p: Proposal, status: int = 200) -> Response:
+        return Response(ProposalOut(perms.get_proposal_for(self.request.user, p.pk)).data, status=status)
+
+    @extend_schema(request=DraftIn, responses={201: ProposalOut})
+    def create(self, request):
+        d = _parse(DraftIn, request)
+        cosigners = d.pop("cosigners", [])
+        p = ps.proposal_save_draft(actor=request.user, data=d, token=d.get("token"))
+        if cosigners:
+            ps.proposal_set_cosigners(actor=request.user, proposal_id=p.pk, member_ids=cosigners)
+        return self._out(p, 201)
+
+    @extend_schema(request=None, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._out(ps.proposal_submit(actor=request.user, proposal_id=self.get_object().pk))
+
+    @extend_schema(request=ConsentIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def cosign(self, request, pk=None):
+        d = _parse(ConsentIn, request)
+        return self._out(ps.proposal_cosign(actor=request.user, proposal_id=self.get_object().pk, agree=d["agree"]))
+
+    @extend_schema(request=FileIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="file")
+    def file_(self, request, pk=None):
+        d = _parse(FileIn, request)
+        p = ps.proposal_file(
+            actor=request.user,
+            proposal_id=self.get_object().pk,
+            category=d.get("category") or None,
+            note=d["note"],
+            expected_version=d.get("version"),
+        )
+        return self._out(p)
+
+    @extend_schema(request=NotFileIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="not-file")
+    def not_file(self, request, pk=None):
+        d = _parse(NotFileIn, request)
+        return self._out(ps.proposal_not_file(actor=request.user, proposal_id=self.get_object().pk, **d))
+
+    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        d = _parse(NoteIn, request)
+        return self._out(ps.proposal_return(actor=request.user, proposal_id=self.get_object().pk, note=d["note"]))
+
+    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="to-suggestion")
+    def to_suggestion(self, request, pk=None):
+        d = _parse(NoteIn, request)
+        p = ps.proposal_to_suggestion(actor=request.user, proposal_id=self.get_object().pk, note=d["note"])
+        return self._out(p)
+
+    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="to-opinion")
+    def to_opinion(self, request, pk=None):
+        d = _parse(NoteIn, request)
+        p = ps.proposal_propose_opinion(actor=request.user, proposal_id=self.get_object().pk, note=d["note"])
+        return self._out(p)
+
+    @extend_schema(request=ConsentIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"], url_path="opinion-consent")
+    def opinion_consent(self, request, pk=None):
+        d = _parse(ConsentIn, request)
+        p = ps.proposal_opinion_consent(actor=request.user, proposal_id=self.get_object().pk, agree=d["agree"])
+        return self._out(p)
+
+    @extend_schema(request=MergeIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def merge(self, request, pk=None):
+        d = _parse(MergeIn, request)
+        lead = perms.get_proposal_for(request.user, d["lead"])
+        p = ps.proposal_merge(actor=request.user, proposal_id=self.get_object().pk, lead_id=lead.pk, note=d["note"])
+        return self._out(p)
+
+    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def unmerge(self, request, pk=None):
+        d = _parse(NoteIn, request)
+        return self._out(ps.proposal_unmerge(actor=request.user, proposal_id=self.get_object().pk, note=d["note"]))
+
+    @extend_schema(request=AssignIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        d = _parse(AssignIn, request)
+        p = self.get_object()
+        ps.proposal_assign(
+            actor=request.user,
+            proposal_id=p.pk,
+            mode=d["mode"],
+            lead_unit_ids=d["lead_units"],
+            co_unit_ids=d["co_units"],
+            note=d["note"],
+        )
+        return self._out(p)
+
+    @extend_schema(request=None, responses=ReplyOut(many=True))
+    @action(detail=True, methods=["get"])
+    def replies(self, request, pk=None):
+        info = selectors.handling_of(self.get_object())
+        return Response(ReplyOut(info.get("replies", []), many=True).data)
+
+    @extend_schema(request=RateIn, responses=ProposalOut)
+    @action(detail=True, methods=["post"])
+    def rate(self, request, pk=None):
+        d = _parse(RateIn, request)
+        p = self.get_object()
+        info = selectors.handling_of(p)
+        if not info or d["assignment"] not in {a.pk for a in info["assignments"]}:
+            raise ServiceError("该答复不属于这件提案。")
+        ps.proposal_rate(
+            actor=request.user,
+            assignment_id=d["assignment"],
+            value=d["value"],
+            comment=d["comment"],
+            rater_key=d["rater"] or None,
+        )
+        return self._out(p)
+
+
+class PublishedReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published replies (public, contact details redacted)."""
+
+    serializer_class = PublishedOut
+    pagination_class = Pagination
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_queryset(self):
+        return selectors.published_replies(self.request.query_params.get("q", "")[:100])
+
+
+router = SimpleRouter()
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("published-replies", PublishedReplyViewSet, basename="published-reply")
+
+urlpatterns = [path("", include(router.urls))]

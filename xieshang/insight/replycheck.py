@@ -9,7 +9,7 @@ from . import text as tx
 
 # Calibrated on messageboard/replies.csv (see docs/insight.md for the share of replies flagged).
 MIN_REPLY_CHARS = 60
-MIN_OVERLAP = 0.06
+MIN_OVERLAP = 0.04
 _BASIS = re.compile(
     r"根据|依据|按照|依照|依法|《[^》]{2,40}》|条例|规定|办法|法律|法规|政策|文件|通知|标准|规范|细则|第[一二三四五六七八九十百0-9]+条"
 )
@@ -26,7 +26,7 @@ class ReplyFlag:
 
 def _key_terms(message: str) -> set[str]:
     """Concrete terms of a message: named things and its content words of two or more characters."""
-    body = tx.strip_noise(tx.clean(message))[:1500]
+    body = tx.strip_noise(tx.clean(message))[:300]
     terms = {w for w in tx.words(body) if len(w) >= 2 and tx.is_meaningful(w)}
     terms.update(tx.entities(body))
     return terms

@@ -181,3 +181,12 @@ def test_unit_staff_cannot_rate_in_the_citizen_s_place(office, staff):
     # the office may record a rating given by phone
     rating = loop.assignment_rate(assignment_id=a.pk, rater_key="citizen", value="basic", actor=office)
     assert rating.recorded_by == office
+
+
+def test_anonymous_page_user_rates_as_the_citizen(office, staff):
+    from django.contrib.auth.models import AnonymousUser
+
+    msg, _ = submit(office)
+    a = replied(msg, office, staff)
+    rating = loop.assignment_rate(assignment_id=a.pk, rater_key="citizen", value="satisfied", actor=AnonymousUser())
+    assert (rating.rater_label, rating.recorded_by) == ("留言群众", None)

@@ -1,6 +1,6 @@
 """Similar existing proposals, shown while a member drafts (提交前提示相似提案).
 
-Uses the shared ``insight`` text services when they are installed; otherwise a character-bigram
+Uses the shared ``insight`` same-matter index when it is installed; otherwise a character-bigram
 overlap (Dice coefficient) over titles and suggestions of recent proposals, which needs no
 word segmentation and works for Chinese.
 """
@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 CANDIDATES = 2000
+INSIGHT_MIN_SCORE = 0.1
 
 
 def _bigrams(text: str) -> set[str]:
@@ -30,18 +31,17 @@ def bigram_similarity(a: str, b: str) -> float:
 
 
 def _insight_rank(text: str, candidates: list[tuple[int, str]], limit: int) -> list[tuple[int, float]] | None:
+    """Rank with the shared same-matter index (character n-grams with idf weights) when it is installed."""
     try:
-        from xieshang.insight import services as insight  # type: ignore[attr-defined]
+        from xieshang.insight.similarity import SimilarityIndex
     except ImportError:
         return None
-    rank = getattr(insight, "rank_similar", None) or getattr(insight, "similar_texts", None)
-    if rank is None:
-        return None
     try:
-        result = rank(text, candidates, limit=limit)
+        index = SimilarityIndex(max_terms=0, query_terms=0).build((pk, "", body) for pk, body in candidates)
+        ranked = index.query(text, top=limit)
     except Exception:  # noqa: BLE001 - a failing optional helper must not stop drafting
         return None
-    return [(int(i), float(s)) for i, s in result]
+    return [(int(pk), float(score)) for pk, score in ranked if score >= INSIGHT_MIN_SCORE]
 
 
 def similar_proposals(

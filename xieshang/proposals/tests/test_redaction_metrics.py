@@ -39,3 +39,16 @@ def test_suggestions_are_counted_from_numbered_lines():
 def test_bigram_similarity_ranks_the_same_matter_higher():
     a = "关于加快老旧小区加装电梯的建议"
     assert bigram_similarity(a, "关于推进老旧小区加装电梯工作的提案") > bigram_similarity(a, "关于发展夜间经济的建议")
+
+
+def test_similar_proposals_are_shown_while_drafting(w, run, filed):
+    from xieshang.proposals import selectors
+    from xieshang.proposals import services as ps
+
+    from .conftest import CONTENT
+
+    filed(1, title="关于推进老旧小区加装电梯工作的建议")
+    filed(2, title="关于发展夜间经济的建议", suggestions="一、延长营业时间。")
+    draft = run(ps.proposal_save_draft, actor=w.member_user(0), data=CONTENT)
+    titles = [p.title for p, _ in selectors.similar_to(draft)]
+    assert titles and titles[0] == "关于推进老旧小区加装电梯工作的建议"

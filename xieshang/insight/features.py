@@ -73,7 +73,13 @@ def count_rows(id_lists: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, 
 
 
 class NgramTfidf:
-    """TF-IDF over character n-grams with sublinear tf and l2-normalised rows (like sklearn's)."""
+    """TF-IDF over character n-grams with sublinear tf and l2-normalised rows (like sklearn's).
+
+    Rows are built in chunks straight into CSR arrays (int32 indices, float32 values) to keep
+    peak memory low.
+    """
+
+    CHUNK = 1000
 
     def __init__(self, sizes: Sequence[int] = (1, 2, 3), min_df: int = 1) -> None:
         self.sizes = tuple(sizes)
@@ -81,36 +87,54 @@ class NgramTfidf:
         self.vocab = np.zeros(0, dtype=np.int64)
         self.idf = np.zeros(0, dtype=np.float32)
 
+    def _counts(self, docs: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        return [np.unique(ngram_ids(d, self.sizes), return_counts=True) for d in docs]
+
     def fit_transform(self, docs: Sequence[str]) -> csr_matrix:
-        indptr, ids, counts = count_rows([ngram_ids(d, self.sizes) for d in docs])
-        vocab, df = np.unique(ids, return_counts=True)
+        rows = self._counts(docs)
+        all_ids = np.concatenate([u for u, _ in rows]) if rows else np.zeros(0, dtype=np.int64)
+        vocab, df = np.unique(all_ids, return_counts=True)
+        del all_ids
         keep = df >= self.min_df
         self.vocab = vocab[keep]
         n = len(docs)
         self.idf = (np.log((1 + n) / (1 + df[keep])) + 1).astype(np.float32)
-        return self._matrix(indptr, ids, counts)
+        return self._matrix(rows)
 
     def transform(self, docs: Sequence[str]) -> csr_matrix:
-        indptr, ids, counts = count_rows([ngram_ids(d, self.sizes) for d in docs])
-        return self._matrix(indptr, ids, counts)
+        return self._matrix(self._counts(docs))
 
     @property
     def n_features(self) -> int:
         return len(self.vocab)
 
-    def _matrix(self, indptr: np.ndarray, ids: np.ndarray, counts: np.ndarray) -> csr_matrix:
-        n_rows = len(indptr) - 1
-        if len(self.vocab) == 0:
-            return csr_matrix((n_rows, 1), dtype=np.float32)
-        pos = np.searchsorted(self.vocab, ids)
-        pos_c = np.minimum(pos, len(self.vocab) - 1)
-        found = self.vocab[pos_c] == ids
-        rows = np.repeat(np.arange(n_rows), np.diff(indptr))[found]
-        cols = pos_c[found]
-        vals = ((1 + np.log(counts[found])) * self.idf[cols]).astype(np.float32)
-        m = csr_matrix((vals, (rows, cols)), shape=(n_rows, len(self.vocab)), dtype=np.float32)
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        inv = (1.0 / norms).astype(np.float32)
-        m.data *= np.repeat(inv, np.diff(m.indptr))
-        return m
+    def _matrix(self, rows: list[tuple[np.ndarray, np.ndarray]]) -> csr_matrix:
+        n_rows = len(rows)
+        n_cols = max(1, len(self.vocab))
+        lengths = np.zeros(n_rows, dtype=np.int64)
+        indices: list[np.ndarray] = []
+        data: list[np.ndarray] = []
+        for start in range(0, n_rows, self.CHUNK):
+            chunk = rows[start : start + self.CHUNK]
+            lens = np.array([len(u) for u, _ in chunk], dtype=np.int64)
+            if len(self.vocab) == 0 or lens.sum() == 0:
+                continue
+            ids = np.concatenate([u for u, _ in chunk])
+            counts = np.concatenate([k for _, k in chunk])
+            pos = np.minimum(np.searchsorted(self.vocab, ids), len(self.vocab) - 1)
+            found = self.vocab[pos] == ids
+            row_of = np.repeat(np.arange(len(chunk)), lens)[found]
+            cols = pos[found].astype(np.int32)
+            vals = ((1 + np.log(counts[found])) * self.idf[cols]).astype(np.float32)
+            sq = np.bincount(row_of, weights=vals.astype(np.float64) ** 2, minlength=len(chunk))
+            norms = np.sqrt(sq)
+            norms[norms == 0] = 1
+            vals /= norms[row_of].astype(np.float32)
+            lengths[start : start + len(chunk)] = np.bincount(row_of, minlength=len(chunk))
+            indices.append(cols)
+            data.append(vals)
+        indptr = np.zeros(n_rows + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
+        dat = np.concatenate(data) if data else np.zeros(0, dtype=np.float32)
+        return csr_matrix((dat, ind, indptr), shape=(n_rows, n_cols), dtype=np.float32)

@@ -192,3 +192,26 @@ def test_rating_form_for_each_proposer_then_closed_and_counted(
     r = client.get("/proposals/rates/")
     values = {i.key: v for i, v in r.context["indicators"]}
     assert values["closed_rate"] == 100 and values["satisfaction"] == 100 and values["adopted"] == 2
+
+
+def test_list_pages_cost_the_same_number_of_queries_as_data_grows(
+    client, w, run, submitted, filed, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client_for(client, w.office)
+    submitted(0)
+    filed(1)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = {u: count(u) for u in ("/proposals/review/", "/proposals/rates/")}
+    for i in range(6):
+        submitted(i % 4, title=f"关于第{i}件事的建议")
+        filed(i % 4, title=f"关于第{i}件事项的建议")
+    after = {u: count(u) for u in before}
+    assert after == before

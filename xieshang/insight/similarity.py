@@ -129,6 +129,8 @@ class SimilarityIndex:
         self.bulk = csc_matrix((0, N_FEATURES), dtype=np.float32)
         self._delta_rows: list[csr_matrix] = []
         self._delta: csr_matrix | None = None
+        self._delta_row_of: np.ndarray | None = None
+        self._scratch: np.ndarray | None = None
         self._lock = threading.RLock()
 
     # ---- weighting -------------------------------------------------------------------------
@@ -217,6 +219,7 @@ class SimilarityIndex:
             n = len(indptr) - 1
             self._delta_rows.append(csr_matrix((data, indices, indptr), shape=(n, N_FEATURES), dtype=np.float32))
         self._delta = None
+        self._delta_row_of = None
         self.merge()
         return self
 
@@ -243,6 +246,7 @@ class SimilarityIndex:
         block = csr_matrix((data, indices, indptr), shape=(len(rows), N_FEATURES), dtype=np.float32)
         self._delta_rows.append(block)
         self._delta = None
+        self._delta_row_of = None
 
     def add(self, doc_id: DocId, text: str, title: str = "") -> None:
         """Index (or re-index) one document; idf is updated with it. Never raises on odd text."""
@@ -283,6 +287,7 @@ class SimilarityIndex:
             self.bulk.indices = self.bulk.indices.astype(np.int32, copy=False)
             self._delta_rows = []
             self._delta = None
+            self._delta_row_of = None
 
     # ---- querying ---------------------------------------------------------------------------
     def query(
@@ -307,15 +312,7 @@ class SimilarityIndex:
             scores[:n_bulk] = cols @ w
         delta = self._delta_matrix()
         if delta is not None and delta.nnz:
-            lookup = dict(zip(feats.tolist(), w.tolist(), strict=True))
-            hit = np.isin(delta.indices, feats)
-            if hit.any():
-                contrib = np.zeros(delta.nnz, dtype=np.float32)
-                contrib[hit] = delta.data[hit] * np.array(
-                    [lookup[f] for f in delta.indices[hit].tolist()], dtype=np.float32
-                )
-                rows = np.repeat(np.arange(delta.shape[0]), np.diff(delta.indptr))
-                scores[n_bulk:] = np.bincount(rows, weights=contrib, minlength=delta.shape[0])
+            scores[n_bulk:] = self._delta_scores(delta, feats, w)
         scores[~self.alive[: len(self.ids)]] = 0
         want = top + len(exclude)
         cand = np.flatnonzero(scores > 0)
@@ -331,6 +328,21 @@ class SimilarityIndex:
             if len(out) == top:
                 break
         return out
+
+    def _delta_scores(self, delta: csr_matrix, feats: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Scores of the delta block's rows: a gather through a dense query vector, no posting lists."""
+        with self._lock:
+            if self._scratch is None:
+                self._scratch = np.zeros(N_FEATURES, dtype=np.float32)
+            if self._delta_row_of is None or len(self._delta_row_of) != delta.nnz:
+                self._delta_row_of = np.repeat(np.arange(delta.shape[0], dtype=np.int32), np.diff(delta.indptr))
+            q = self._scratch
+            q[feats] = w
+            try:
+                contrib = q[delta.indices] * delta.data
+            finally:
+                q[feats] = 0
+            return np.bincount(self._delta_row_of, weights=contrib, minlength=delta.shape[0])
 
     def same_matter(
         self,
@@ -366,6 +378,8 @@ class SimilarityIndex:
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         os.close(fd)
         lock = self._lock
+        self._scratch = None
+        self._delta_row_of = None
         try:
             self._lock = None  # type: ignore[assignment]
             joblib.dump(self, tmp)

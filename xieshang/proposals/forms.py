@@ -44,6 +44,9 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args, staff: bool = False, committee=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A draft may be saved half-written; these are checked when it is submitted.
+        for name in ("situation", "analysis", "suggestions", "integrity"):
+            self.fields[name].submit_required = True
         if not staff:
             for name in ("proposer_kind", "member", "organisation_name"):
                 del self.fields[name]

@@ -182,3 +182,18 @@ def rates_xlsx(values: dict[str, Any], rows, by: str, year: int | None) -> bytes
         wb, "分项统计", ["分组", *[c.name for c in cols]], [[label, *[v[c.key] for c in cols]] for label, v in rows]
     )
     return workbook_bytes(wb)
+
+
+def key_xlsx(keys) -> bytes:
+    rows = (
+        [
+            k.proposal.number_label,
+            k.proposal.title,
+            str(k.leader) if k.leader_id else "",
+            k.decided_on,
+            "；".join(f"{a.held_on:%Y-%m-%d} {a.get_kind_display()}" for a in k.activities.all()),
+            k.proposal.get_handling_display() if k.proposal.handling else "",
+        ]
+        for k in keys
+    )
+    return xlsx_bytes("重点提案", ["案号", "标题", "领衔督办", "确定日期", "督办活动", "办理"], rows)

@@ -7,7 +7,7 @@ import uuid
 from django import forms
 
 from xieshang.handling.models import Item
-from xieshang.organisations.models import Member, Unit
+from xieshang.organisations.models import Member, Sector, SpecialCommittee, Unit
 
 from .models import Category, NotFiledGround, Proposal, SupervisionActivity
 
@@ -39,8 +39,8 @@ class DraftForm(forms.Form):
     proposer_kind = forms.ChoiceField(label="提案人类型", choices=Proposal.ProposerKind.choices, required=False)
     member = forms.ModelChoiceField(label="代录入：委员", queryset=Member.objects.none(), required=False)
     organisation_name = forms.CharField(label="党派团体、界别或小组名称", max_length=100, required=False)
-    special_committee_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    sector_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    special_committee_id = forms.TypedChoiceField(label="专委会", coerce=int, required=False, empty_value=None)
+    sector_id = forms.TypedChoiceField(label="界别", coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, staff: bool = False, committee=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,10 +48,14 @@ class DraftForm(forms.Form):
         for name in ("situation", "analysis", "suggestions", "integrity"):
             self.fields[name].submit_required = True
         if not staff:
-            for name in ("proposer_kind", "member", "organisation_name"):
+            for name in ("proposer_kind", "member", "organisation_name", "special_committee_id", "sector_id"):
                 del self.fields[name]
         elif committee is not None:
             self.fields["member"].queryset = Member.objects.filter(committee=committee).order_by("name")
+            specials = SpecialCommittee.objects.filter(committee=committee).order_by("id")
+            self.fields["special_committee_id"].choices = [("", "—"), *[(x.pk, x.name) for x in specials]]
+            sectors = Sector.objects.filter(committee=committee).order_by("id")
+            self.fields["sector_id"].choices = [("", "—"), *[(x.pk, x.name) for x in sectors]]
         if not self.is_bound and "token" in self.fields and not self.initial.get("token"):
             self.initial["token"] = uuid.uuid4()
 

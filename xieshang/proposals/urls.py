@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
     path("<int:pk>/assignment-letter.docx", views.assignment_letter, name="assignment_letter"),
     path("<int:pk>/replies/<int:reply_id>/letter.docx", views.reply_letter, name="reply_letter"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -392,6 +392,15 @@ def reply_letter(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
 
 
 @login_required
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    p = _get(request, pk)
+    att = get_object_or_404(p.attachments, pk=attachment_id)
+    response = FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 def compilation(request: HttpRequest) -> HttpResponse:
     _require(perms.can_see_stats(request.user))
     year = request.GET.get("year", "")
@@ -447,6 +456,8 @@ def key_list(request: HttpRequest) -> HttpResponse:
         .prefetch_related("activities")
         .order_by("-proposal__year", "proposal__number")
     )
+    if request.GET.get("format") == "xlsx":
+        return download(documents.key_xlsx(keys), "重点提案.xlsx")
     return render(request, "proposals/key.html", {"keys": keys})
 
 

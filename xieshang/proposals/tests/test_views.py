@@ -215,3 +215,40 @@ def test_list_pages_cost_the_same_number_of_queries_as_data_grows(
         filed(i % 4, title=f"关于第{i}件事项的建议")
     after = {u: count(u) for u in before}
     assert after == before
+
+
+def test_staff_enter_a_special_committee_proposal_and_key_list_exports(client, w, run, filed):
+    from xieshang.organisations.tests.factories import SpecialCommitteeFactory
+
+    sc = SpecialCommitteeFactory(committee=w.committee, name="提案委员会")
+    client_for(client, w.office)
+    page = client.get("/proposals/new/")
+    data = {**CONTENT, "declared": "on", "token": str(page.context["form"].initial["token"])}
+    data.update(proposer_kind="special_committee", special_committee_id=sc.pk)
+    assert client.post("/proposals/new/", data).status_code == 302
+    p = Proposal.objects.get(proposer_kind="special_committee")
+    assert p.organisation_name == "提案委员会" and p.entered_by_staff
+    lead = filed(0)
+    run(
+        ps.key_proposal_set,
+        actor=w.office,
+        proposal_id=lead.pk,
+        decided_on=lead.session.opens_on,
+        leader_id=w.leader.pk,
+    )
+    ws = load_workbook(io.BytesIO(client.get("/proposals/key/?format=xlsx").content)).active
+    assert ws["B3"].value == lead.title and "刘副区长" in ws["C3"].value
+
+
+def test_attachment_download_is_scoped(client, w, run):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = run(ps.proposal_save_draft, actor=w.member_user(0), data=CONTENT)
+    att = run(
+        ps.attachment_add, actor=w.member_user(0), proposal_id=p.pk, upload=SimpleUploadedFile("a.pdf", b"%PDF-1")
+    )
+    client_for(client, w.member_user(0))
+    r = client.get(f"/proposals/{p.pk}/attachments/{att.pk}/")
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1"
+    client_for(client, w.member_user(1))
+    assert client.get(f"/proposals/{p.pk}/attachments/{att.pk}/").status_code == 404

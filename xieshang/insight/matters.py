@@ -113,13 +113,16 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
     names: Counter[str] = Counter()
     places: Counter[str] = Counter()
     for d in group:
-        head = tx.clean(d.title) + "。" + tx.clean(d.text)[:300]
+        title = tx.clean(d.title)
+        head = title + "。" + tx.clean(d.text)[:300]
+        # a name in a title counts twice: titles name the matter
         names.update(set(tx.entities(head)))
+        names.update(set(tx.entities(title)))
         places.update(set(_PLACE_HINT.findall(head)))
     place = ""
     if names:
         best, count = names.most_common(1)[0]
-        if count >= 2 or len(group) == 1:
+        if count >= 3 or len(group) == 1:
             place = best
     area = places.most_common(1)[0][0] if places else ""
     if area and place:

@@ -24,17 +24,17 @@ _MASK = re.compile(r"\*{2,}")
 _PLACE_CODE = re.compile(r"[A-Z][0-9]{0,2}(?:市|区|县|镇)|西地省")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
-# A concrete named thing: 2-8 characters ending in a suffix that names an estate, site, company,
+# A concrete named thing: 2-10 characters ending in a suffix that names an estate, site, company,
 # project, school or road.
 ENTITY_SUFFIXES = (
-    "小区|花园|花苑|华苑|家园|公寓|山庄|新村|新城|国际|广场|大厦|中心|商城|市场|"
+    "小区|花园|花苑|华苑|家园|公寓|山庄|新村|新城|国际|广场|大厦|商城|市场|"
     "公司|集团|银行|支行|平台|工厂|米业|厂|"
     "项目|工程|工地|地块|楼盘|"
     "学校|小学|中学|大学|学院|幼儿园|医院|卫生院|"
     "大道|路|街|桥|站|线|公园|湖|"
     "社区|村"
 )
-_ENTITY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,8}?(?:" + ENTITY_SUFFIXES + "))")
+_ENTITY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:" + ENTITY_SUFFIXES + "))")
 # Words that begin a clause rather than a name; an entity candidate is cut after the last of them.
 _ENTITY_CUT = re.compile(r".*(?:的|在|和|与|是|了|对|向|从|把|被|给|位于|关于|反映|投诉|举报|请问|咨询|我们|我)")
 _GENERIC_ENTITIES = frozenset(

@@ -127,7 +127,10 @@ def shared_samples(mapping: dict[str, str] | None = None) -> list[tuple[str, str
 
 
 def load_current_model() -> RouterModel | None:
-    """The process's router: cached, else read from disk, else trained from the shared data, else None."""
+    """The process's router: cached, else read from disk, else trained from the shared data, else None.
+
+    The shared-data model predicts units: categories are mapped through INSIGHT_CATEGORY_UNITS.
+    """
     with _model_lock:
         if "router" in _model_cache:
             return _model_cache["router"]
@@ -140,7 +143,8 @@ def load_current_model() -> RouterModel | None:
             except Exception:  # a damaged file must not break the dispatcher's page
                 log.exception("insight: cannot read router model %s", path)
         if model is None:
-            samples = shared_samples()
+            # no history yet: the shipped categories, mapped to the committee's units
+            samples = shared_samples(defaults.get("INSIGHT_CATEGORY_UNITS"))
             if samples:
                 model = train_router(*map(list, zip(*samples, strict=True)))
                 try:

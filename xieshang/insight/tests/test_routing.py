@@ -104,3 +104,12 @@ def test_cross_validated_macro_f1_on_shared_data(shared_data) -> None:  # type: 
         pred = model.predict([titles[i] for i in te], [texts[i] for i in te])
         scores.append(f1_score(y[te], pred, average="macro"))
     assert np.mean(scores) > 0.87
+
+
+@pytest.mark.shared_data
+def test_first_suggestion_without_history_names_a_unit(model_dir, shared_data) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.defaults import INSIGHT_CATEGORY_UNITS
+
+    got = selectors.route_suggest("孩子上小学入学划片不合理，学校乱收补课费", title="入学问题")
+    assert got and got[0].label == INSIGHT_CATEGORY_UNITS["教育文体"]
+    assert (model_dir / "router.joblib").is_file()

@@ -199,7 +199,7 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         for k, lead in enumerate(leads):
             lead.refresh_from_db()
             unit = units[k % len(units)]
-            co = units[(k + 3) % len(units)] if k % 5 == 0 else None
+            co = units[(k + max(1, len(units) // 2)) % len(units)] if k % 5 == 0 else None
             ps.proposal_assign(
                 actor=office,
                 proposal_id=lead.pk,

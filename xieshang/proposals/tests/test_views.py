@@ -252,3 +252,13 @@ def test_attachment_download_is_scoped(client, w, run):
     assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1"
     client_for(client, w.member_user(1))
     assert client.get(f"/proposals/{p.pk}/attachments/{att.pk}/").status_code == 404
+
+
+def test_admin_shows_proposals_read_only(client, w, filed):
+    from xieshang.organisations.tests.factories import UserFactory
+
+    p = filed(0)
+    client.force_login(UserFactory(admin=True, committee=w.committee, username="root"))
+    assert p.title in client.get("/admin/proposals/proposal/").content.decode()
+    assert client.get(f"/admin/proposals/proposal/{p.pk}/change/").status_code == 200
+    assert client.post(f"/admin/proposals/proposal/{p.pk}/delete/").status_code == 403

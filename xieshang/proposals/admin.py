@@ -1,0 +1,50 @@
+"""Read-only admin views: every change to a proposal goes through the services (and their audit)."""
+
+from django.contrib import admin
+
+from .models import KeyProposal, NumberCounter, Proposal, Proposer, PublishedReply
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProposerInline(admin.TabularInline):
+    model = Proposer
+    extra = 0
+    fields = ["order", "name", "member", "confirmed_at", "declined_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnly):
+    list_display = ["number_label", "title", "proposer_kind", "category", "status", "handling", "year"]
+    list_filter = ["status", "handling", "year", "kind", "proposer_kind", "category"]
+    search_fields = ["number_label", "title"]
+    inlines = [ProposerInline]
+
+
+@admin.register(NumberCounter)
+class NumberCounterAdmin(ReadOnly):
+    list_display = ["committee", "term", "session", "last"]
+
+
+@admin.register(KeyProposal)
+class KeyProposalAdmin(ReadOnly):
+    list_display = ["proposal", "leader", "decided_on"]
+
+
+@admin.register(PublishedReply)
+class PublishedReplyAdmin(ReadOnly):
+    list_display = ["title", "unit_name", "published_at", "withdrawn_at"]

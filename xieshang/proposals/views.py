@@ -196,24 +196,27 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             exclude=[first] if first else None,
         )
     if office and p.status == St.SUBMITTED:
-        ctx["file_form"] = forms.FileForm(initial={"category": p.category})
-        ctx["not_file_form"] = forms.NotFileForm()
-        ctx["merge_form"] = forms.MergeForm(proposal=p)
-        ctx["note_form"] = forms.NoteForm()
+        ctx["file_form"] = forms.FileForm(initial={"category": p.category}, auto_id="file_%s")
+        ctx["not_file_form"] = forms.NotFileForm(auto_id="notfile_%s")
+        ctx["merge_form"] = forms.MergeForm(proposal=p, auto_id="merge_%s")
         ctx["similar"] = selectors.similar_to(p)
     mergeable = office and p.status == St.FILED and p.merged_into_id is None and not p.merged.exists()
     if mergeable and ctx["info"] and ctx["info"]["item"].status == "pending":
-        ctx["merge_form"] = forms.MergeForm(proposal=p)
+        ctx["merge_form"] = forms.MergeForm(proposal=p, auto_id="merge_%s")
     info = ctx["info"]
     if info and perms.can_assign(user, p.committee_id) and info["item"].status == "pending" and p.is_lead:
         ctx["assign_form"] = forms.AssignForm(committee=p.committee, initial={"mode": "single"})
     if office and p.is_lead and not p.is_key:
         ctx["key_form"] = forms.KeyForm(
-            initial={"decided_on": timezone.localdate()}, leaders=Leader.objects.filter(committee=p.committee)
+            auto_id="key_%s",
+            initial={"decided_on": timezone.localdate()},
+            leaders=Leader.objects.filter(committee=p.committee),
         )
     if p.is_key:
         ctx["key"] = KeyProposal.objects.select_related("leader").get(proposal=p)
-        ctx["activity_form"] = forms.ActivityForm(initial={"held_on": timezone.localdate()}) if office else None
+        ctx["activity_form"] = (
+            forms.ActivityForm(auto_id="act_%s", initial={"held_on": timezone.localdate()}) if office else None
+        )
     ctx["ratings_due"] = [
         (a, key, label, forms.RateForm(initial={"assignment": a.pk, "rater": key}, prefix=f"r{a.pk}-{i}"))
         for i, (a, key, label) in enumerate(selectors.pending_ratings(user, p))

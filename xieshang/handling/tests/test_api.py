@@ -442,3 +442,11 @@ def test_reply_list_for_review(world: World, drive: Driver) -> None:
     r = post(world.office, f"/api/v1/replies/{reply.pk}/review/", {"passed": False, "note": "答复过于简单"})
     assert r.status_code == 200
     assert Reply.objects.get().review == Reply.Review.REJECTED
+
+
+def test_a_browser_gets_json_not_a_page_that_the_csp_would_break(world: World, drive: Driver) -> None:
+    drive.single(world.dept1)
+    r = client_for(world.office).get(ITEMS, HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert r.status_code == 200
+    assert r.headers["Content-Type"].startswith("application/json")
+    assert r.json()["count"] == 1

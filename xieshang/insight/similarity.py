@@ -86,6 +86,8 @@ def _stable_hash(s: str) -> int:
 PARALLEL_FROM = 50_000
 IDF_SAMPLE = 100_000
 CHUNK = 5000
+# The delta block is scored by a scan; past this many documents it is folded into the bulk.
+MERGE_AT_MOST = 5000
 _WORK: dict[str, SimilarityIndex] = {}
 
 
@@ -256,7 +258,7 @@ class SimilarityIndex:
             self.n_docs += 1
             self._register(doc_id)
             self._append([self._row(raw)])
-            if self._delta_size() > max(1000, min(self.merge_fraction * self.bulk.shape[0], 20_000)):
+            if self._delta_size() > max(1000, min(self.merge_fraction * self.bulk.shape[0], MERGE_AT_MOST)):
                 self.merge()
 
     def remove(self, doc_id: DocId) -> None:

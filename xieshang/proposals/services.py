@@ -894,6 +894,10 @@ def on_item_event(item: Item, event: str) -> None:
         if item.status == Item.Status.HANDLING:
             return  # another lead unit (分办) has not replied yet
     Proposal.objects.filter(Q(pk=lead.pk) | Q(merged_into=lead)).update(handling=state)
+    if event == "replied":
+        # Each proposer of the group is asked to rate, on their own proposal's page.
+        for p in group_members(lead):
+            notify(_proposer_users(p), title=f"提案已答复，请评价：{p.title}", body=p.number_label, url=_url(p))
     if event == "closed":
         for p in group_members(lead):
             audit.record(thread=f"proposal:{p.pk}", target=p, action="closed", actor_label="系统", to_state="closed")

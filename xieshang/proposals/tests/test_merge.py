@@ -26,6 +26,8 @@ def test_merge_keeps_the_original_and_every_proposer_rates_the_one_reply(w, run,
     assert AuditEntry.objects.filter(thread=f"proposal:{lead.pk}", action="merge_lead").count() == 2
 
     a = handle_to_reply(w, run, lead)
+    for i in (0, 1, 3):
+        assert Notification.objects.filter(recipient=w.member_user(i), title__contains="请评价").exists()
     keys = {r.key for r in ps.raters_for_item(a.item)}
     assert keys == {f"user:{w.member_user(0).pk}", f"user:{w.member_user(1).pk}", f"user:{w.hk.user.pk}"}
     for user in (w.member_user(0), w.member_user(1)):

@@ -27,6 +27,25 @@ def is_dispatcher(user: Any, committee_id: int | None = None) -> bool:
     return committee_id is None or user.committee_id == committee_id or user.is_superuser
 
 
+def can_dispatch(user: Any, item: Item) -> bool:
+    """Assign, decline, reassign, decide requests and review replies of this item.
+
+    Committee staff of the item's committee, limited to the offices the channel names (the proposals
+    channel names the proposals office and the Party and government office); administrators always.
+    """
+    if not is_dispatcher(user, item.committee_id):
+        return False
+    if user.is_superuser or user.role == Role.ADMIN:
+        return True
+    from . import registry
+
+    try:
+        offices = registry.get(item.channel).offices()
+    except LookupError:
+        return True
+    return not offices or user.office in offices
+
+
 def is_leader(user: Any) -> bool:
     return _active(user) and user.role == Role.LEADER
 

@@ -53,6 +53,13 @@ class Channel:
     # Who raised each item, for staff pages: (items, reveal_contact) -> {item_id: [(label, value)]}.
     # Called with a page of items at once so a list costs one query per channel.
     source_details: Callable[[list[Item], bool], dict[int, list[tuple[str, str]]]] | None = None
+    # Offices (User.Office values) whose staff assign, review and decide for this channel; empty = any office.
+    # A callable is read on each check, so a channel may take it from its settings.
+    dispatcher_offices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+
+    def offices(self) -> tuple[str, ...]:
+        value = self.dispatcher_offices
+        return tuple(value() if callable(value) else value)
 
 
 _channels: dict[str, Channel] = {}

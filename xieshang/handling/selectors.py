@@ -283,12 +283,13 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         .order_by("role", "id")
     )
     now = timezone.now()
-    dispatcher = perms.is_dispatcher(user, item.committee_id)
+    dispatcher = perms.can_dispatch(user, item)
+    reveal = perms.is_dispatcher(user, item.committee_id)
     actions = {a.pk: _assignment_actions(user, item, a, now) for a in assignments}
     spec = _channel(item.channel)
     source: list[tuple[str, str]] = []
     if spec is not None and spec.source_details is not None:
-        source = spec.source_details([item], dispatcher).get(item.pk, [])
+        source = spec.source_details([item], reveal).get(item.pk, [])
     pending_reqs = [r for a in assignments for r in a.requests.all() if r.status == Request.Status.PENDING]
     pending_replies = [
         r for a in assignments for r in a.replies.all() if r.review == Reply.Review.PENDING and a.status == S.REPLIED
@@ -322,7 +323,7 @@ def _channel(key: str) -> registry.Channel | None:
 
 def _assignment_actions(user: Any, item: Item, a: Assignment, now: dt.datetime) -> AssignmentActions:
     mine = perms.can_act_for_unit(user, a)
-    dispatcher = perms.is_dispatcher(user, item.committee_id)
+    dispatcher = perms.can_dispatch(user, item)
     has_pending_ext = any(
         r.kind == Request.Kind.EXTENSION and r.status == Request.Status.PENDING for r in a.requests.all()
     )

@@ -310,7 +310,7 @@ def item_accept(
 def item_decline(*, item_id: int, actor: Any, reason: str) -> Item:
     """不予受理: only from the queue, with a reason."""
     item = _lock_item(item_id)
-    if not perms.is_dispatcher(actor, item.committee_id):
+    if not perms.can_dispatch(actor, item):
         raise PermissionDeniedError("只有政协机关工作人员可以作不予受理处理。")
     if item.status != Item.Status.PENDING:
         raise ConflictError("该事项已交办，不能再作不予受理处理。")
@@ -366,7 +366,7 @@ def item_assign(
 ) -> Item:
     """交办: send a queued item to units. 单办 one lead; 分办 several leads; 会办 one lead plus co-units."""
     item = _lock_item(item_id, expected_version)
-    if not perms.is_dispatcher(actor, item.committee_id):
+    if not perms.can_dispatch(actor, item):
         raise PermissionDeniedError("只有政协机关工作人员可以交办。")
     if item.status != Item.Status.PENDING:
         raise ConflictError(f"该事项当前为「{item.get_status_display()}」，不能再次交办。请刷新页面。")
@@ -425,7 +425,7 @@ def assignment_reassign(
     escalation still counts against the unit that handed it back.
     """
     item, a = _lock_assignment(assignment_id, expected_version)
-    if not perms.is_dispatcher(actor, item.committee_id):
+    if not perms.can_dispatch(actor, item):
         raise PermissionDeniedError("只有政协机关工作人员可以改派。")
     _require_state(a, (S.NEW, S.SIGNED, S.RETURN_REQUESTED, *HANDED_BACK), "改派")
     # One handed back before the item was last assigned anew has been dealt with by that assignment.
@@ -568,7 +568,7 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
         raise NotFoundError("未找到该申请。")
     item, a = _lock_assignment(assignment_id)
     req = Request.objects.select_for_update().get(pk=request_id)
-    if not perms.is_dispatcher(actor, item.committee_id):
+    if not perms.can_dispatch(actor, item):
         raise PermissionDeniedError("只有政协机关工作人员可以审批。")
     if req.status != Request.Status.PENDING:
         raise ConflictError("该申请已经处理过了。")
@@ -745,7 +745,7 @@ def reply_review(*, reply_id: int, actor: Any, passed: bool, category: str | Non
         raise NotFoundError("未找到该答复。")
     item, a = _lock_assignment(assignment_id)
     reply = Reply.objects.select_for_update().get(pk=reply_id)
-    if not perms.is_dispatcher(actor, item.committee_id):
+    if not perms.can_dispatch(actor, item):
         raise PermissionDeniedError("只有政协机关工作人员可以审核答复。")
     if reply.review != Reply.Review.PENDING or a.status != S.REPLIED:
         raise ConflictError("该答复已经审核过了。")
@@ -811,7 +811,7 @@ def assignment_rate(
     recorded_by = None
     if rater.user is not None and getattr(actor, "pk", None) == rater.user.pk:
         pass
-    elif perms.is_dispatcher(actor, item.committee_id):
+    elif perms.can_dispatch(actor, item):
         recorded_by = actor
     elif rater.user is not None or rater_key != "citizen" or actor is not None:
         raise PermissionDeniedError("只有提出人本人可以评价答复。")

@@ -77,6 +77,7 @@ registry.register(
         reply_categories=REPLY_CATEGORIES,
         raters=_raters,
         source_url=lambda item: f"/opinions/reports/{item.source_id}/",
+        dispatcher_offices=("information",),
         on_event=_on_event,
     )
 )

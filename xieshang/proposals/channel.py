@@ -35,6 +35,8 @@ def _source_url(item: Item) -> str:
 
 
 def register() -> None:
+    from .permissions import assigner_offices
+
     registry.register(
         registry.Channel(
             key=CHANNEL,
@@ -55,5 +57,6 @@ def register() -> None:
             raters=_raters,
             on_event=_on_event,
             source_url=_source_url,
+            dispatcher_offices=assigner_offices,
         )
     )

@@ -57,21 +57,6 @@ def hash_ids(ids: np.ndarray, bits: int) -> np.ndarray:
     return (h >> np.uint64(64 - bits)).astype(np.int64)
 
 
-def count_rows(id_lists: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(indptr, unique ids, counts) of a batch of id arrays, ids sorted within each row."""
-    indptr = np.zeros(len(id_lists) + 1, dtype=np.int64)
-    uids: list[np.ndarray] = []
-    cnts: list[np.ndarray] = []
-    for i, ids in enumerate(id_lists):
-        u, k = np.unique(ids, return_counts=True)
-        uids.append(u)
-        cnts.append(k)
-        indptr[i + 1] = indptr[i] + len(u)
-    if not uids:
-        return indptr, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    return indptr, np.concatenate(uids), np.concatenate(cnts)
-
-
 class NgramTfidf:
     """TF-IDF over character n-grams with sublinear tf and l2-normalised rows (like sklearn's).
 

@@ -1,14 +1,14 @@
 """The routing model (智能交办): category or handling unit from a message's title and text.
 
-Features are the union of character 1-3-grams of title and text, character 1-3-grams of the title
-alone, and jieba word uni- and bi-grams, each TF-IDF weighted with sublinear term frequency. A
+Features are the union of character 1-3-grams of title and text and character 1-3-grams of the
+title alone, each TF-IDF weighted with sublinear term frequency (``features.NgramTfidf``). A
 class-balanced linear SVM scores them (macro-F1 rewards the small classes); confidences are a
-softmax of the SVM margins with a fixed temperature.
+softmax of the SVM margins with a fixed temperature. jieba word n-grams were tried and left out:
++0.004 macro-F1 under CV for about three times slower prediction.
 """
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -129,12 +129,3 @@ def train_router(
         n_train=len(y),
         label_counts=dict(Counter(y)),
     )
-
-
-def timed_train(
-    titles: Sequence[str], texts: Sequence[str], labels: Sequence[str], progress: Progress | None = None
-) -> tuple[RouterModel, float]:
-    """``train_router`` and its wall-clock seconds."""
-    start = time.perf_counter()
-    model = train_router(titles, texts, labels, progress=progress)
-    return model, time.perf_counter() - start

@@ -1,16 +1,17 @@
 """Same-matter search (智能并案): a sparse inverted index over hashed character n-grams.
 
-A document is the set of character 2- and 3-grams of its title and text (masked place codes,
-URLs and whitespace removed; see ``text.strip_noise``), plus the names of concrete things it
-mentions (``text.entities``) as extra features. Each feature is weighted by sublinear term
-frequency times a sharpened inverse document frequency, so that rare specific strings (an
-estate's or a company's name) dominate shared boilerplate. Vectors are l2-normalised; the
-score of two documents is their cosine.
+A document is two blocks of character 2- and 3-grams (masked place codes, URLs and whitespace
+removed; see ``text.strip_noise``): its whole title and text, and its head (title and first
+sentences, where a message names its matter). Each feature is weighted by sublinear term
+frequency times a sharpened inverse document frequency (idf^1.5), so that rare specific strings
+(an estate's or a company's name) outweigh shared boilerplate; each block is l2-normalised to an
+equal share. The score of two documents is their cosine. An optional third block of named things
+(``text.entities``, ``ENTITY_WEIGHT``) is off: it lowered precision on the dev gold set.
 
 The index keeps each document's ``max_terms`` heaviest features. The bulk of it is a CSC
 matrix (documents x features, so each feature's column is its posting list); documents added
 later go to a small delta block that is merged into the bulk when it grows past a fraction of
-it. Removal marks a document dead. A query reads the posting lists of its heaviest features.
+it. Removal marks a document dead. A query reads the posting lists of its features.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@ NAV: list[tuple[str, str, tuple[str, ...]]] = [
     ("handling:workbench", "办理工作台", ("unit",)),
     ("handling:supervision", "督办事项", ("leader", "office", "admin")),
     ("handling:metrics", "办理统计", ("office", "admin", "leader")),
+    ("handling:hotspots", "热点分析", ("office", "leader", "admin")),
+    ("handling:assist_model", "智能交办模型", ("office", "admin")),
 ]
 
 

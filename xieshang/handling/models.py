@@ -424,3 +424,56 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment} {self.get_kind_display()}"
+
+
+class RouteDecision(models.Model):
+    """What the routing suggestion proposed for an item and which lead unit the dispatcher chose.
+
+    One open (undecided) row per item; assigning the item settles it. The acceptance rate of the
+    suggestions is accepted ÷ decided.
+    """
+
+    item = models.ForeignKey(Item, verbose_name=_("item"), on_delete=models.CASCADE, related_name="route_decisions")
+    suggested_unit = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("suggested unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confidence = models.FloatField(_("confidence"), default=0.0)
+    suggestions = models.JSONField(_("suggestions"), default=list, blank=True)
+    chosen_unit = models.ForeignKey(
+        "organisations.Unit",
+        verbose_name=_("chosen unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted = models.BooleanField(_("suggestion accepted"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("suggested at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("routing decision")
+        verbose_name_plural = _("routing decisions")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["decided_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(decided_at__isnull=True), name="route_decision_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} 交办建议"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_assist
 
 app_name = "handling"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
     path("assignments/<int:assignment_id>/reassign/", views.assignment_reassign, name="assignment_reassign"),
     path("requests/<int:request_id>/decide/", views.request_decide, name="request_decide"),
     path("replies/<int:reply_id>/review/", views.reply_review, name="reply_review"),
+    path("items/<int:item_id>/assist/", views_assist.assist_panel, name="assist_panel"),
+    path("assignments/<int:assignment_id>/reply-check/", views_assist.reply_check, name="reply_check"),
+    path("hotspots/", views_assist.hotspots, name="hotspots"),
+    path("assist/model/", views_assist.model_page, name="assist_model"),
+    path("assist/model/train/", views_assist.model_train, name="assist_train"),
+    path("assist/model/trainings/<int:training_id>/", views_assist.model_training, name="assist_training"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import ConflictError, NotFoundError, ServiceError
 
-from . import forms, metrics, registry, selectors
+from . import assist, forms, metrics, registry, selectors, views_assist
 from . import permissions as perms
 from . import services as loop
 from .models import Assignment, Item, Reply, Request
@@ -205,6 +205,16 @@ def _item_context(
                 a.pk,
                 forms.ReplyForm(prefix=f"p{a.pk}", initial=version, categories=page.reply_categories),
             )
+            a.reply_check_url = reverse("handling:reply_check", args=[a.pk])
+            # 答复检查 as the unit types: hints only, the form stays submittable.
+            a.forms["reply"].fields["body"].widget.attrs.update(
+                {
+                    "hx-post": a.reply_check_url,
+                    "hx-trigger": "keyup changed delay:1500ms, change",
+                    "hx-target": f"#reply-flags-{a.pk}",
+                    "hx-swap": "innerHTML",
+                }
+            )
         if acts.escalate:
             a.forms["escalate"] = pick("escalate", a.pk, forms.EscalateForm(prefix=f"u{a.pk}"))
         if acts.reassign:
@@ -230,6 +240,7 @@ def _item_context(
         r.form = pick("decide", r.pk, forms.DecideForm(prefix=f"d{r.pk}"))
     for r in page.pending_replies:
         r.form = pick("review", r.pk, forms.ReviewForm(prefix=f"v{r.pk}", categories=page.reply_categories))
+        r.flags = assist.reply_flags(item, r.body)
     ctx: dict[str, Any] = {
         "page": page,
         "item": item,
@@ -241,6 +252,8 @@ def _item_context(
     }
     if page.can_assign:
         ctx["assign_form"] = pick("assign", item.pk, forms.AssignForm(initial={"version": item.version}, units=units))
+        # Rendered at once when the model and the index are in memory; otherwise loaded with htmx.
+        ctx["assist_panel"] = views_assist.panel_if_ready(item, request.user)
     if page.can_decline:
         ctx["decline_form"] = pick("decline", item.pk, forms.DeclineForm())
     if page.can_supervise:
@@ -354,6 +367,7 @@ def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _refused(request, item.pk, "assign", item.pk, form, exc)
+    assist.route_decision_settle(item_id=item.pk, chosen=list(d["lead_units"]), actor=request.user)
     return _done(request, item.pk, "已交办。")
 
 

@@ -1,0 +1,312 @@
+"""Smart assistance on the loop's pages: routing suggestions for the dispatcher, the record of what
+was suggested and chosen, training samples from past assignments, the same-matter index, hotspots,
+the reply check and the model page. A tiny router is trained from hand-made samples."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from xieshang.handling import assist
+from xieshang.handling import services as loop
+from xieshang.handling.models import Assignment, Item, RouteDecision
+from xieshang.insight import services as insight_services
+from xieshang.insight.models import RouterTraining
+
+from .conftest import CHANNEL
+
+HOUSING = [
+    "小区加装电梯",
+    "老旧小区改造",
+    "楼房外墙脱落",
+    "住宅楼顶漏水",
+    "违章搭建阁楼",
+    "物业维修基金",
+]
+SCHOOL = ["学校学位紧张", "幼儿园收费过高", "小学课后托管", "中学校服质量", "教师编制不足", "学生午餐营养"]
+TRAFFIC = ["公交线路太少", "路口红绿灯时长", "道路拥堵严重", "公交站台破损", "货车超载上路", "地铁接驳公交"]
+PLACES = ["张槎", "石湾", "祖庙", "南庄", "澜石", "季华"]
+
+
+def samples(housing: str, school: str, traffic: str) -> list[tuple[str, str, str]]:
+    out = []
+    for topic, place in itertools.product(HOUSING, PLACES[:3]):
+        out.append(
+            (f"关于{place}{topic}的问题", f"{place}一带{topic}，住户反映房屋和楼道问题多，请住建部门处理。", housing)
+        )
+    for topic, place in itertools.product(SCHOOL, PLACES[:3]):
+        out.append((f"关于{place}{topic}的问题", f"{place}{topic}，家长反映孩子上学读书不便，请教育部门解决。", school))
+    for topic, place in itertools.product(TRAFFIC, PLACES[:3]):
+        out.append((f"关于{place}{topic}的问题", f"{place}{topic}，市民出行坐车走路不便，请交通部门改善。", traffic))
+    return out
+
+
+@pytest.fixture
+def tiny_router(world, settings, tmp_path: Path):
+    """A router trained on hand-made samples labelled with the world's unit names; no shared data."""
+    settings.XIESHANG_MODEL_DIR = tmp_path / "models"
+    settings.XIESHANG_SHARED_DATA = tmp_path / "no-shared-data"
+    insight_services.forget_model()
+    assist.router.forget()
+    assist.forget_indexes()
+    insight_services.route_train(samples(world.dept1.name, world.dept2.name, world.dept3.name))
+    yield
+    insight_services.forget_model()
+    assist.router.forget()
+    assist.forget_indexes()
+
+
+def _accept(drive, title: str, text: str, **kw) -> Item:
+    return drive.accept(title=title, text=text, **kw)
+
+
+def _lift(drive) -> Item:
+    return _accept(drive, "关于南庄小区加装电梯的问题", "南庄某小区楼房没有电梯，老人上下楼困难，住户希望加装电梯。")
+
+
+# --- the suggestion panel ----------------------------------------------------------------------------
+
+
+def test_dispatcher_sees_suggested_unit_with_confidence(client, world, drive, tiny_router):
+    item = _lift(drive)
+    client.force_login(world.office)
+    resp = client.get(reverse("handling:assist_panel", args=[item.pk]))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "智能交办建议" in html
+    first = html.index("assist-unit")
+    assert world.dept1.name in html[first : first + 200]
+    assert "置信度" in html and f'data-assist-unit="{world.dept1.pk}"' in html
+    # the item page renders the panel at once now that model and index are in memory
+    page = client.get(reverse("handling:item", args=[item.pk])).content.decode()
+    assert f'data-assist-unit="{world.dept1.pk}"' in page and 'hx-trigger="load"' not in page
+
+
+def test_panel_is_for_dispatchers_only(client, world, drive, tiny_router):
+    item = _lift(drive)
+    drive.assign(_lift(drive), Item.Mode.SINGLE, [world.dept1])
+    assigned = Item.objects.exclude(pk=item.pk).get()
+    url = reverse("handling:assist_panel", args=[assigned.pk])
+    for user in (world.unit_user(world.dept1), world.leader, world.member, world.foreign_office):
+        client.force_login(user)
+        assert client.get(url).status_code == 404, user.role
+    client.force_login(world.unit_user(world.dept1))
+    page = client.get(reverse("handling:item", args=[assigned.pk])).content.decode()
+    assert "assist-panel" not in page and "智能交办建议" not in page
+    client.force_login(world.leader)
+    page = client.get(reverse("handling:item", args=[item.pk])).content.decode()
+    assert "assist-panel" not in page
+
+
+def test_item_page_loads_the_panel_later_when_the_index_is_not_ready(client, world, drive, tiny_router):
+    item = _lift(drive)
+    client.force_login(world.office)
+    page = client.get(reverse("handling:item", args=[item.pk])).content.decode()
+    assert f'hx-get="{reverse("handling:assist_panel", args=[item.pk])}"' in page
+    assert 'hx-trigger="load"' in page
+
+
+def test_accepting_and_changing_the_suggestion_are_recorded(client, world, drive, tiny_router):
+    client.force_login(world.office)
+    lift = _lift(drive)
+    school = _accept(drive, "关于石湾学校学位紧张的问题", "石湾学校学位紧张，家长反映孩子上学难，希望增加学位。")
+    for item in (lift, school):
+        client.get(reverse("handling:assist_panel", args=[item.pk]))
+    assert RouteDecision.objects.get(item=lift).suggested_unit == world.dept1
+    assert RouteDecision.objects.get(item=school).suggested_unit == world.dept2
+
+    def assign(item, unit):
+        item.refresh_from_db()
+        data = {"mode": "single", "lead_units": [unit.pk], "version": item.version, "reason": ""}
+        resp = client.post(reverse("handling:item_assign", args=[item.pk]), data)
+        assert resp.status_code == 302
+
+    assign(lift, world.dept1)  # accepted
+    assign(school, world.dept3)  # changed
+    accepted = RouteDecision.objects.get(item=lift)
+    changed = RouteDecision.objects.get(item=school)
+    assert (accepted.accepted, accepted.chosen_unit, accepted.decided_by) == (True, world.dept1, world.office)
+    assert (changed.accepted, changed.chosen_unit) == (False, world.dept3)
+    rate = assist.acceptance(world.committee.pk)
+    assert (rate.decided, rate.accepted, rate.percent) == (2, 1, "50.0%")
+
+
+def test_training_samples_are_the_committees_past_lead_assignments(world, drive, tiny_router):
+    kept = drive.single(world.dept2, title="关于祖庙幼儿园收费过高的问题", text="幼儿园收费过高。")
+    returned = drive.single(world.dept3, title="关于季华学校学位的问题", text="学位紧张。")
+    a = drive.lead(returned, world.dept3)
+    loop.assignment_request_return(assignment_id=a.pk, actor=world.unit_user(world.dept3), reason="不属于本单位职责")
+    req = a.requests.get()
+    loop.request_decide(request_id=req.pk, actor=world.office, approve=True, note="")
+    assert Assignment.objects.get(pk=a.pk).status == Assignment.Status.RETURNED
+    drive.assign(Item.objects.get(pk=returned.pk), Item.Mode.SINGLE, [world.dept2])
+    elsewhere = loop.item_accept(
+        committee=world.other_committee, channel=CHANNEL, title="关于公交线路的问题", text="公交太少。"
+    )
+    assert elsewhere.pk
+    got = assist.training_samples(world.committee.pk)
+    assert sorted(got) == sorted(
+        [
+            (kept.title, kept.text, world.dept2.name),
+            (returned.title, returned.text, world.dept2.name),
+        ]
+    )
+
+
+# --- same matter ------------------------------------------------------------------------------------
+
+
+def test_index_is_updated_incrementally_and_rebuilt_when_damaged(world, drive, tiny_router, settings):
+    first = _lift(drive)
+    index = assist.item_index(world.committee.pk)
+    assert index.max_item_id == first.pk and len(index) == 1
+    path = Path(settings.XIESHANG_MODEL_DIR) / f"items-{world.committee.pk}.joblib"
+    assert path.is_file()
+    second = _accept(drive, "南庄小区没有电梯老人上下楼难", "南庄某小区楼房没有电梯，老人上下楼困难，请求加装电梯。")
+    hits = assist.same_matter_ids(world.committee.pk, first.title, first.text, exclude={first.pk})
+    assert [pk for pk, _ in hits] == [second.pk]
+    assert assist.item_index(world.committee.pk) is index and index.max_item_id == second.pk
+    # another process finds a damaged file: it rebuilds from the database
+    assist.forget_indexes()
+    path.write_bytes(b"not an index")
+    rebuilt = assist.item_index(world.committee.pk)
+    assert rebuilt is not index and len(rebuilt) == 2 and rebuilt.max_item_id == second.pk
+
+
+def test_same_matter_list_leaves_out_the_item_itself_and_other_committees(client, world, drive, tiny_router):
+    text = "南庄某小区楼房没有电梯，老人上下楼困难，住户希望加装电梯。"
+    item = _accept(drive, "关于南庄小区加装电梯的问题", text)
+    twin = _accept(drive, "南庄小区老人盼加装电梯", text + "已经反映多次。")
+    unrelated = _accept(drive, "关于石湾公交线路太少的问题", "石湾公交线路太少，市民出行不便。")
+    foreign = loop.item_accept(committee=world.other_committee, channel=CHANNEL, title=item.title, text=text)
+    client.force_login(world.office)
+    html = client.get(reverse("handling:assist_panel", args=[item.pk])).content.decode()
+    similar = html[html.index("疑似同一事项") :]
+    assert f"#{twin.pk} " in similar
+    for other in (item, unrelated, foreign):
+        assert reverse("handling:item", args=[other.pk]) not in similar
+
+
+# --- hotspots ---------------------------------------------------------------------------------------
+
+
+def test_hotspots_rank_the_larger_matter_first(client, world, drive, tiny_router, clock):
+    lift = [
+        "南庄某小区楼房没有电梯，老人上下楼困难，希望加装电梯。",
+        "南庄小区加装电梯的事拖了很久，老人爬楼太辛苦。",
+        "请尽快为南庄小区楼房加装电梯，方便老人上下楼。",
+        "南庄小区的老人上下楼困难，加装电梯进展缓慢。",
+    ]
+    noise = ["石湾工地夜间施工噪音很大，居民无法休息。", "石湾某工地深夜施工，噪音扰民严重。"]
+    for text in lift:
+        _accept(drive, "南庄小区加装电梯", text, area=world.street)
+        clock.advance(days=1)
+    for text in noise:
+        _accept(drive, "石湾工地夜间施工噪音", text)
+        clock.advance(days=1)
+    _accept(drive, "祖庙学校学位", "祖庙学校学位紧张，孩子上学难。")
+    client.force_login(world.office)
+    resp = client.get(reverse("handling:hotspots"))
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    for head in ("热度排名", "问题ID", "热度指数", "时间范围", "地点/人群", "问题描述"):
+        assert head in html
+    rows = resp.context["rows"]
+    assert [r.count for r in rows] == [4, 2]
+    assert rows[0].heat > rows[1].heat and "电梯" in rows[0].description
+    assert world.street.name in rows[0].place
+    assert rows[0].period.count("/") == 4
+    for it in rows[0].items:
+        assert reverse("handling:item", args=[it.pk]) in html
+    client.force_login(world.unit_user(world.dept1))
+    assert client.get(reverse("handling:hotspots")).status_code == 403
+
+
+def test_hotspots_page_rejects_a_bad_period_with_a_message(client, world, tiny_router):
+    client.force_login(world.leader)
+    resp = client.get(reverse("handling:hotspots"), {"start": "2024-05-01", "end": "2024-01-01"})
+    assert resp.status_code == 200 and "结束日期不能早于开始日期" in resp.content.decode()
+    resp = client.get(reverse("handling:hotspots"), {"start": "not-a-date", "top": "abc"})
+    assert resp.status_code == 200 and "请填写正确的开始日期" in resp.content.decode()
+
+
+# --- reply check ------------------------------------------------------------------------------------
+
+
+GOOD_REPLY = (
+    "关于南庄小区加装电梯的问题，我局已会同街道到现场查看。根据《佛山市既有住宅增设电梯指导意见》第八条规定，"
+    "既有住宅加装电梯须经本单元业主三分之二以上同意。目前该小区已有三个单元完成意见征集，我局将指导业主提交"
+    "申请材料，符合条件的按照规定给予每台电梯财政补贴，预计年底前完成首批加装，老人上下楼困难将得到缓解。"
+)
+
+
+def test_reply_check_flags_a_thin_reply_and_passes_a_good_one(client, world, drive, tiny_router):
+    item = drive.single(world.dept1, title="关于南庄小区加装电梯的问题", text="南庄小区没有电梯，老人上下楼困难。")
+    a = drive.lead(item)
+    drive.sign(a)
+    client.force_login(world.unit_user(world.dept1))
+    page = client.get(reverse("handling:item", args=[item.pk])).content.decode()
+    url = reverse("handling:reply_check", args=[a.pk])
+    assert f'hx-post="{url}"' in page and "检查答复" in page
+    thin = client.post(url, {f"p{a.pk}-body": "您好，已收悉，感谢您的留言。"}).content.decode()
+    assert 'data-flag="too_thin"' in thin and 'data-flag="no_basis"' in thin
+    good = client.post(url, {f"p{a.pk}-body": GOOD_REPLY}).content.decode()
+    assert "data-flag" not in good and "未发现问题" in good
+    # hints only: the thin reply can still be submitted
+    a.refresh_from_db()
+    resp = client.post(
+        reverse("handling:assignment_reply", args=[a.pk]),
+        {f"p{a.pk}-body": "您好，已收悉。", f"p{a.pk}-category": "a", f"p{a.pk}-version": a.version},
+    )
+    assert resp.status_code == 302
+    # the office sees the flags at review; another unit cannot use the endpoint
+    client.force_login(world.office)
+    review = client.get(reverse("handling:item", args=[item.pk])).content.decode()
+    assert 'data-flag="too_thin"' in review
+    client.force_login(world.unit_user(world.dept2))
+    assert client.post(url, {"body": "x"}).status_code == 404
+
+
+# --- the model page ---------------------------------------------------------------------------------
+
+
+def test_model_page_enqueues_training_on_history_and_shows_progress(client, world, drive, tiny_router, settings):
+    settings.XIESHANG_ROUTING_MIN_HISTORY = 6
+    for title, text, unit in samples(world.dept1.name, world.dept2.name, world.dept3.name)[::9]:
+        drive.single(next(u for u in (world.dept1, world.dept2, world.dept3) if u.name == unit), title=title, text=text)
+    client.force_login(world.office)
+    page = client.get(reverse("handling:assist_model")).content.decode()
+    assert "本会历史交办记录（6 条）" in page and "重新训练" in page
+    resp = client.post(reverse("handling:assist_train"))
+    assert resp.status_code == 302
+    run = RouterTraining.objects.get()
+    assert run.status == RouterTraining.Status.DONE and run.progress == 1.0
+    assert run.metrics["n_train"] == 6 and set(run.metrics["labels"]) == {
+        world.dept1.name,
+        world.dept2.name,
+        world.dept3.name,
+    }
+    page = client.get(reverse("handling:assist_model")).content.decode()
+    assert f"第 {run.pk} 次训练" in page and "已完成" in page and "训练样本 6 条" in page and "<progress" in page
+    frag = client.get(reverse("handling:assist_training", args=[run.pk])).content.decode()
+    assert "every 2s" not in frag  # done: no more polling
+    RouterTraining.objects.filter(pk=run.pk).update(status=RouterTraining.Status.RUNNING, progress=0.4)
+    frag = client.get(reverse("handling:assist_training", args=[run.pk])).content.decode()
+    assert "every 2s" in frag and 'value="40"' in frag
+    # a second click while one runs does not start another
+    client.post(reverse("handling:assist_train"))
+    assert RouterTraining.objects.count() == 1
+    for user in (world.leader, world.unit_user(world.dept1)):
+        client.force_login(user)
+        assert client.get(reverse("handling:assist_model")).status_code == 403
+
+
+def test_without_history_the_training_uses_the_shipped_data(world, drive, tiny_router):
+    drive.single(world.dept1)
+    plan = assist.training_plan(world.committee.pk)
+    assert plan.n_history == 1
+    # no shared data in this test and a single unit: nothing better than the shipped data to ask for
+    assert plan.samples is None and plan.source == "shared"

@@ -109,9 +109,22 @@ def peak_rss_mb() -> float:
         return psutil.Process().memory_info().rss / 2**20
 
 
+def shared_routing_file() -> Path:
+    return Path(settings.XIESHANG_SHARED_DATA) / "routing" / "messages_dev.csv"
+
+
+def shared_data_available() -> bool:
+    """Whether the shipped labelled messages are on this server."""
+    return shared_routing_file().is_file()
+
+
 def shared_samples(mapping: dict[str, str] | None = None) -> list[tuple[str, str, str]]:
-    """(title, text, label) from the shared data's messages_dev.csv; labels mapped through ``mapping``."""
-    path = Path(settings.XIESHANG_SHARED_DATA) / "routing" / "messages_dev.csv"
+    """(title, text, label) from the shared data's messages_dev.csv; [] when the file is absent.
+
+    With a non-empty ``mapping`` labels are mapped through it and unmapped categories dropped;
+    None or {} keeps the contest categories.
+    """
+    path = shared_routing_file()
     if not path.is_file():
         return []
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -119,7 +132,7 @@ def shared_samples(mapping: dict[str, str] | None = None) -> list[tuple[str, str
     out = []
     for row in rows:
         label = (row.get("label") or "").strip()
-        if mapping is not None:
+        if mapping:
             label = mapping.get(label, "")
         if label:
             out.append((row.get("title") or "", row.get("detail") or "", label))

@@ -607,3 +607,22 @@ def reply_flags(item: Item, body: str) -> list[ReplyFlag]:
     except Exception:
         log.exception("assist: reply check failed")
         return []
+
+
+OPEN_STATES = (Item.Status.PENDING, Item.Status.HANDLING, Item.Status.REPLIED)
+
+
+def open_same_matter(committee_id: int, title: str, text: str, *, wait: float = 0.5) -> list[int]:
+    """Ids of the committee's items still being handled that are about the same matter as the text.
+
+    For public pages: time-boxed (an index still being built answers with nothing) and ids only,
+    so the caller decides what, if anything, of those items may be shown.
+    """
+    if len(((title or "") + (text or "")).strip()) < 8:
+        return []
+    hits = same_matter_ids(committee_id, title, text, top=20, wait=wait) or []
+    ids = [pk for pk, _ in hits]
+    open_ids = set(
+        Item.objects.filter(pk__in=ids, committee_id=committee_id, status__in=OPEN_STATES).values_list("pk", flat=True)
+    )
+    return [pk for pk in ids if pk in open_ids]

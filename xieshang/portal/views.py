@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xieshang.core.errors import ServiceError
+from xieshang.handling import assist
 from xieshang.messages import selectors, services
 from xieshang.messages.forms import MessageForm, RateForm, TrackForm
 from xieshang.messages.models import Message
@@ -64,6 +65,21 @@ def submit(request: HttpRequest) -> HttpResponse:
     except ServiceError as exc:
         return render(request, "portal/submit.html", {"form": form, "error": exc.message}, status=400)
     return _to_receipt(request, msg)
+
+
+@require_POST
+def same_matter_hint(request: HttpRequest) -> HttpResponse:
+    """ "已有 N 条相同事项正在办理" while a citizen writes (htmx). Other citizens' text is never shown;
+    a title only when that citizen agreed to publication."""
+    committee = selectors.public_committee()
+    title = request.POST.get("title", "")[:200]
+    text = request.POST.get("text", "")[:2000]
+    ids = assist.open_same_matter(committee.pk, title, text) if committee is not None else []
+    titles: list[str] = []
+    if ids:
+        consented = dict(Message.objects.filter(item_id__in=ids, publish_consent=True).values_list("item_id", "title"))
+        titles = [consented[i] for i in ids if i in consented][:3]
+    return render(request, "portal/_same_matter.html", {"count": len(ids), "titles": titles})
 
 
 def _message_by_token(token: str) -> Message | None:

@@ -26,6 +26,7 @@ from django.utils import timezone
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, DeadlineRule, Item, Reply, Request
+from xieshang.insight.models import RouterTraining
 from xieshang.messages.services import message_submit
 from xieshang.organisations.models import Committee, Leader, Unit, User
 from xieshang.organisations.tests.factories import UserFactory
@@ -149,6 +150,16 @@ EXPECTED: dict[str, Row] = {
         statuses("302 302 404 403 404 403 302 302"),
         _form_body(lambda w: f"v{w.reply.pk}", decision="pass"),
     ),
+    # Smart assistance: the dispatcher's tools answer "not found" to everyone else, as the item does.
+    "handling:assist_panel": Row("GET", "fresh_item", statuses("302 302 404 404 404 404 200 200")),
+    "handling:reply_check": Row(
+        "POST", "signed", statuses("302 302 404 200 404 404 200 200"), _form_body(_no_prefix, body="已处理完毕。")
+    ),
+    "handling:hotspots": Row("GET", "", statuses("302 302 403 403 403 200 200 200")),
+    "handling:assist_model": Row("GET", "", statuses("302 302 403 403 403 403 200 200")),
+    # A training is already running in the world, so an allowed click shows it and starts nothing.
+    "handling:assist_train": Row("POST", "", statuses("302 302 403 403 403 403 302 302"), _form_body(_no_prefix)),
+    "handling:assist_training": Row("GET", "training", statuses("302 302 403 403 403 403 200 200")),
     # --- the public portal ---------------------------------------------------------------
     "portal:index": Row("GET", "", statuses("200 200 200 200 200 200 200 200")),
     "portal:submit": Row("GET", "", statuses("200 200 200 200 200 200 200 200")),
@@ -156,6 +167,12 @@ EXPECTED: dict[str, Row] = {
     "portal:receipt": Row("GET", "message", statuses("404 200 404 404 404 404 404 404")),
     "portal:communities": Row("GET", "", statuses("200 200 200 200 200 200 200 200")),
     "portal:track": Row("GET", "", statuses("200 200 200 200 200 200 200 200")),
+    "portal:same_matter": Row(
+        "POST",
+        "",
+        statuses("200 200 200 200 200 200 200 200"),
+        _form_body(_no_prefix, title="路灯不亮", text="小区门口的路灯坏了两个星期。"),
+    ),
     # Progress and rating only after the code and the phone number were checked in this browser.
     "portal:status": Row("GET", "message", statuses("302 200 302 302 302 302 302 302")),
     "portal:rate": Row(
@@ -349,6 +366,7 @@ def build_world() -> World:
     r = loop.assignment_reply(assignment_id=w.awaiting.pk, actor=own, body="已修复。", category="solved")
     loop.reply_review(reply_id=r.pk, actor=office, passed=True)
     w.message = w.messages[awaiting_item.pk]
+    w.training = RouterTraining.objects.create(status=RouterTraining.Status.RUNNING)
     for name in ("fresh", "signed", "co", "awaiting"):
         getattr(w, name).refresh_from_db()
     assert isinstance(w.reply, Reply) and isinstance(w.request, Request)
@@ -363,6 +381,7 @@ KWARG_VALUES: dict[str, Callable[[Any], Any]] = {
     "pk": lambda obj: obj.pk,
     "token": lambda obj: obj.submission_token,
     "code": lambda obj: obj.tracking_code,
+    "training_id": lambda obj: obj.pk,
 }
 
 

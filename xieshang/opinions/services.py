@@ -534,3 +534,48 @@ def report_transfer(*, actor: Any, report_id: int, unit: Unit | None, reason: st
     _log(report, "transfer", actor, reason=reason, data={"unit": unit.name, "item": item.pk})
     _notify_author(report, f"您的社情民意信息已转{unit.name}办理：{report.title}")
     return item
+
+
+@transaction.atomic
+def report_from_proposal(*, proposal: Any) -> OpinionReport:
+    """转社情民意: a proposal whose first proposer consented becomes an opinion report for the office to edit.
+
+    Called by the proposals channel after commit. Runs once per proposal: the submission token is
+    derived from the proposal, so a repeated call returns the report already made. The proposal's
+    three parts become the report's text; the one-matter rule was already applied to the proposal.
+    """
+    token = uuid.uuid5(uuid.NAMESPACE_URL, f"xieshang:proposal:{proposal.pk}")
+    existing = OpinionReport.objects.filter(submission_token=token).first()
+    if existing:
+        return existing
+    first = proposal.proposers.select_related("member__sector", "user").order_by("order").first()
+    member = first.member if first is not None else None
+    actor = getattr(proposal, "reviewed_by", None) or proposal.created_by
+    parts = [proposal.situation, proposal.analysis, proposal.suggestions]
+    text = "\n\n".join(p.strip() for p in parts if p and p.strip())
+    org = "" if member is not None else (proposal.organisation_name or "提案人")
+    report = OpinionReport.objects.create(
+        committee_id=proposal.committee_id,
+        author_kind=OpinionReport.AuthorKind.MEMBER if member is not None else OpinionReport.AuthorKind.PARTY,
+        member=member,
+        author_org=org[:100],
+        sector_name=(member.sector.name if member is not None and member.sector_id else ""),
+        party=(member.party if member is not None else ""),
+        is_hk_macao=bool(member is not None and member.is_hk_macao),
+        submitted_by=actor,
+        title=proposal.title[:100],
+        text=text or proposal.title,
+        single_matter_confirmed=True,
+        submission_token=token,
+        submitted_at=timezone.now(),
+    )
+    note = f"由提案转来（{proposal.number_label or '未编号提案'}）"
+    ReportVersion.objects.create(
+        report=report, number=1, title=report.title, text=report.text, note=note, created_by=actor
+    )
+    _log(report, "from_proposal", actor, to=report.status, reason=note, data={"proposal": proposal.pk})
+    return report
+
+
+def _proposal_hook(proposal: Any) -> str:
+    return f"社情民意 #{report_from_proposal(proposal=proposal).pk}"

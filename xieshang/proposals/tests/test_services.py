@@ -170,7 +170,11 @@ def test_convert_to_suggestion(w, run, submitted):
 
 def test_opinion_conversion_needs_the_proposers_consent(w, run, submitted):
     calls = []
-    ps.register_opinion_conversion(lambda p: calls.append(p.pk) or "SQ-1")
+
+    def hook(p):
+        return calls.append(p.pk) or "SQ-1"
+
+    ps.register_opinion_conversion(hook)
     try:
         p = run(ps.proposal_propose_opinion, actor=w.office, proposal_id=submitted().pk, note="更适合以社情民意反映。")
         assert p.status == St.OPINION_CONSENT and calls == []
@@ -184,7 +188,7 @@ def test_opinion_conversion_needs_the_proposers_consent(w, run, submitted):
         p.refresh_from_db()
         assert p.opinion_ref == "SQ-1"
     finally:
-        ps._opinion_hooks.clear()
+        ps._opinion_hooks.remove(hook)
 
 
 def test_full_joint_lifecycle_through_the_loop(w, run):

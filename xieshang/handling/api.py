@@ -48,7 +48,7 @@ class Pagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 200
 
-    def paginate_queryset(self, queryset: QuerySet, request: ApiRequest, view: Any = None) -> list[Any] | None:
+    def paginate_queryset(self, queryset: Any, request: ApiRequest, view: Any = None) -> list[Any] | None:
         self.request = request
         self.limit = self.get_limit(request)
         if self.limit is None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from xieshang.core import audit
+from xieshang.handling import assist
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 
 from . import permissions as perms
@@ -163,3 +164,30 @@ def published_replies(q: str = "") -> QuerySet[PublishedReply]:
 def ratings_of(p: Proposal) -> list[Rating]:
     info = handling_of(p)
     return [r for a in info.get("assignments", []) for r in a.ratings.all()]
+
+
+def merge_suggestions(committee_id: int, session_id: int | None) -> list[list[Proposal]]:
+    """建议并案: groups of a session's filed, not yet assigned proposals about the same matter.
+
+    Each group is ordered lead first: a proposal that already heads a merge group, else the lowest
+    case number. The office decides; nothing is merged here.
+    """
+    qs = Proposal.objects.filter(
+        committee_id=committee_id,
+        session_id=session_id,
+        status=St.FILED,
+        merged_into__isnull=True,
+        item__status=Item.Status.PENDING,
+    )
+    rows = list(qs.values_list("pk", "title", "situation", "suggestions")[:3000])
+    groups = assist.merge_groups([(pk, title, f"{sit}\n{sugg}") for pk, title, sit, sugg in rows])
+    if not groups:
+        return []
+    by_id = with_people(qs.filter(pk__in=[i for g in groups for i in g])).annotate(n_merged=Count("merged")).in_bulk()
+    out = []
+    for ids in groups:
+        members = [by_id[i] for i in ids if i in by_id]
+        members.sort(key=lambda p: (-p.n_merged, p.number or 0, p.pk))
+        if len(members) >= 2:
+            out.append(members)
+    return out

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("new/", views.new, name="new"),
     path("review/", views.review, name="review"),
+    path("review/merge-suggestions/", views.merge_suggestions, name="merge_suggestions"),
     path("handling/", views.handling, name="handling"),
     path("rates/", views.rates, name="rates"),
     path("key/", views.key_list, name="key"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.documents.http import download
-from xieshang.organisations.models import Leader
+from xieshang.organisations.models import Leader, Session
 
 from . import documents, forms, metrics, selectors
 from . import permissions as perms
@@ -111,6 +111,24 @@ def handling(request: HttpRequest) -> HttpResponse:
     _require(request.user.role == "unit")
     page = Paginator(selectors.unit_proposals(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "proposals/unit.html", {"page_obj": page})
+
+
+@login_required
+def merge_suggestions(request: HttpRequest) -> HttpResponse:
+    """建议并案: the proposals office's suggested merge groups for one session's filed, unassigned proposals."""
+    user = request.user
+    _require(perms.is_proposals_office(user, user.committee_id) and user.committee_id is not None)
+    sessions = list(
+        Session.objects.filter(term__committee_id=user.committee_id).select_related("term").order_by("-opens_on")
+    )
+    wanted = request.GET.get("session", "")
+    session = next((s for s in sessions if str(s.pk) == wanted), sessions[0] if sessions else None)
+    groups = selectors.merge_suggestions(user.committee_id, session.pk) if session else []
+    return render(
+        request,
+        "proposals/merge_suggestions.html",
+        {"sessions": sessions, "session": session, "groups": groups},
+    )
 
 
 # --- drafting ------------------------------------------------------------------------------------

@@ -51,6 +51,8 @@ WAIT_SECONDS = 2.5
 # Texts are cut before they go to insight: routing reads 1,200 characters, similarity 1,500.
 TEXT_CHARS = 2000
 HOTSPOT_MAX_ITEMS = 5000
+# Runner-up units below this confidence are not offered: a "0%" choice is noise to a dispatcher.
+MIN_CONFIDENCE = 0.05
 HOTSPOT_CACHE_SECONDS = 300
 # The index file is rewritten after this many additions or this many seconds, not on every page.
 SAVE_EVERY_ADDITIONS = 20
@@ -148,6 +150,8 @@ def suggest_units(committee_id: int, title: str, text: str) -> list[UnitSuggesti
         out: list[UnitSuggestion] = []
         for s in raw:
             unit = units.get(s.label)
+            if out and s.confidence < MIN_CONFIDENCE:
+                break
             if unit is not None and all(o.unit.pk != unit.pk for o in out):
                 out.append(UnitSuggestion(unit, float(s.confidence)))
         return out
@@ -264,14 +268,20 @@ def training_samples(committee_id: int) -> list[tuple[str, str, str]]:
 @dataclass(frozen=True)
 class TrainingPlan:
     samples: list[tuple[str, str, str]] | None
-    source: str  # "history" or "shared"
+    source: str  # "history", "shared" or "" (nothing to train on)
     n_history: int
+
+    @property
+    def available(self) -> bool:
+        return bool(self.source)
 
     @property
     def source_label(self) -> str:
         if self.source == "history":
             return f"本会历史交办记录（{self.n_history} 条）"
-        return "平台预置数据（类别对应到本会承办单位）"
+        if self.source == "shared":
+            return "平台预置数据（类别对应到本会承办单位）"
+        return "暂无可用数据（本会交办记录不足两个单位，且服务器上没有平台预置数据）"
 
 
 def training_plan(committee_id: int) -> TrainingPlan:
@@ -280,10 +290,16 @@ def training_plan(committee_id: int) -> TrainingPlan:
     labels = {s[2] for s in samples}
     if len(samples) >= min_history() and len(labels) >= 2:
         return TrainingPlan(samples, "history", len(samples))
-    if not insight_services.shared_samples({}) and len(labels) >= 2:
+    if shared_data_present():
+        return TrainingPlan(None, "shared", len(samples))
+    if len(labels) >= 2:
         # no shipped data on this server: the little history there is beats nothing
         return TrainingPlan(samples, "history", len(samples))
-    return TrainingPlan(None, "shared", len(samples))
+    return TrainingPlan(None, "", len(samples))
+
+
+def shared_data_present() -> bool:
+    return (Path(settings.XIESHANG_SHARED_DATA) / "routing" / "messages_dev.csv").is_file()
 
 
 def training_running() -> RouterTraining | None:
@@ -297,12 +313,17 @@ def training_running() -> RouterTraining | None:
     )
 
 
-def training_start(committee_id: int) -> tuple[RouterTraining, bool]:
-    """Enqueue a retraining unless one is already queued or running; returns (run, started)."""
+def training_start(committee_id: int) -> tuple[RouterTraining | None, bool]:
+    """Enqueue a retraining unless one is already queued or running; returns (run, started).
+
+    (None, False) when there is nothing to train on.
+    """
     current = training_running()
     if current is not None:
         return current, False
     plan = training_plan(committee_id)
+    if not plan.available:
+        return None, False
     run = insight_services.router_training_start(plan.samples)
     router.forget()
     run.refresh_from_db()

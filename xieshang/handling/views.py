@@ -255,7 +255,7 @@ def _item_context(
         # Rendered at once when the model and the index are in memory; otherwise loaded with htmx.
         ctx["assist_panel"] = views_assist.panel_if_ready(item, request.user)
     if page.can_decline:
-        ctx["decline_form"] = pick("decline", item.pk, forms.DeclineForm())
+        ctx["decline_form"] = pick("decline", item.pk, forms.DeclineForm(auto_id="decline_%s"))
     if page.can_supervise:
         ctx["supervise_form"] = pick("supervise", item.pk, forms.SuperviseForm())
     return ctx
@@ -375,7 +375,7 @@ def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
 @require_POST
 def item_decline(request: HttpRequest, item_id: int) -> HttpResponse:
     item = _item(request, item_id)
-    form = forms.DeclineForm(request.POST)
+    form = forms.DeclineForm(request.POST, auto_id="decline_%s")
     if not form.is_valid():
         return _refused(request, item.pk, "decline", item.pk, form, None)
     try:

@@ -174,7 +174,9 @@ def model_train(request: HttpRequest) -> HttpResponse:
     """重新训练: enqueue a training (a second click while one runs shows that one)."""
     _require(perms.is_dispatcher(request.user) and request.user.committee_id is not None)
     run, started = assist.training_start(request.user.committee_id)
-    if started:
+    if run is None:
+        messages.error(request, "暂无可用的训练数据：本会交办记录不足两个承办单位，且服务器上没有平台预置数据。")
+    elif started:
         messages.success(request, f"已开始重新训练（第 {run.pk} 次），进度见下方。")
     else:
         messages.info(request, f"第 {run.pk} 次训练正在进行，请等待其完成。")

@@ -304,9 +304,25 @@ def test_model_page_enqueues_training_on_history_and_shows_progress(client, worl
         assert client.get(reverse("handling:assist_model")).status_code == 403
 
 
-def test_without_history_the_training_uses_the_shipped_data(world, drive, tiny_router):
+def test_without_enough_history_the_training_uses_the_shipped_data(world, drive, tiny_router, settings, tmp_path):
     drive.single(world.dept1)
+    drive.single(world.dept2)
+    # no shipped data on this server: the little history there is, once it names two units
     plan = assist.training_plan(world.committee.pk)
-    assert plan.n_history == 1
-    # no shared data in this test and a single unit: nothing better than the shipped data to ask for
-    assert plan.samples is None and plan.source == "shared"
+    assert (plan.source, plan.n_history, len(plan.samples)) == ("history", 2, 2)
+    shipped = tmp_path / "shared" / "routing"
+    shipped.mkdir(parents=True)
+    (shipped / "messages_dev.csv").write_text("id,title,detail,label\n", encoding="utf-8")
+    settings.XIESHANG_SHARED_DATA = tmp_path / "shared"
+    plan = assist.training_plan(world.committee.pk)
+    assert plan.samples is None and plan.source == "shared" and plan.available
+
+
+def test_with_nothing_to_train_on_the_button_refuses_with_a_message(client, world, drive, tiny_router):
+    drive.single(world.dept1)
+    client.force_login(world.office)
+    page = client.get(reverse("handling:assist_model")).content.decode()
+    assert "暂无可用数据" in page
+    resp = client.post(reverse("handling:assist_train"), follow=True)
+    assert "暂无可用的训练数据" in resp.content.decode()
+    assert not RouterTraining.objects.exists()

@@ -128,7 +128,13 @@ def hotspots(request: HttpRequest) -> HttpResponse:
     """热点分析: the hottest matters of a period, in the format of the 热点问题表."""
     _require(perms.can_see_all_items(request.user) and request.user.committee_id is not None)
     channels = [(c.key, c.label) for c in registry.all_channels()]
-    form = HotspotForm(request.GET or {}, channels=channels)
+    data = request.GET.copy()
+    today = timezone.localdate()
+    # default period: the last 90 days, shown in the form so the user sees what was analysed
+    data.setdefault("end", f"{today:%Y-%m-%d}")
+    data.setdefault("start", f"{today - dt.timedelta(days=90):%Y-%m-%d}")
+    data.setdefault("top", "10")
+    form = HotspotForm(data, channels=channels)
     ctx: dict[str, Any] = {"form": form, "channel_labels": dict(channels)}
     if form.is_valid():
         d = form.cleaned_data

@@ -326,3 +326,35 @@ def test_with_nothing_to_train_on_the_button_refuses_with_a_message(client, worl
     resp = client.post(reverse("handling:assist_train"), follow=True)
     assert "暂无可用的训练数据" in resp.content.decode()
     assert not RouterTraining.objects.exists()
+
+
+@pytest.fixture
+def shipped_router(settings, tmp_path: Path):
+    """The cold start: no model file, the shipped data present (skips when it is not)."""
+    shared = Path(settings.XIESHANG_SHARED_DATA)
+    if not (shared / "routing" / "messages_dev.csv").is_file():
+        pytest.skip(f"shared data absent: {shared}/routing/messages_dev.csv not found")
+    settings.XIESHANG_MODEL_DIR = tmp_path / "models"
+    insight_services.forget_model()
+    assist.router.forget()
+    assist.forget_indexes()
+    yield
+    insight_services.forget_model()
+    assist.router.forget()
+    assist.forget_indexes()
+
+
+def test_without_history_suggestions_come_from_the_shipped_data_mapped_to_units(world, drive, shipped_router):
+    from xieshang.insight import defaults
+    from xieshang.organisations.models import Unit
+
+    units = {
+        name: Unit.objects.get_or_create(committee=world.committee, name=name)[0]
+        for name in defaults.INSIGHT_CATEGORY_UNITS.values()
+    }
+    assert assist.router.ready(wait=120)
+    got = assist.suggest_units(
+        world.committee.pk, "孩子上小学学位不够", "我家孩子今年上小学，片区学校学位不够，教育部门能否增加学位。"
+    )
+    assert got and got[0].unit == units["区教育局"] and 0 < got[0].confidence <= 1
+    assert insight_services.model_path().is_file()

@@ -57,7 +57,7 @@ def activities_for(user: Any, *, kind: str = "", year: int | None = None, topic_
         qs = qs.filter(starts_at__year=year)
     if topic_id:
         qs = qs.filter(topic_id=topic_id)
-    return qs.annotate(n_participants=Count("participants"))
+    return qs.annotate(n_participants=Count("participants")).order_by("-starts_at", "-id")
 
 
 def suggestions_for(user: Any, *, topic_id: int | None = None, activity_id: int | None = None):

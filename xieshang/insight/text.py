@@ -75,6 +75,29 @@ _GENERIC_ENTITIES = frozenset(
     }
 )
 
+# Kinds of problem a message is about, read from its title and first sentences. Two messages that
+# each name a kind and share none are about different matters even at the same estate or when
+# written from the same template (see similarity.PROBLEM_MISMATCH).
+PROBLEM_TYPES: tuple[tuple[str, str], ...] = (
+    ("油烟", "油烟|烟道|排烟|餐饮|烧烤"),
+    ("噪音", "噪音|噪声|扰民|吵"),
+    ("房屋质量", "开裂|裂缝|质量问题|渗水|漏水"),
+    ("停车", "停车|车位|车库"),
+    ("学位", "学位|入学|学区|招生|划片"),
+    ("工资", "拖欠工资|欠薪|工资"),
+    ("退款", "退款|退房|退还|定金|购房款"),
+    ("违建", "违建|违章|搭建|扩建"),
+    ("电力设施", "高压线|高压电|变电站|电线"),
+    ("集资诈骗", "集资|兑付|诈骗|传销|p2p|理财|投资"),
+    ("施工", "施工|工地"),
+    ("价格收费", "降价|价格|收费|涨价"),
+    ("交通设施", "地铁|公交|站点|设站|通道"),
+    ("污染", "污染|废气|排污|偷排|臭"),
+    ("医疗机构", "医院|诊所"),
+)
+_PROBLEMS = [re.compile(pattern) for _name, pattern in PROBLEM_TYPES]
+PROBLEM_HEAD_CHARS = 100
+
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
@@ -112,6 +135,16 @@ def entities(text: str) -> list[str]:
         seen.add(name)
         found.append(name)
     return found
+
+
+def problem_mask(title: str, text: str) -> int:
+    """Bit k set when the title or first sentences name problem kind k of ``PROBLEM_TYPES``."""
+    head = (clean(title) + "。" + clean(text)[:PROBLEM_HEAD_CHARS]).lower()
+    mask = 0
+    for k, pattern in enumerate(_PROBLEMS):
+        if pattern.search(head):
+            mask |= 1 << k
+    return mask
 
 
 def _ensure_jieba() -> None:

@@ -94,9 +94,8 @@ def _require(report: OpinionReport, allowed: tuple[str, ...], doing: str) -> Non
 
 def _author_users(report: OpinionReport) -> list[User]:
     """The member who wrote it; the office user who entered it only when the author has no account."""
-    if report.member_id and report.member.user_id:
-        return [report.member.user]
-    return [report.submitted_by]
+    member_user = report.member.user if report.member_id and report.member else None
+    return [member_user or report.submitted_by]
 
 
 def _notify_author(report: OpinionReport, title: str, body: str = "", key: str = "") -> None:

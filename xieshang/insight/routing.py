@@ -70,8 +70,9 @@ class RouterModel:
 
 
 def _prep(title: str, text: str) -> tuple[str, str]:
-    title = tx.clean(title)
-    body = tx.clean(text)[:ROUTE_CHARS]
+    # Masked place codes (A市, A2区) occur in every class; their n-grams only add noise.
+    title = tx.strip_place_codes(tx.clean(title))
+    body = tx.strip_place_codes(tx.clean(text)[:ROUTE_CHARS])
     return title, body
 
 

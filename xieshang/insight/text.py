@@ -124,6 +124,11 @@ def strip_noise(text: str) -> str:
     return text.lower().replace(" ", "")
 
 
+def strip_place_codes(text: str) -> str:
+    """``text`` without the masked place codes (A市, A2区, 西地省), which say nothing of its subject."""
+    return _PLACE_CODE.sub("", text)
+
+
 def entities(text: str) -> list[str]:
     """Candidate names of concrete things (estates, companies, projects, schools, roads) in ``text``."""
     found: list[str] = []

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+import xieshang.insight.similarity as sim
 from xieshang.insight.documents import Doc
 from xieshang.insight.matters import build_index, group_matters, hotspots
 from xieshang.insight.similarity import SimilarityIndex
@@ -108,3 +109,21 @@ def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ig
     assert wanted
     groups = group_matters(docs, index=index)
     assert bcubed(gold, groups)["bcubed_f1"] >= 0.85
+
+
+def test_same_estate_with_another_kind_of_problem_is_demoted() -> None:
+    fumes = ("万福花园小区底商油烟扰民", "万福花园小区临街餐馆油烟直排，楼上住户窗户都不敢开，请相关部门处理")
+    parking = ("万福花园小区地下车位乱收费", "万福花园小区物业对地下车位乱收费，临时停车一小时十元，请相关部门处理")
+    fumes2 = ("投诉万福花园餐馆排烟", "万福花园临街餐馆没有排烟管道，油烟直接排进小区，请相关部门处理")
+    index = SimilarityIndex(max_terms=0)
+    index.build([(1, *fumes), (2, *parking), (3, *fumes2)])
+
+    hits = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0]))
+    old, sim.PROBLEM_MISMATCH = sim.PROBLEM_MISMATCH, 1.0
+    try:
+        raw = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0]))
+    finally:
+        sim.PROBLEM_MISMATCH = old
+    assert hits[2] == pytest.approx(raw[2] * 0.5, abs=1e-3)
+    assert hits[3] == pytest.approx(raw[3], abs=1e-3)
+    assert max(hits, key=hits.__getitem__) == 3

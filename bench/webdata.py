@@ -3,6 +3,8 @@
 Run by bench/web.py with DJANGO_SETTINGS_MODULE=bench.settings and the benchmark's DATABASE_URL:
     webdata.py seed N        N items in realistic states with their assignments, messages and replies
     webdata.py sessions      JSON: session keys of the dispatcher and the unit staff, page URLs
+    webdata.py analyze       VACUUM ANALYZE (a kept cluster, before measuring again)
+    webdata.py profile       mean time per request in-process and a cProfile of each page (stderr)
     webdata.py explain       query count, time and the slowest queries' plans of each page (stderr)
 """
 
@@ -364,6 +366,8 @@ def explain(names: list[str]) -> None:
             f"{total:.1f} ms in all",
             file=sys.stderr,
         )
+        for q in ctx.captured_queries:
+            print(f"   {float(q['time']) * 1000:5.1f} ms  {q['sql'][:160]}", file=sys.stderr)
         for q in queries[:3]:
             print(f"-- {float(q['time']) * 1000:.1f} ms: {q['sql'][:600]}", file=sys.stderr)
             if connection.vendor == "postgresql" and q["sql"].lstrip().upper().startswith("SELECT"):
@@ -373,14 +377,49 @@ def explain(names: list[str]) -> None:
                         print("     " + line, file=sys.stderr)
 
 
+def profile(names: list[str], n: int = 200) -> None:
+    """Per page: the mean time of ``n`` requests in this process, then where the time goes (cProfile)."""
+    import cProfile
+    import pstats
+
+    from django.test import Client
+
+    users = {"office": User.objects.get(username=OFFICE), "unit": User.objects.get(username=UNIT_STAFF)}
+    for name, (url, who) in pages().items():
+        if names and name not in names:
+            continue
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(users[who])
+        for _ in range(20):
+            client.get(url)
+        t = time.perf_counter()
+        for _ in range(n):
+            client.get(url)
+        mean = (time.perf_counter() - t) * 1000 / n
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(n):
+            client.get(url)
+        prof.disable()
+        print(f"\n== {name} {url}: {mean:.2f} ms per request over {n} requests", file=sys.stderr)
+        stats = pstats.Stats(prof, stream=sys.stderr)
+        stats.sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "45")))
+        stats.sort_stats("tottime").print_stats(30)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "seed":
         seed(int(sys.argv[2]))
     elif command == "sessions":
         sessions()
+    elif command == "analyze":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     elif command == "explain":
         explain(sys.argv[2:])
+    elif command == "profile":
+        profile(sys.argv[2:])
     else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)

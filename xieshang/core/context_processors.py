@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 # (url name, label, roles that see it; empty = everyone signed in).
 # Each app appends its own entries from its AppConfig.ready() with register_nav().
@@ -24,6 +26,14 @@ def register_nav(url_name: str, label: str, roles: tuple[str, ...] = ()) -> None
         NAV.append((url_name, label, roles))
 
 
+@functools.cache
+def _nav_url(name: str, urlconf: str, prefix: str) -> str | None:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
@@ -33,9 +43,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for name, label, roles in NAV:
         if roles and role not in roles and not (role == "admin" and "office" in roles):
             continue
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
+        # Reversed once per process (and URL configuration), not on every page.
+        url = _nav_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        if url is None:
             continue
         links.append({"url": url, "label": label, "active": request.path.startswith(url)})
     unread = user.notifications.filter(read_at__isnull=True).count()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from xieshang.workdays.calendar import Unit as TimeUnit
@@ -47,6 +48,16 @@ class DeadlineRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def queue_flag_order() -> models.Case:
+    """The pending queue's order: 上报至区级 first, then 退回待改派, then the rest (an index sorts by it)."""
+    return models.Case(
+        models.When(escalated_to_district=True, then=models.Value(0)),
+        models.When(returned_count__gt=0, then=models.Value(1)),
+        default=models.Value(2),
+        output_field=models.IntegerField(),
+    )
 
 
 class Item(models.Model):
@@ -99,6 +110,17 @@ class Item(models.Model):
             models.Index(fields=["committee", "status", "accepted_at"]),
             models.Index(fields=["channel", "status"]),
             models.Index(fields=["source_type", "source_id"]),
+            # 交办中心: one page of the pending queue in its order, and the overdue count.
+            models.Index(
+                models.F("committee"),
+                queue_flag_order(),
+                models.F("is_urgent").desc(),
+                models.F("accepted_at"),
+                models.F("id"),
+                condition=models.Q(status="pending"),
+                name="item_pending_queue",
+            ),
+            models.Index(fields=["committee"], condition=models.Q(is_overdue=True), name="item_overdue"),
         ]
 
     def __str__(self) -> str:
@@ -183,6 +205,18 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["unit", "status", "reply_due_at"]),
             models.Index(fields=["status", "reply_due_at"]),
+            # 办理工作台: one page of a unit's open assignments in its order (overdue first, then the
+            # deadline in force), the header counts, and the finished ones newest first.
+            models.Index(
+                models.F("unit"),
+                models.F("is_overdue").desc(),
+                Coalesce("extended_until", "reply_due_at"),
+                models.F("id"),
+                condition=models.Q(status__in=["new", "signed", "return_requested"]),
+                name="assignment_workbench_open",
+            ),
+            models.Index(fields=["unit", "status", "is_overdue"], name="assignment_unit_counts"),
+            models.Index(fields=["unit", "-assigned_at", "-id"], name="assignment_unit_recent"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -236,6 +270,9 @@ class Reply(models.Model):
         verbose_name = _("reply")
         verbose_name_plural = _("replies")
         ordering = ["assignment", "-round", "-id"]
+        indexes = [
+            models.Index(fields=["assignment"], condition=models.Q(review="pending"), name="reply_pending_review")
+        ]
 
     def __str__(self) -> str:
         return f"{self.assignment} 第{self.round}轮答复"

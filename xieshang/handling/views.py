@@ -4,6 +4,7 @@ re-renders the page with the rule's message and the user's input kept."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,12 +24,26 @@ from . import assist, forms, metrics, registry, selectors, views_assist
 from . import permissions as perms
 from . import services as loop
 from .models import Assignment, Item, Reply, Request
+from .templatetags.loop_labels import LABELS, TAGS
 
 PAGE_SIZE = 20
 
 
-def _page(request: HttpRequest, qs: Any) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, qs: Any, count: int | None = None) -> Any:
+    """One page of ``qs``; ``count``, when the page's header already counted the rows, spares a COUNT."""
+    paginator = Paginator(qs, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
+
+
+_URL_HOLE = 8_642_097_531
+
+
+def _url_maker(name: str) -> Callable[[int], str]:
+    """``reverse(name, args=[pk])`` for a whole list: reversed once, then filled in per row."""
+    pattern = reverse(name, args=[_URL_HOLE]).replace(str(_URL_HOLE), "{}")
+    return pattern.format
 
 
 def _next_url(request: HttpRequest) -> str | None:
@@ -60,16 +75,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters = selectors.QueueFilters(
             channel=d["channel"], status=d["status"], area_id=d["area"], overdue=d["overdue"], q=d["q"].strip()
         )
+    counts = selectors.queue_counts(request.user)
     ctx: dict[str, Any] = {
         "tab": tab,
         "filter_form": filter_form,
-        "counts": selectors.queue_counts(request.user),
-        "channel_labels": dict(channels),
+        "counts": counts,
     }
     if tab == "requests":
-        ctx["page_obj"] = _page(request, selectors.pending_requests(request.user))
+        ctx["page_obj"] = _page(request, selectors.pending_requests(request.user), counts["requests"])
     elif tab == "replies":
-        page_obj = _page(request, selectors.replies_for_review(request.user))
+        page_obj = _page(request, selectors.replies_for_review(request.user), counts["replies"])
         ctx["page_obj"] = page_obj
         categories = {c.key: c.reply_categories for c in registry.all_channels()}
         for reply in page_obj:
@@ -77,17 +92,87 @@ def queue(request: HttpRequest) -> HttpResponse:
             reply.category_label = dict(reply.category_choices).get(reply.category, reply.category)
     else:
         tab = ctx["tab"] = "items"
-        page_obj = _page(request, selectors.queue_items(request.user, filters))
+        page_obj = _page(request, selectors.queue_items(request.user, filters), selectors.queue_total(filters, counts))
         ctx["page_obj"] = page_obj
-        rows = list(page_obj)
-        details = selectors.source_details_for(rows, reveal=True)
-        for item in rows:
-            item.queue_label = selectors.queue_label(item)
-            item.source = details.get(item.pk, [])
+        ctx["rows"] = _queue_rows(list(page_obj), dict(channels))
     query = request.GET.copy()
     query.pop("page", None)
     ctx["query"] = query.urlencode()
     return render(request, "handling/queue.html", ctx)
+
+
+def _queue_rows(items: list[Item], channel_labels: dict[str, str]) -> list[dict[str, Any]]:
+    """What each row of the queue shows, worked out here so the template only prints it."""
+    details = selectors.source_details_for(items, reveal=True)
+    item_url = _url_maker("handling:item")
+    item_status = LABELS["item"]
+    rows = []
+    for item in items:
+        pending = item.status == Item.Status.PENDING
+        label = selectors.queue_label(item) if pending else item_status.get(item.status, item.status)
+        tag = ("tag-amber" if label == "新受理" else "tag-red") if pending else TAGS.get(item.status, "")
+        rows.append(
+            {
+                "url": item_url(item.pk),
+                "reference": item.reference,
+                "title": item.title,
+                "urgent": item.is_urgent,
+                "supervised": item.is_supervised,
+                "overdue": item.is_overdue,
+                "pending": pending,
+                "channel": channel_labels.get(item.channel) or item.channel,
+                "area": item.area.name if item.area_id else "",
+                "source": [value for _label, value in details.get(item.pk, [])[:2]],
+                "accepted": timezone.localtime(item.accepted_at).strftime("%Y-%m-%d %H:%M"),
+                "label": label,
+                "tag": tag,
+            }
+        )
+    return rows
+
+
+def _workbench_rows(assignments: list[Assignment], done: bool) -> list[dict[str, Any]]:
+    """What each row of the workbench shows, worked out here so the template only prints it."""
+    counter = selectors.WorkdayCounter()
+    item_url = _url_maker("handling:item")
+    sign_url = _url_maker("handling:assignment_sign")
+    roles, states = LABELS["role"], LABELS["assignment"]
+    rows = []
+    for a in assignments:
+        remaining = counter.remaining(a.due)
+        if remaining.overdue:
+            hint = "text-bad"
+        elif remaining.days <= 2:
+            hint = "text-warn"
+        else:
+            hint = "muted"
+        item = a.item
+        rows.append(
+            {
+                "pk": a.pk,
+                "url": item_url(a.item_id),
+                "sign_url": sign_url(a.pk) if a.status == Assignment.Status.NEW else "",
+                "version": a.version,
+                "title": item.title,
+                "reference": item.reference,
+                "area": item.area.name if item.area_id else "",
+                "supervised": item.is_supervised,
+                "urgent": item.is_urgent,
+                "role": roles.get(a.role, a.role),
+                "round": a.round if a.round > 1 else 0,
+                "status": states.get(a.status, a.status),
+                "tag": TAGS.get(a.status, ""),
+                "overdue": a.is_overdue,
+                "row_overdue": a.is_overdue or (remaining.overdue and not done),
+                "pending_extension": a.pending_extension,
+                "due": timezone.localtime(a.due).strftime("%Y-%m-%d"),
+                "extended": a.extended_until is not None,
+                "remaining": remaining.label,
+                "hint": hint,
+                "uncertain": a.deadline_uncertain,
+            }
+        )
+    return rows
 
 
 @login_required
@@ -95,18 +180,22 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """办理工作台: the unit's assignments, overdue first, then by the nearest deadline."""
     _require(perms.is_unit_staff(request.user))
     done = request.GET.get("show") == "done"
-    page_obj = _page(request, selectors.workbench_assignments(request.user, done=done))
-    counter = selectors.WorkdayCounter()
-    for a in page_obj:
-        a.remaining = counter.remaining(a.due)
+    counts = selectors.workbench_counts(request.user)
+    qs = selectors.workbench_assignments(request.user, done=done)
+    page_obj = _page(request, qs, None if done else counts["open"])
+    assignments = list(page_obj)
     return render(
         request,
         "handling/workbench.html",
         {
             "page_obj": page_obj,
+            "rows": _workbench_rows(assignments, done),
             "done": done,
-            "counts": selectors.workbench_counts(request.user),
-            "unit": request.user.unit,
+            "counts": counts,
+            # The rows carry the unit already; an empty page asks for it.
+            "unit": assignments[0].unit if assignments else request.user.unit,
+            "query": "show=done" if done else "",
+            "next_url": request.get_full_path(),
         },
     )
 

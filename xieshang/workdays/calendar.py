@@ -9,7 +9,9 @@ from __future__ import annotations
 import calendar as pycal
 import datetime as dt
 import threading
-from dataclasses import dataclass
+import time
+from bisect import bisect_right
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -37,20 +39,57 @@ class Deadline:
     uncertain: bool = False
 
 
+def _weekdays_through(ordinal: int) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday, ordinal 1) through ``ordinal``."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
 @dataclass(frozen=True)
 class _Table:
     version: tuple[object, ...]
     exceptions: dict[dt.date, bool]
     years: frozenset[int]
+    # Exceptions that change the Monday-to-Friday count (a weekday off: -1, a swapped weekend day
+    # at work: +1), by date, with running sums: counting over a range is two bisections.
+    _shift_days: list[int] = field(init=False, repr=False, compare=False)
+    _shift_sums: list[int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        shifts = sorted(
+            (day.toordinal(), 1 if works else -1)
+            for day, works in self.exceptions.items()
+            if works != (day.weekday() < 5)
+        )
+        sums, total = [0], 0
+        for _day, delta in shifts:
+            total += delta
+            sums.append(total)
+        object.__setattr__(self, "_shift_days", [o for o, _ in shifts])
+        object.__setattr__(self, "_shift_sums", sums)
 
     def is_workday(self, day: dt.date) -> bool:
         if day in self.exceptions:
             return self.exceptions[day]
         return day.weekday() < 5
 
+    def workdays_after(self, first: dt.date, last: dt.date) -> int:
+        """Working days after ``first`` up to and including ``last`` (0 when ``last`` is not later)."""
+        a, b = first.toordinal(), last.toordinal()
+        if b <= a:
+            return 0
+        shift = (
+            self._shift_sums[bisect_right(self._shift_days, b)] - self._shift_sums[bisect_right(self._shift_days, a)]
+        )
+        return _weekdays_through(b) - _weekdays_through(a) + shift
+
 
 _lock = threading.Lock()
 _cached: _Table | None = None
+_checked_at = 0.0
+# How long a page may show working days from the table this process checked last. Deadlines are
+# never computed from such a copy: services run inside a transaction and call ``table()`` fresh.
+CHECK_EVERY_SECONDS = 5.0
 
 
 def _version() -> tuple[object, ...]:
@@ -61,18 +100,41 @@ def _version() -> tuple[object, ...]:
     return (d["n"], d["t"], y["n"], y["t"])
 
 
-def table() -> _Table:
-    """The holiday table, reloaded whenever the database copy changed."""
-    global _cached
+def _in_transaction() -> bool:
+    from django.db import connection
+
+    return connection.in_atomic_block
+
+
+def table(*, fresh: bool = True) -> _Table:
+    """The holiday table, reloaded whenever the database copy changed.
+
+    ``fresh=False`` (pages that only show working days left) skips the two version queries when
+    this process checked them less than ``CHECK_EVERY_SECONDS`` ago, outside any transaction; a
+    change made in this process through the models or ``workdays.services`` is seen at once.
+    """
+    global _cached, _checked_at
     from .models import CalendarDay, CalendarYear
 
+    if not fresh and not _in_transaction():
+        with _lock:
+            if _cached is not None and time.monotonic() - _checked_at < CHECK_EVERY_SECONDS:
+                return _cached
     version = _version()
     with _lock:
         if _cached is None or _cached.version != version:
             exceptions = dict(CalendarDay.objects.values_list("date", "is_workday"))
             years = frozenset(CalendarYear.objects.values_list("year", flat=True))
             _cached = _Table(version=version, exceptions=exceptions, years=years)
+        _checked_at = time.monotonic()
         return _cached
+
+
+def invalidate(**kwargs: object) -> None:
+    """Make the next ``table()`` call check the database again (connected to the table's changes)."""
+    global _checked_at
+    with _lock:
+        _checked_at = 0.0
 
 
 def is_workday(day: dt.date) -> bool:
@@ -121,14 +183,23 @@ def add_period(start: dt.datetime, amount: int, unit: str, *, tbl: _Table | None
 
 def working_days_between(start: dt.datetime, end: dt.datetime) -> int:
     """Whole working days after ``start``'s day up to and including ``end``'s day."""
-    t = table()
-    day, last = timezone.localtime(start).date(), timezone.localtime(end).date()
-    n = 0
-    while day < last:
-        day += dt.timedelta(days=1)
-        n += t.is_workday(day)
-    return n
+    return table().workdays_after(timezone.localtime(start).date(), timezone.localtime(end).date())
 
 
 def describe(amount: int, unit: str) -> str:
     return f"{amount}{Unit.LABELS.get(unit, unit)}"
+
+
+def _connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from .signals import calendar_changed
+
+    for model in ("workdays.CalendarDay", "workdays.CalendarYear"):
+        post_save.connect(invalidate, sender=model, dispatch_uid=f"calendar-invalidate-save-{model}")
+        post_delete.connect(invalidate, sender=model, dispatch_uid=f"calendar-invalidate-delete-{model}")
+    # Sent after the transaction that changed the table commits.
+    calendar_changed.connect(invalidate, dispatch_uid="calendar-invalidate-changed")
+
+
+_connect()

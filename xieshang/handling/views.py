@@ -68,9 +68,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "items")
     areas = selectors.areas_for_filter()
     channels = [(c.key, c.label) for c in registry.all_channels()]
-    filter_form = forms.QueueFilterForm(request.GET or None, channels=channels, areas=areas)
+    data = request.GET.copy()
+    # No status asked for (the page itself, the 事项 tab, the 待交办 figure): the pending queue.
+    data.setdefault("status", "pending")
+    filter_form = forms.QueueFilterForm(data, channels=channels, areas=areas)
     filters = selectors.QueueFilters()
-    if filter_form.is_bound and filter_form.is_valid():
+    if filter_form.is_valid():
         d = filter_form.cleaned_data
         filters = selectors.QueueFilters(
             channel=d["channel"], status=d["status"], area_id=d["area"], overdue=d["overdue"], q=d["q"].strip()
@@ -79,6 +82,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {
         "tab": tab,
         "filter_form": filter_form,
+        "filter_options": {name: _options(filter_form[name]) for name in ("status", "channel", "area")},
         "counts": counts,
     }
     if tab == "requests":
@@ -99,6 +103,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     ctx["query"] = query.urlencode()
     return render(request, "handling/queue.html", ctx)
+
+
+def _options(bound: Any) -> list[tuple[str, str, bool]]:
+    """A select's options as (value, label, selected), chosen as Django's Select widget chooses them
+    (the first option equal to the value), without rendering a template per option."""
+    value = bound.value()
+    values = [str(v) if v is not None else "" for v in (value if isinstance(value, list | tuple) else [value])]
+    out, chosen = [], False
+    for key, label in bound.field.choices:
+        selected = not chosen and str(key) in values
+        chosen = chosen or selected
+        out.append((str(key), str(label), selected))
+    return out
 
 
 def _queue_rows(items: list[Item], channel_labels: dict[str, str]) -> list[dict[str, Any]]:

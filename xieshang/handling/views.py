@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -35,6 +35,27 @@ def _page(request: HttpRequest, qs: Any, count: int | None = None) -> Any:
     if count is not None:
         paginator.count = count
     return paginator.get_page(request.GET.get("page"))
+
+
+def _rows_page(
+    request: HttpRequest, key: tuple[Any, ...], total: int, make_qs: Callable[[], Any], state: Any
+) -> tuple[Page, list[Any]]:
+    """The requested page (clamped as ``get_page`` does) of ``total`` rows, and its rows.
+
+    The rows are loaded by slicing ``make_qs()`` only when this process has not loaded the same page
+    since the last commit to the database (``selectors.while_unchanged``).
+    """
+    paginator = Paginator((), PAGE_SIZE)
+    paginator.count = total
+    try:
+        number = paginator.validate_number(request.GET.get("page"))
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    start = (number - 1) * PAGE_SIZE
+    rows = selectors.while_unchanged((*key, number), lambda: list(make_qs()[start : start + PAGE_SIZE]), state)
+    return Page(rows, number, paginator), rows
 
 
 _URL_HOLE = 8_642_097_531
@@ -78,7 +99,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters = selectors.QueueFilters(
             channel=d["channel"], status=d["status"], area_id=d["area"], overdue=d["overdue"], q=d["q"].strip()
         )
-    counts = selectors.queue_counts(request.user)
+    state = selectors.committed_state()
+    counts = selectors.queue_counts(request.user, state)
     ctx: dict[str, Any] = {
         "tab": tab,
         "filter_form": filter_form,
@@ -96,9 +118,18 @@ def queue(request: HttpRequest) -> HttpResponse:
             reply.category_label = dict(reply.category_choices).get(reply.category, reply.category)
     else:
         tab = ctx["tab"] = "items"
-        page_obj = _page(request, selectors.queue_items(request.user, filters), selectors.queue_total(filters, counts))
-        ctx["page_obj"] = page_obj
-        ctx["rows"] = _queue_rows(list(page_obj), dict(channels))
+        key = ("queue", request.user.pk, filters)
+        total = selectors.queue_total(filters, counts)
+        if total is None:
+            total = selectors.while_unchanged(
+                (*key, "total"), lambda: selectors.queue_items(request.user, filters).count(), state
+            )
+        ctx["page_obj"], items = _rows_page(
+            request, key, total, lambda: selectors.queue_items(request.user, filters), state
+        )
+        ctx["rows"] = selectors.while_unchanged(
+            (*key, "rows", ctx["page_obj"].number), lambda: _queue_rows(items, dict(channels)), state
+        )
     query = request.GET.copy()
     query.pop("page", None)
     ctx["query"] = query.urlencode()
@@ -197,10 +228,16 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """办理工作台: the unit's assignments, overdue first, then by the nearest deadline."""
     _require(perms.is_unit_staff(request.user))
     done = request.GET.get("show") == "done"
-    counts = selectors.workbench_counts(request.user)
-    qs = selectors.workbench_assignments(request.user, done=done)
-    page_obj = _page(request, qs, None if done else counts["open"])
-    assignments = list(page_obj)
+    state = selectors.committed_state()
+    counts = selectors.workbench_counts(request.user, state)
+    key = ("workbench", request.user.pk, done)
+
+    def make_qs() -> Any:
+        return selectors.workbench_assignments(request.user, done=done)
+
+    total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state) if done else counts["open"]
+    # The rows as loaded; what depends on the time of day (days left) is worked out per request.
+    page_obj, assignments = _rows_page(request, key, total, make_qs, state)
     return render(
         request,
         "handling/workbench.html",

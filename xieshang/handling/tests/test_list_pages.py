@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from xieshang.core.models import AuditEntry
@@ -145,3 +147,30 @@ def test_double_submitted_contact_form_records_one_contact(client, world, drive)
     form[f"c{a.pk}-happened_at"] = "2024-03-04T08:45"
     client.post(reverse("handling:assignment_contact", args=[a.pk]), form)
     assert Contact.objects.filter(assignment=a).count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL snapshots; set DATABASE_URL=postgres://...")
+def test_figures_and_rows_are_reused_only_until_anything_is_committed(client, world, drive):
+    drive.accept(title="第一件")
+    assert selectors.queue_counts(world.office)["pending"] == 1
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.queue_counts(world.office)["pending"] == 1
+    assert [q["sql"] for q in ctx.captured_queries] == ["SELECT pg_current_snapshot()::text"]
+    drive.accept(title="第二件")
+    assert selectors.queue_counts(world.office)["pending"] == 2
+    client.force_login(world.office)
+    client.get(reverse("handling:queue"))
+    html = client.get(reverse("handling:queue")).content.decode()
+    assert "第一件" in html and "第二件" in html
+    drive.accept(title="第三件")
+    html = client.get(reverse("handling:queue")).content.decode()
+    assert "第三件" in html and "<b>3</b><span>待交办</span>" in html
+    # a unit's workbench: signing for an assignment shows at once
+    a = drive.lead(drive.single(title="待签收"))
+    staff = client.__class__()
+    staff.force_login(world.unit_user(world.dept1))
+    assert "签收</button>" in staff.get(reverse("handling:workbench")).content.decode()
+    drive.sign(a)
+    assert "签收</button>" not in staff.get(reverse("handling:workbench")).content.decode()

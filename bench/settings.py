@@ -14,6 +14,9 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 STATIC_ROOT = os.environ.get("XIESHANG_BENCH_STATIC_ROOT", "/tmp/xieshang-bench-static")  # noqa: S108
 # Keep the benchmark's lockout counters from locking the load generator's sessions out.
 AXES_ENABLED = False
+# --cold: no page reuses figures or rows loaded before (as when something is committed between any
+# two requests), to measure the pages' own queries.
+XIESHANG_REUSE_UNCHANGED = os.environ.get("XIESHANG_BENCH_COLD", "") != "1"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -327,6 +327,11 @@ def main() -> int:
     ap.add_argument("--pages", default="workbench,queue", help="comma-separated: workbench, queue, api-items, ...")
     ap.add_argument("--explain", action="store_true", help="print each page's queries and plans to stderr")
     ap.add_argument("--profile", action="store_true", help="profile each page in-process (cProfile, stderr), no load")
+    ap.add_argument(
+        "--cold",
+        action="store_true",
+        help="pages reuse nothing loaded before (as if every request followed a commit)",
+    )
     ap.add_argument("--generator", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument(
         "--keep",
@@ -359,6 +364,8 @@ def main() -> int:
             pg = Postgres(args.keep)
             database_url = pg.start()
         env = django_env(database_url, work)
+        if args.cold:
+            env["XIESHANG_BENCH_COLD"] = "1"
         log("migrate, collectstatic")
         manage(env, "migrate", "-v0")
         if not (ROOT / "static" / "vendor" / "htmx.min.js").exists():

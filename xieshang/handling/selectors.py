@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -155,6 +156,8 @@ def committed_state() -> str | None:
     new transaction id and changes the text.
     """
     if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return None
+    if not getattr(settings, "XIESHANG_REUSE_UNCHANGED", True):
         return None
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_snapshot()::text")

@@ -619,35 +619,51 @@ def reply_review(request: HttpRequest, reply_id: int) -> HttpResponse:
 # --- unit actions ----------------------------------------------------------------------------
 
 
+def _unit_action(
+    request: HttpRequest, a: Any, action: str, form: Any, call: Callable[[dict[str, Any]], object], success: str
+) -> HttpResponse:
+    """A unit's action on one assignment: validate the form, call the service, report the outcome.
+
+    Invalid input or a refusal re-renders the item page with the typed text kept (``_refused``).
+    """
+    if not form.is_valid():
+        return _refused(request, a.item_id, action, a.pk, form, None)
+    try:
+        call(form.cleaned_data)
+    except ServiceError as exc:
+        return _refused(request, a.item_id, action, a.pk, form, exc)
+    return _done(request, a.item_id, success)
+
+
 @login_required
 @require_POST
 def assignment_sign(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
     form = forms.SignForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, a.item_id, "sign", a.pk, form, None)
-    try:
-        loop.assignment_sign(assignment_id=a.pk, actor=request.user, expected_version=_version(form))
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "sign", a.pk, form, exc)
-    return _done(request, a.item_id, "已签收，请在办理期限内答复。")
+    return _unit_action(
+        request,
+        a,
+        "sign",
+        form,
+        lambda d: loop.assignment_sign(assignment_id=a.pk, actor=request.user, expected_version=_version(form)),
+        "已签收，请在办理期限内答复。",
+    )
 
 
 @login_required
 @require_POST
 def assignment_contact(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
-    form = forms.ContactForm(request.POST, prefix=f"c{a.pk}")
-    if not form.is_valid():
-        return _refused(request, a.item_id, "contact", a.pk, form, None)
-    d = form.cleaned_data
-    try:
-        loop.assignment_record_contact(
+    return _unit_action(
+        request,
+        a,
+        "contact",
+        forms.ContactForm(request.POST, prefix=f"c{a.pk}"),
+        lambda d: loop.assignment_record_contact(
             assignment_id=a.pk, actor=request.user, method=d["method"], happened_at=d["happened_at"], note=d["note"]
-        )
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "contact", a.pk, form, exc)
-    return _done(request, a.item_id, "沟通情况已记录。")
+        ),
+        "沟通情况已记录。",
+    )
 
 
 @login_required
@@ -655,49 +671,50 @@ def assignment_contact(request: HttpRequest, assignment_id: int) -> HttpResponse
 def assignment_return(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
     form = forms.ReturnForm(request.POST, prefix=f"r{a.pk}", units=selectors.units_for_assignment(a.item.committee_id))
-    if not form.is_valid():
-        return _refused(request, a.item_id, "return", a.pk, form, None)
-    try:
-        loop.assignment_request_return(
+    return _unit_action(
+        request,
+        a,
+        "return",
+        form,
+        lambda d: loop.assignment_request_return(
             assignment_id=a.pk,
             actor=request.user,
-            reason=form.cleaned_data["reason"],
-            suggested_unit=form.cleaned_data["suggested_unit"],
+            reason=d["reason"],
+            suggested_unit=d["suggested_unit"],
             expected_version=_version(form),
-        )
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "return", a.pk, form, exc)
-    return _done(request, a.item_id, "退回申请已提交，请等待政协机关审批。")
+        ),
+        "退回申请已提交，请等待政协机关审批。",
+    )
 
 
 @login_required
 @require_POST
 def assignment_extend(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
-    form = forms.ExtensionForm(request.POST, prefix=f"e{a.pk}")
-    if not form.is_valid():
-        return _refused(request, a.item_id, "extend", a.pk, form, None)
-    try:
-        loop.assignment_request_extension(
-            assignment_id=a.pk, actor=request.user, until=form.cleaned_data["until"], reason=form.cleaned_data["reason"]
-        )
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "extend", a.pk, form, exc)
-    return _done(request, a.item_id, "延期申请已提交，请等待政协机关审批。")
+    return _unit_action(
+        request,
+        a,
+        "extend",
+        forms.ExtensionForm(request.POST, prefix=f"e{a.pk}"),
+        lambda d: loop.assignment_request_extension(
+            assignment_id=a.pk, actor=request.user, until=d["until"], reason=d["reason"]
+        ),
+        "延期申请已提交，请等待政协机关审批。",
+    )
 
 
 @login_required
 @require_POST
 def assignment_opinion(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
-    form = forms.OpinionForm(request.POST, prefix=f"o{a.pk}")
-    if not form.is_valid():
-        return _refused(request, a.item_id, "opinion", a.pk, form, None)
-    try:
-        loop.co_opinion_send(assignment_id=a.pk, actor=request.user, body=form.cleaned_data["body"])
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "opinion", a.pk, form, exc)
-    return _done(request, a.item_id, "会办意见已送主办单位。")
+    return _unit_action(
+        request,
+        a,
+        "opinion",
+        forms.OpinionForm(request.POST, prefix=f"o{a.pk}"),
+        lambda d: loop.co_opinion_send(assignment_id=a.pk, actor=request.user, body=d["body"]),
+        "会办意见已送主办单位。",
+    )
 
 
 @login_required
@@ -706,11 +723,12 @@ def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
     categories = registry.get(a.item.channel).reply_categories
     form = forms.ReplyForm(request.POST, prefix=f"p{a.pk}", categories=categories)
-    if not form.is_valid():
-        return _refused(request, a.item_id, "reply", a.pk, form, None)
-    d = form.cleaned_data
-    try:
-        loop.assignment_reply(
+    return _unit_action(
+        request,
+        a,
+        "reply",
+        form,
+        lambda d: loop.assignment_reply(
             assignment_id=a.pk,
             actor=request.user,
             body=d["body"],
@@ -719,10 +737,9 @@ def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             measures=d["measures"],
             resolved=d["resolved"],
             expected_version=_version(form),
-        )
-    except ServiceError as exc:
-        return _refused(request, a.item_id, "reply", a.pk, form, exc)
-    return _done(request, a.item_id, "答复已提交。")
+        ),
+        "答复已提交。",
+    )
 
 
 @login_required

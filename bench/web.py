@@ -320,6 +320,9 @@ def load_python(base: str, url: str, session: str, connections: int, duration: i
 def main() -> int:
     ap = argparse.ArgumentParser(prog="bench/run web", description=__doc__.split("\n")[0])
     ap.add_argument("--items", type=int, default=100_000)
+    ap.add_argument(
+        "--proposals", type=int, default=0, help="also seed N proposals (pages proposal-review, -unit, -search)"
+    )
     ap.add_argument("--duration", type=int, default=10, help="seconds per page and round (max 60)")
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=3, help="gunicorn workers (2-4 on this machine)")
@@ -342,8 +345,8 @@ def main() -> int:
     args = ap.parse_args()
     if not (1 <= args.duration <= 60 and 1 <= args.connections <= 64 and 1 <= args.runs <= 5):
         ap.error("duration 1-60 s, connections 1-64, runs 1-5")
-    if not (1 <= args.workers <= 8 and 1 <= args.items <= 2_000_000):
-        ap.error("workers 1-8, items up to 2,000,000")
+    if not (1 <= args.workers <= 8 and 1 <= args.items <= 2_000_000 and 0 <= args.proposals <= 1_000_000):
+        ap.error("workers 1-8, items up to 2,000,000, proposals up to 1,000,000")
     generator = args.generator
     if generator == "auto":
         generator = "wrk" if shutil.which("wrk") else "python"
@@ -373,6 +376,9 @@ def main() -> int:
         manage(env, "collectstatic", "--noinput", "-v0")
         log(f"seeding {args.items} items")
         webdata(env, "seed", str(args.items))
+        if args.proposals:
+            log(f"seeding {args.proposals} proposals")
+            webdata(env, "seed-proposals", str(args.proposals))
         if args.keep:
             # A kept cluster has been through earlier runs' migrations and loads: fresh statistics.
             webdata(env, "analyze")
@@ -381,6 +387,11 @@ def main() -> int:
             f"{info['items']} items; {info['pending_items']} waiting in the queue; unit {info['unit']}: "
             f"{info['unit_assignments']} assignments, {info['unit_open_assignments']} open"
         )
+        if info.get("proposals"):
+            log(
+                f"{info['proposals']} proposals; {info['proposals_submitted']} waiting for review; "
+                f"{info['proposals_of_unit']} assigned to the unit"
+            )
         pages = info["pages"]
         wanted = [p.strip() for p in args.pages.split(",") if p.strip()]
         missing = [p for p in wanted if p not in pages]
@@ -432,6 +443,7 @@ def main() -> int:
                         "meets_targets": ratio >= TARGETS["ratio"] and p95 <= TARGETS["p95_ms"],
                         "errors": int(sum(x["errors"] for x in rounds[name])),
                         "items": info["items"],
+                        **({"proposals": info["proposals"]} if info.get("proposals") else {}),
                         "connections": args.connections,
                         "duration_s": args.duration,
                         "runs": args.runs,

@@ -2,6 +2,7 @@
 
 Run by bench/web.py with DJANGO_SETTINGS_MODULE=bench.settings and the benchmark's DATABASE_URL:
     webdata.py seed N        N items in realistic states with their assignments, messages and replies
+    webdata.py seed-proposals N   N proposals with proposers, items and assignments (bench/proposals_data.py)
     webdata.py sessions      JSON: session keys of the dispatcher and the unit staff, page URLs
     webdata.py analyze       VACUUM ANALYZE (a kept cluster, before measuring again)
     webdata.py profile       mean time per request in-process and a cProfile of each page (stderr)
@@ -32,6 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench import proposals_data  # noqa: E402
 from xieshang.areas.models import Area  # noqa: E402
 from xieshang.core.models import Notification  # noqa: E402
 from xieshang.handling.models import Assignment, Item, Reply, Request  # noqa: E402
@@ -320,7 +322,16 @@ def pages() -> dict[str, tuple[str, str]]:
             print(f"{url_name} does not exist yet; the API lists stand in for it", file=sys.stderr)
     out["api-assignments"] = ("/api/v1/assignments/?status=new,signed,return_requested", "unit")
     out["api-items"] = ("/api/v1/items/?status=pending", "office")
+    if User.objects.filter(username=proposals_data.OFFICE).exists():
+        out["proposal-review"] = (reverse("proposals:review"), "proposals")
+        out["proposal-unit"] = (reverse("proposals:handling"), "unit")
+        out["proposal-search"] = (reverse("proposals:review") + "?q=%E7%94%B5%E6%A2%AF", "proposals")  # 电梯
     return out
+
+
+def _proposal_sessions() -> dict[str, str]:
+    office = User.objects.filter(username=proposals_data.OFFICE).first()
+    return {"proposals": _session(office)} if office else {}
 
 
 def sessions() -> None:
@@ -330,13 +341,14 @@ def sessions() -> None:
     print(
         json.dumps(
             {
-                "sessions": {"office": _session(office), "unit": _session(unit)},
+                "sessions": {"office": _session(office), "unit": _session(unit), **_proposal_sessions()},
                 "pages": pages(),
                 "unit": unit.unit.name,
                 "unit_assignments": Assignment.objects.filter(unit_id=unit.unit_id).count(),
                 "unit_open_assignments": open_here.count(),
                 "pending_items": Item.objects.filter(status=Item.Status.PENDING).count(),
                 "items": Item.objects.count(),
+                **proposals_data.stats(),
             },
             ensure_ascii=False,
         )
@@ -349,6 +361,7 @@ def explain(names: list[str]) -> None:
     from django.test.utils import CaptureQueriesContext
 
     users = {"office": User.objects.get(username=OFFICE), "unit": User.objects.get(username=UNIT_STAFF)}
+    users.update(("proposals", u) for u in User.objects.filter(username=proposals_data.OFFICE))
     for name, (url, who) in pages().items():
         if names and name not in names:
             continue
@@ -385,6 +398,7 @@ def profile(names: list[str], n: int = 200) -> None:
     from django.test import Client
 
     users = {"office": User.objects.get(username=OFFICE), "unit": User.objects.get(username=UNIT_STAFF)}
+    users.update(("proposals", u) for u in User.objects.filter(username=proposals_data.OFFICE))
     for name, (url, who) in pages().items():
         if names and name not in names:
             continue
@@ -411,6 +425,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "seed":
         seed(int(sys.argv[2]))
+    elif command == "seed-proposals":
+        proposals_data.seed(int(sys.argv[2]))
     elif command == "sessions":
         sessions()
     elif command == "analyze":

@@ -81,6 +81,17 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     return qs.none()
 
 
+def unit_lead_proposals(user: Any) -> QuerySet[Proposal]:
+    """The group leads a unit is assigned: ``proposals_visible_to(user)`` without the merged originals,
+    read through the unit's assignments instead of testing every proposal."""
+    if not (_active(user) and user.role == Role.UNIT and user.unit_id):
+        return Proposal.objects.none()
+    items = Assignment.objects.filter(unit_id=user.unit_id).exclude(status=Assignment.Status.WITHDRAWN)
+    return Proposal.objects.filter(
+        item_id__in=items.values("item_id"), merged_into__isnull=True, status=Proposal.Status.FILED
+    )
+
+
 def get_proposal_for(user: Any, proposal_id: Any) -> Proposal:
     """Fetch-and-check: outside the user's scope is 'not found', never 'forbidden'."""
     try:

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.documents.http import download
+from xieshang.handling import selectors as loop_selectors
 from xieshang.organisations.models import Leader, Session
 
 from . import documents, forms, metrics, selectors
@@ -71,6 +73,34 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
+PAGE_SIZE = 30
+
+
+def _table(
+    request: HttpRequest, key: tuple[Any, ...], count: Callable[[], int], rows: Callable[[], Any], state: Any
+) -> tuple[Page, str]:
+    """One page of a proposal list (clamped as ``get_page`` does) and its table, rendered.
+
+    The count and the rendered table are reused by this process until anything is committed to the
+    database (``handling.selectors.while_unchanged``, keyed by PostgreSQL's snapshot): a list that
+    nobody changed costs no query and no rendering. Anywhere else they are worked out every time.
+    """
+    paginator = Paginator((), PAGE_SIZE)
+    paginator.count = loop_selectors.while_unchanged((*key, "count"), count, state)
+    try:
+        number = paginator.validate_number(request.GET.get("page"))
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    start = (number - 1) * PAGE_SIZE
+
+    def render_rows() -> str:
+        return render_to_string("proposals/_table.html", {"rows": list(rows()[start : start + PAGE_SIZE])})
+
+    return Page([], number, paginator), loop_selectors.while_unchanged((*key, number), render_rows, state)
+
+
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     _require(perms.is_committee_staff(request.user) or perms.can_see_stats(request.user))
@@ -78,39 +108,57 @@ def review(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     status = status if status in St.values else ""
     year = request.GET.get("year", "")
-    year_int = int(year) if year.isdigit() else None
+    year_int = int(year) if year.isdigit() and len(year) <= 4 else None
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
     qs = selectors.proposal_list(request.user, q=q, status=status, year=year_int, category=category)
     if request.GET.get("format") == "xlsx":
-        return download(documents.list_xlsx(qs[:20000]), "提案目录.xlsx")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "proposals/review.html",
+        return download(documents.list_xlsx(selectors.with_people(qs)[:20000]), "提案目录.xlsx")
+    user = request.user
+    office = perms.is_proposals_office(user)
+    state = loop_selectors.committed_state()
+    ctx: dict[str, Any] = {}
+    if office:
+        queue = selectors.review_queue(user)
+        ctx["queue_count"] = loop_selectors.while_unchanged(("proposal-queue", user.pk, "count"), queue.count, state)
+        ctx["queue_table"] = loop_selectors.while_unchanged(
+            ("proposal-queue", user.pk, "rows"),
+            lambda: render_to_string("proposals/_table.html", {"rows": list(selectors.as_rows(queue)[:QUEUE_ROWS])}),
+            state,
+        )
+    key = ("proposal-list", user.pk, q, status, year_int, category)
+    page, table = _table(request, key, qs.count, lambda: selectors.as_rows(qs), state)
+    query = {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
+    ctx.update(
         {
-            "queue": selectors.review_queue(request.user)[:100],
             "page_obj": page,
+            "table": table,
             "q": q,
             "status": status,
             "year": year,
             "category": category,
             "statuses": St.choices,
             "categories": Category.choices,
-            "is_office": perms.is_proposals_office(request.user),
-            "querystring": request.GET.urlencode(),
-            "query": urlencode(
-                {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
-            ),
-        },
+            "is_office": office,
+            "queue_rows": QUEUE_ROWS,
+            "xlsx_query": urlencode({**query, "format": "xlsx"}),
+            "query": urlencode(query),
+        }
     )
+    return render(request, "proposals/review.html", ctx)
+
+
+# The review queue shows its oldest proposals; the rest are one filter away in the list below.
+QUEUE_ROWS = 30
 
 
 @login_required
 def handling(request: HttpRequest) -> HttpResponse:
     _require(request.user.role == "unit")
-    page = Paginator(selectors.unit_proposals(request.user), 30).get_page(request.GET.get("page"))
-    return render(request, "proposals/unit.html", {"page_obj": page})
+    qs = selectors.unit_proposals(request.user)
+    state = loop_selectors.committed_state()
+    page, table = _table(request, ("proposal-unit", request.user.pk), qs.count, lambda: selectors.as_rows(qs), state)
+    return render(request, "proposals/unit.html", {"page_obj": page, "table": table})
 
 
 @login_required

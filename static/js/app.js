@@ -6,7 +6,9 @@ document.addEventListener("DOMContentLoaded", function () {
       // Disable after the browser has collected the form data: a disabled submitter's
       // name=value (e.g. decision=pass) would otherwise be left out of the request.
       window.setTimeout(function () {
-        form.querySelectorAll("button[type=submit]").forEach(function (b) {
+        // form.elements also holds buttons placed elsewhere with form="…" (one form for a list).
+        Array.prototype.forEach.call(form.elements, function (b) {
+          if (b.type !== "submit") return;
           b.disabled = true;
           b.classList.add("is-busy");
         });

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
+from . import unchanged
+
 # (url name, label, roles that see it; empty = everyone signed in).
 # Each app appends its own entries from its AppConfig.ready() with register_nav().
 NAV: list[tuple[str, str, tuple[str, ...]]] = [
@@ -48,5 +50,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         if url is None:
             continue
         links.append({"url": url, "label": label, "active": request.path.startswith(url)})
-    unread = user.notifications.filter(read_at__isnull=True).count()
+    unread = unchanged.while_unchanged(
+        ("unread_notifications", user.pk), user.notifications.filter(read_at__isnull=True).count
+    )
     return {"nav_links": links, "unread_notifications": unread}

@@ -12,7 +12,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -20,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xieshang.areas.models import Area
-from xieshang.core import audit
+from xieshang.core import audit, unchanged
 from xieshang.organisations.models import Unit
 from xieshang.workdays.calendar import table
 
@@ -144,48 +143,10 @@ def replies_for_review(user: Any) -> QuerySet[Reply]:
 
 # --- figures that hold while nothing is committed ---------------------------------------------
 
-_UNCHANGED_LIMIT = 512
-_unchanged: dict[tuple[Any, ...], tuple[str, Any]] = {}
-
-
-def committed_state() -> str | None:
-    """PostgreSQL's snapshot (xmin:xmax:in-progress ids) as text, or None where it cannot be used.
-
-    Two equal snapshots see exactly the same committed transactions, hence the same rows in every
-    table: a figure computed under one is still exact under the other. Any write anywhere takes a
-    new transaction id and changes the text.
-    """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return None
-    if not getattr(settings, "XIESHANG_REUSE_UNCHANGED", True):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_snapshot()::text")
-        return cursor.fetchone()[0]
-
-
-_READ_NOW: Any = object()
-
-
-def while_unchanged(key: tuple[Any, ...], compute: Any, state: Any = _READ_NOW) -> Any:
-    """``compute()``, reused by this process until anything is committed to the database.
-
-    ``state`` is ``committed_state()`` read once for a whole page. It is read before computing: a
-    commit in between makes every later snapshot differ, so nothing is served for a state it was
-    not computed from.
-    """
-    if state is _READ_NOW:
-        state = committed_state()
-    if state is None:
-        return compute()
-    hit = _unchanged.get(key)
-    if hit is not None and hit[0] == state:
-        return hit[1]
-    value = compute()
-    if len(_unchanged) >= _UNCHANGED_LIMIT:
-        _unchanged.clear()
-    _unchanged[key] = (state, value)
-    return value
+# Pages call these through the selectors; the mechanism is the platform's (xieshang.core.unchanged).
+committed_state = unchanged.committed_state
+while_unchanged = unchanged.while_unchanged
+_READ_NOW = unchanged.READ_NOW
 
 
 def queue_counts(user: Any, state: Any = _READ_NOW) -> dict[str, int]:

@@ -4,6 +4,7 @@ re-renders the page with the rule's message and the user's input kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import ConflictError, NotFoundError, ServiceError
@@ -127,8 +130,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         ctx["page_obj"], items = _rows_page(
             request, key, total, lambda: selectors.queue_items(request.user, filters), state
         )
-        ctx["rows"] = selectors.while_unchanged(
-            (*key, "rows", ctx["page_obj"].number), lambda: _queue_rows(items, dict(channels)), state
+        # The rows do not depend on the time of day: their HTML is kept as long as the data.
+        ctx["rows_html"] = selectors.while_unchanged(
+            (*key, "rows", ctx["page_obj"].number, get_language()),
+            lambda: render_to_string("handling/_queue_rows.html", {"rows": _queue_rows(items, dict(channels))}),
+            state,
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -179,14 +185,20 @@ def _queue_rows(items: list[Item], channel_labels: dict[str, str]) -> list[dict[
     return rows
 
 
-def _workbench_rows(assignments: list[Assignment], done: bool) -> list[dict[str, Any]]:
-    """What each row of the workbench shows, worked out here so the template only prints it."""
+def _workbench_rows(assignments: list[Assignment], done: bool) -> tuple[list[dict[str, Any]], dt.datetime]:
+    """What each row of the workbench shows, worked out here so the template only prints it, and
+    until when that holds: the next midnight or the next deadline among the rows, whichever is first
+    (days left and the overdue mark change only then)."""
     counter = selectors.WorkdayCounter()
+    local_now = timezone.localtime(counter.now)
+    until = (local_now + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     item_url = _url_maker("handling:item")
     sign_url = _url_maker("handling:assignment_sign")
     roles, states = LABELS["role"], LABELS["assignment"]
     rows = []
     for a in assignments:
+        if counter.now < a.due < until:
+            until = a.due
         remaining = counter.remaining(a.due)
         if remaining.overdue:
             hint = "text-bad"
@@ -220,7 +232,7 @@ def _workbench_rows(assignments: list[Assignment], done: bool) -> list[dict[str,
                 "uncertain": a.deadline_uncertain,
             }
         )
-    return rows
+    return rows, until
 
 
 @login_required
@@ -238,12 +250,23 @@ def workbench(request: HttpRequest) -> HttpResponse:
     total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state) if done else counts["open"]
     # The rows as loaded; what depends on the time of day (days left) is worked out per request.
     page_obj, assignments = _rows_page(request, key, total, make_qs, state)
+
+    def rows_html() -> tuple[str, dt.datetime]:
+        rows, until = _workbench_rows(assignments, done)
+        return render_to_string("handling/_workbench_rows.html", {"rows": rows, "done": done}), until
+
+    html, _until = selectors.while_unchanged(
+        (*key, "rows_html", page_obj.number, get_language()),
+        rows_html,
+        state,
+        fresh=lambda kept: timezone.now() < kept[1],
+    )
     return render(
         request,
         "handling/workbench.html",
         {
             "page_obj": page_obj,
-            "rows": _workbench_rows(assignments, done),
+            "rows_html": html,
             "done": done,
             "counts": counts,
             # The rows carry the unit already; an empty page asks for it.

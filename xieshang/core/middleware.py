@@ -1,0 +1,37 @@
+"""The signed-in user of a request, reused while nothing is committed (``xieshang.core.unchanged``)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from django.contrib import auth
+from django.contrib.auth import middleware
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from . import unchanged
+
+
+def get_user(request: HttpRequest) -> Any:
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _user(request)  # type: ignore[attr-defined]
+    return request._cached_user  # type: ignore[attr-defined]
+
+
+def _user(request: HttpRequest) -> Any:
+    session = request.session
+    # The session is read (and its expiry checked) on every request; only the user row is reused.
+    user_id = session.get(auth.SESSION_KEY)
+    state = unchanged.committed_state() if user_id is not None and session.session_key else None
+    if state is None:
+        return auth.get_user(request)
+    user = unchanged.while_unchanged(("user", session.session_key, user_id), lambda: auth.get_user(request), state)
+    # Each request gets its own copy: what a view caches on request.user stays with that request.
+    return copy.copy(user)
+
+
+class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))

@@ -150,13 +150,16 @@ def handling_of(p: Proposal) -> dict[str, Any]:
 
 
 def pending_ratings(user: Any, p: Proposal) -> list[tuple[Assignment, str, str]]:
-    """(assignment, rater key, label) the user may rate now: themself, or anyone offline for staff."""
+    """(assignment, rater key, label) the user may rate now: themself; the proposals office any proposer."""
     from .services import raters_for_item
 
     info = handling_of(p)
     if not info:
         return []
     raters = raters_for_item(info["item"])
+    # The office records the rating a proposer gave offline (a paper form, a call), with or without
+    # an account; the rating then shows as recorded by staff.
+    office = perms.is_proposals_office(user, p.committee_id)
     out = []
     for a in info["assignments"]:
         if a.role != Assignment.Role.LEAD or a.status != Assignment.Status.AWAITING_RATING:
@@ -166,7 +169,7 @@ def pending_ratings(user: Any, p: Proposal) -> list[tuple[Assignment, str, str]]
             if r.key in done:
                 continue
             mine = r.user is not None and r.user.pk == user.pk
-            if mine or (perms.is_proposals_office(user, p.committee_id) and r.user is None):
+            if mine or office:
                 out.append((a, r.key, r.label))
     return out
 
@@ -199,7 +202,7 @@ ACTION_LABELS = {
     "key": "列为重点提案",
     "key_activity": "督办活动",
     "publish": "公开答复",
-    "unpublish": "撤回公开",
+    "unpublish": "撤销公开",
     "closed": "办结",
     "import": "导入",
 }

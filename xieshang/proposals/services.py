@@ -869,9 +869,11 @@ def proposal_rate(
         rater_key = f"user:{getattr(actor, 'pk', 0)}"
     if rater_key not in raters:
         raise PermissionDeniedError("只有该提案的提案人可以评价答复。")
-    someone_else = raters[rater_key].user is not None and raters[rater_key].user.pk != getattr(actor, "pk", None)
-    if someone_else and not perms.is_committee_staff(actor):
-        raise PermissionDeniedError("只有该提案的提案人可以评价答复。")
+    rater_user = raters[rater_key].user
+    someone_else = rater_user is None or rater_user.pk != getattr(actor, "pk", None)
+    # Only the proposals office records a rating a proposer gave offline (not the other assigner offices).
+    if someone_else and not perms.is_proposals_office(actor, a.item.committee_id):
+        raise PermissionDeniedError("只有该提案的提案人本人或提案委工作人员代为录入，才能评价答复。")
     return loop.assignment_rate(assignment_id=a.pk, rater_key=rater_key, value=value, comment=comment, actor=actor)
 
 
@@ -1000,13 +1002,19 @@ def reply_publish(
 
 @transaction.atomic
 def reply_unpublish(*, actor: Any, publication_id: int, reason: str) -> PublishedReply:
-    pub = PublishedReply.objects.filter(pk=publication_id, withdrawn_at__isnull=True).first()
-    if pub is None:
+    """撤销公开: the reply leaves the portal; the record stays, with when it was withdrawn, by whom and why
+    (the proposal's history). It can be published again afterwards."""
+    proposal_id = PublishedReply.objects.filter(pk=publication_id).values_list("proposal_id", flat=True).first()
+    if proposal_id is None:
         raise NotFoundError("未找到该公开答复。")
-    p = _lock(pub.proposal_id)
+    p = _lock(proposal_id)
     _require_office(actor, p)
-    reason = _clean(reason, "撤回理由", MAX_NOTE, required=True)
+    # Read again under the proposal's lock: of two submits at once, the second finds it withdrawn.
+    pub = PublishedReply.objects.get(pk=publication_id)
+    if pub.withdrawn_at is not None:
+        raise ConflictError("该答复已撤销公开。")
+    reason = _clean(reason, "撤销公开的理由", MAX_NOTE, required=True)
     pub.withdrawn_at = timezone.now()
     pub.save(update_fields=["withdrawn_at"])
-    _log(p, "unpublish", actor, reason=reason)
+    _log(p, "unpublish", actor, reason=reason, data={"reply": pub.reply_id, "title": pub.title})
     return pub

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
+from xieshang.core import unchanged
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.documents.http import download
-from xieshang.handling import selectors as loop_selectors
 from xieshang.organisations.models import Leader, Session
 
 from . import documents, forms, metrics, selectors
@@ -76,63 +76,57 @@ def mine(request: HttpRequest) -> HttpResponse:
 PAGE_SIZE = 30
 
 
-def _table(
-    request: HttpRequest, key: tuple[Any, ...], count: Callable[[], int], rows: Callable[[], Any], state: Any
-) -> tuple[Page, str]:
-    """One page of a proposal list (clamped as ``get_page`` does) and its table, rendered.
-
-    The count and the rendered table are reused by this process until anything is committed to the
-    database (``handling.selectors.while_unchanged``, keyed by PostgreSQL's snapshot): a list that
-    nobody changed costs no query and no rendering. Anywhere else they are worked out every time.
-    """
+def _page(request: HttpRequest, total: int) -> Page:
+    """The requested page of ``total`` rows, clamped as ``Paginator.get_page`` does."""
     paginator = Paginator((), PAGE_SIZE)
-    paginator.count = loop_selectors.while_unchanged((*key, "count"), count, state)
+    paginator.count = total
     try:
         number = paginator.validate_number(request.GET.get("page"))
     except PageNotAnInteger:
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    start = (number - 1) * PAGE_SIZE
+    return Page([], number, paginator)
 
-    def render_rows() -> str:
-        return render_to_string("proposals/_table.html", {"rows": list(rows()[start : start + PAGE_SIZE])})
 
-    return Page([], number, paginator), loop_selectors.while_unchanged((*key, number), render_rows, state)
+def _rows_html(qs: Any, start: int = 0, size: int = PAGE_SIZE) -> str:
+    return render_to_string("proposals/_table.html", {"rows": list(selectors.as_rows(qs)[start : start + size])})
+
+
+# The review queue shows its oldest proposals; the rest are one filter away in the list below.
+QUEUE_ROWS = 30
 
 
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
-    _require(perms.is_committee_staff(request.user) or perms.can_see_stats(request.user))
+    """提案审查与管理: the office's queue and the list of all proposals, filtered and searched.
+
+    The page's body (figures, tables, filters) depends on the database and the query string only:
+    it is rendered once and reused by this process until anything is committed to the database
+    (``xieshang.core.unchanged``, keyed by PostgreSQL's snapshot). Elsewhere it is rendered every time.
+    """
+    user = request.user
+    _require(perms.is_committee_staff(user) or perms.can_see_stats(user))
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
     status = status if status in St.values else ""
-    year = request.GET.get("year", "")
-    year_int = int(year) if year.isdigit() and len(year) <= 4 else None
+    year = request.GET.get("year", "")[:4]
+    year_int = int(year) if year.isdigit() else None
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
-    qs = selectors.proposal_list(request.user, q=q, status=status, year=year_int, category=category)
+    qs = selectors.proposal_list(user, q=q, status=status, year=year_int, category=category)
     if request.GET.get("format") == "xlsx":
         return download(documents.list_xlsx(selectors.with_people(qs)[:20000]), "提案目录.xlsx")
-    user = request.user
-    office = perms.is_proposals_office(user)
-    state = loop_selectors.committed_state()
-    ctx: dict[str, Any] = {}
-    if office:
-        queue = selectors.review_queue(user)
-        ctx["queue_count"] = loop_selectors.while_unchanged(("proposal-queue", user.pk, "count"), queue.count, state)
-        ctx["queue_table"] = loop_selectors.while_unchanged(
-            ("proposal-queue", user.pk, "rows"),
-            lambda: render_to_string("proposals/_table.html", {"rows": list(selectors.as_rows(queue)[:QUEUE_ROWS])}),
-            state,
-        )
-    key = ("proposal-list", user.pk, q, status, year_int, category)
-    page, table = _table(request, key, qs.count, lambda: selectors.as_rows(qs), state)
-    query = {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
-    ctx.update(
-        {
+    state = unchanged.committed_state()
+    key = ("proposal-review", user.pk, q, status, year, category)
+    page = _page(request, unchanged.while_unchanged((*key, "count"), qs.count, state))
+
+    def body() -> str:
+        office = perms.is_proposals_office(user)
+        query = {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
+        ctx: dict[str, Any] = {
             "page_obj": page,
-            "table": table,
+            "table": _rows_html(qs, (page.number - 1) * PAGE_SIZE),
             "q": q,
             "status": status,
             "year": year,
@@ -144,21 +138,32 @@ def review(request: HttpRequest) -> HttpResponse:
             "xlsx_query": urlencode({**query, "format": "xlsx"}),
             "query": urlencode(query),
         }
-    )
-    return render(request, "proposals/review.html", ctx)
+        if office:
+            queue = selectors.review_queue(user)
+            ctx["queue_count"] = queue.count()
+            ctx["queue_table"] = _rows_html(queue, 0, QUEUE_ROWS)
+        return render_to_string("proposals/_review_body.html", ctx)
 
-
-# The review queue shows its oldest proposals; the rest are one filter away in the list below.
-QUEUE_ROWS = 30
+    html = unchanged.while_unchanged((*key, page.number), body, state)
+    return render(request, "proposals/review.html", {"body": html})
 
 
 @login_required
 def handling(request: HttpRequest) -> HttpResponse:
-    _require(request.user.role == "unit")
-    qs = selectors.unit_proposals(request.user)
-    state = loop_selectors.committed_state()
-    page, table = _table(request, ("proposal-unit", request.user.pk), qs.count, lambda: selectors.as_rows(qs), state)
-    return render(request, "proposals/unit.html", {"page_obj": page, "table": table})
+    """本单位承办的提案: the group leads assigned to the unit, the newest first (reused as the review page is)."""
+    user = request.user
+    _require(user.role == "unit")
+    qs = selectors.unit_proposals(user)
+    state = unchanged.committed_state()
+    key = ("proposal-unit", user.pk)
+    page = _page(request, unchanged.while_unchanged((*key, "count"), qs.count, state))
+
+    def body() -> str:
+        table = _rows_html(qs, (page.number - 1) * PAGE_SIZE)
+        return render_to_string("proposals/_unit_body.html", {"page_obj": page, "table": table})
+
+    html = unchanged.while_unchanged((*key, page.number), body, state)
+    return render(request, "proposals/unit.html", {"body": html})
 
 
 @login_required
@@ -283,6 +288,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         ctx["activity_form"] = (
             forms.ActivityForm(auto_id="act_%s", initial={"held_on": timezone.localdate()}) if office else None
         )
+    ctx["own_rater_key"] = f"user:{user.pk}"
     ctx["ratings_due"] = [
         (a, key, label, forms.RateForm(initial={"assignment": a.pk, "rater": key}, prefix=f"r{a.pk}-{i}"))
         for i, (a, key, label) in enumerate(selectors.pending_ratings(user, p))
@@ -436,6 +442,19 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 extra_redactions=post.get("extra", ""),
             ),
             "答复已公开，联系方式已自动隐去。",
+        )
+    if action == "unpublish":
+        pub_id = post.get("publication", "")
+        pub = p.group_lead.publications.filter(pk=int(pub_id) if pub_id.isdigit() else 0).first()
+        if pub is None:
+            messages.error(request, "未找到该公开答复。")
+            return redirect("proposals:detail", p.pk)
+        return _act(
+            request,
+            p,
+            lambda: ps.reply_unpublish(actor=u, publication_id=pub.pk, reason=post.get("reason", "")),
+            "已撤销公开，门户网站不再显示该答复。",
+            "published",
         )
     raise Http404("未知操作。")
 

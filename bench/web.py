@@ -22,6 +22,7 @@ import json
 import os
 import pwd
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -206,6 +207,15 @@ class Server:
         self.log.close()
 
 
+# A browser that has loaded one page sends its CSRF cookie with every later request; without it
+# Django would make and set a new one on every response, which no real session does.
+CSRF_COOKIE = secrets.token_hex(16)
+
+
+def cookie(session: str) -> str:
+    return f"sessionid={session}; csrftoken={CSRF_COOKIE}"
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
@@ -214,7 +224,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def check_page(base: str, url: str, session: str) -> int:
     """One request before the load: the page must answer 200 to this session, not a redirect to login."""
     opener = urllib.request.build_opener(NoRedirect)
-    req = urllib.request.Request(base + url, headers={"Cookie": f"sessionid={session}"})
+    req = urllib.request.Request(base + url, headers={"Cookie": cookie(session)})
     try:
         with opener.open(req, timeout=30) as r:
             body = r.read()
@@ -238,7 +248,7 @@ def load_wrk(base: str, url: str, session: str, connections: int, duration: int)
         "--timeout",
         "10s",
         "-H",
-        f"Cookie: sessionid={session}",
+        f"Cookie: {cookie(session)}",
         "-s",
         str(ROOT / "bench" / "wrk_report.lua"),
         base + url,
@@ -274,7 +284,7 @@ def load_python(base: str, url: str, session: str, connections: int, duration: i
                 conn = http.client.HTTPConnection(HOST, port, timeout=10)
             t = time.perf_counter()
             try:
-                conn.request("GET", url, headers={"Cookie": f"sessionid={session}"})
+                conn.request("GET", url, headers={"Cookie": cookie(session)})
                 r = conn.getresponse()
                 r.read()
                 if r.status >= 400:

@@ -20,6 +20,8 @@ class RouterTraining(models.Model):
     n_samples = models.PositiveIntegerField(default=0)
     metrics = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # "" trains the server's model; otherwise the key of a committee's own (services.committee_key)
+    committee = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at"]

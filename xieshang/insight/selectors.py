@@ -40,17 +40,18 @@ class RouteSuggestion:
     confidence: float  # 0..1
 
 
-def route_suggest(text: str, title: str = "") -> list[RouteSuggestion]:
+def route_suggest(text: str, title: str = "", committee: str | int | None = None) -> list[RouteSuggestion]:
     """Up to three labels for a new item with confidences, best first; [] when there is no model.
 
-    Uses the current model (cached per process; see ``services.load_current_model``).
+    Uses the current model (cached per process; see ``services.load_current_model``): the
+    committee's own when ``committee`` is given and it has one, else the server's.
     """
     try:
         if not tx.is_meaningful(tx.clean(title) + tx.clean(text)):
             return []
         from .services import load_current_model
 
-        model = load_current_model()
+        model = load_current_model(committee)
         if model is None:
             return []
         return [RouteSuggestion(label, round(conf, 4)) for label, conf in model.top(title or "", text or "", 3)]

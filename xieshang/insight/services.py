@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import re
 import tempfile
 import threading
 import time
@@ -26,7 +27,10 @@ from .routing import RouterModel, train_router
 log = logging.getLogger(__name__)
 
 _model_lock = threading.Lock()
+# "" is the server's model; any other key a committee's own (see ``committee_key``)
 _model_cache: dict[str, RouterModel | None] = {}
+_COMMITTEE_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+Committee = str | int | None
 
 
 @dataclass(frozen=True)
@@ -41,8 +45,29 @@ class RouteReport:
     path: str = ""
 
 
-def model_path() -> Path:
-    return Path(settings.XIESHANG_MODEL_DIR) / defaults.get("INSIGHT_ROUTER_FILE")
+def committee_key(committee: Committee) -> str:
+    """The key of a committee's own routing model; "" (the server's model) for None or "".
+
+    A city runs many committees on one server, each routing to its own units. The key is part of
+    a file name, so it is limited to letters, digits, "_" and "-" (a primary key or a slug).
+    """
+    if committee is None:
+        return ""
+    key = str(committee).strip()
+    if not key:
+        return ""
+    if not _COMMITTEE_KEY.fullmatch(key):
+        raise ValueError("委员会标识只能包含字母、数字、下划线和连字符（最多 64 个字符）。")
+    return key
+
+
+def model_path(committee: Committee = None) -> Path:
+    """File of the server's routing model, or of a committee's own one."""
+    name = Path(defaults.get("INSIGHT_ROUTER_FILE"))
+    key = committee_key(committee)
+    if key:
+        name = Path(f"{name.stem}-{key}{name.suffix}")
+    return Path(settings.XIESHANG_MODEL_DIR) / name
 
 
 def save_model(model: RouterModel, path: Path | None = None) -> Path:
@@ -65,13 +90,16 @@ def route_train(
     *,
     progress: Callable[[float], None] | None = None,
     save: bool = True,
+    committee: Committee = None,
 ) -> RouteReport:
     """Train the router on ``(title, text, label)`` samples, save it and make it current.
 
     Labels are whatever the platform routes to (categories or unit names). Raises ValueError
-    (message in Chinese) when no sample has both text and label. Side effects: writes
-    XIESHANG_MODEL_DIR/router.joblib and replaces the model cached in this process.
+    (message in Chinese) when no sample has both text and label or the committee key is not
+    valid. Side effects: writes XIESHANG_MODEL_DIR/router.joblib (``router-<committee>.joblib``
+    for a committee) and replaces that model cached in this process.
     """
+    key = committee_key(committee)
     titles: list[str] = []
     texts: list[str] = []
     labels: list[str] = []
@@ -84,9 +112,9 @@ def route_train(
     seconds = time.perf_counter() - start
     path = ""
     if save:
-        path = str(save_model(model))
+        path = str(save_model(model, model_path(key)))
     with _model_lock:
-        _model_cache["router"] = model
+        _model_cache[key] = model
     if progress:
         progress(1.0)
     return RouteReport(
@@ -139,22 +167,38 @@ def shared_samples(mapping: dict[str, str] | None = None) -> list[tuple[str, str
     return out
 
 
-def load_current_model() -> RouterModel | None:
+def _read_model(path: Path) -> RouterModel | None:
+    if not path.is_file():
+        return None
+    try:
+        loaded = joblib.load(path)
+    except Exception:  # a damaged file must not break the dispatcher's page
+        log.exception("insight: cannot read router model %s", path)
+        return None
+    return loaded if isinstance(loaded, RouterModel) else None
+
+
+def load_current_model(committee: Committee = None) -> RouterModel | None:
     """The process's router: cached, else read from disk, else trained from the shared data, else None.
 
     The shared-data model predicts units: categories are mapped through INSIGHT_CATEGORY_UNITS.
+    A committee without a model of its own gets the server's model (its file is looked for on
+    each call, so a model another process trained for it is picked up).
     """
+    key = committee_key(committee)
+    if key:
+        with _model_lock:
+            if key in _model_cache:
+                return _model_cache[key]
+            own = _read_model(model_path(key))
+            if own is not None:
+                _model_cache[key] = own
+                return own
     with _model_lock:
-        if "router" in _model_cache:
-            return _model_cache["router"]
-        model: RouterModel | None = None
+        if "" in _model_cache:
+            return _model_cache[""]
         path = model_path()
-        if path.is_file():
-            try:
-                loaded = joblib.load(path)
-                model = loaded if isinstance(loaded, RouterModel) else None
-            except Exception:  # a damaged file must not break the dispatcher's page
-                log.exception("insight: cannot read router model %s", path)
+        model = _read_model(path)
         if model is None:
             # no history yet: the shipped categories, mapped to the committee's units
             samples = shared_samples(defaults.get("INSIGHT_CATEGORY_UNITS"))
@@ -164,26 +208,28 @@ def load_current_model() -> RouterModel | None:
                     save_model(model, path)
                 except OSError:
                     log.warning("insight: cannot save router model to %s", path)
-        _model_cache["router"] = model
+        _model_cache[""] = model
         return model
 
 
 def forget_model() -> None:
-    """Drop the cached model so the next suggestion reloads it (tests, after a deploy)."""
+    """Drop the cached models so the next suggestion reloads them (tests, after a deploy)."""
     with _model_lock:
-        _model_cache.pop("router", None)
+        _model_cache.clear()
 
 
-def router_training_start(samples: list[tuple[str, str, str]] | None = None) -> object:
+def router_training_start(samples: list[tuple[str, str, str]] | None = None, committee: Committee = None) -> object:
     """Record a training run and enqueue ``tasks.retrain_router`` for it; returns the RouterTraining.
 
     With ``samples`` None the run trains on the shared data with categories mapped to units
-    through INSIGHT_CATEGORY_UNITS.
+    through INSIGHT_CATEGORY_UNITS. With a ``committee`` the run trains that committee's own
+    model; an invalid key raises ValueError before anything is recorded.
     """
     from .models import RouterTraining
     from .tasks import retrain_router
 
-    run = RouterTraining.objects.create(n_samples=len(samples) if samples is not None else 0)
+    key = committee_key(committee)
+    run = RouterTraining.objects.create(n_samples=len(samples) if samples is not None else 0, committee=key)
     payload = [list(s) for s in samples] if samples is not None else None
     retrain_router.enqueue(run.pk, payload)
     run.refresh_from_db()
@@ -212,7 +258,7 @@ def router_training_run(training_id: int, samples: list[list[str]] | None) -> No
             RouterTraining.objects.filter(pk=training_id).update(progress=round(min(f, 1.0), 3))
 
     try:
-        report = route_train(data, progress=progress)
+        report = route_train(data, progress=progress, committee=run.committee or None)
     except Exception as exc:
         RouterTraining.objects.filter(pk=training_id).update(
             status=RouterTraining.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()

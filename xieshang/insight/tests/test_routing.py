@@ -113,3 +113,52 @@ def test_first_suggestion_without_history_names_a_unit(model_dir, shared_data) -
     got = selectors.route_suggest("孩子上小学入学划片不合理，学校乱收补课费", title="入学问题")
     assert got and got[0].label == INSIGHT_CATEGORY_UNITS["教育文体"]
     assert (model_dir / "router.joblib").is_file()
+
+
+# A second committee routes the same kinds of message to other units.
+OTHER_UNITS = {"城乡建设": "甲街道城建办", "劳动和社会保障": "甲街道劳动保障所", "教育文体": "甲街道文教办"}
+
+
+def test_committee_models_are_kept_apart(model_dir) -> None:  # type: ignore[no-untyped-def]
+    services.route_train(SAMPLES)
+    services.route_train([(t, x, OTHER_UNITS[y]) for t, x, y in SAMPLES], committee=7)
+    assert (model_dir / "router.joblib").is_file()
+    assert (model_dir / "router-7.joblib").is_file()
+    services.forget_model()  # both are read back from their files
+    text, title = "公司欠薪三个月，社保没交", "欠薪"
+    assert selectors.route_suggest(text, title=title)[0].label == "劳动和社会保障"
+    assert selectors.route_suggest(text, title=title, committee=7)[0].label == "甲街道劳动保障所"
+    assert selectors.route_suggest(text, title=title, committee="7")[0].label == "甲街道劳动保障所"
+    # a committee without its own model gets the server's
+    assert selectors.route_suggest(text, title=title, committee="other-committee")[0].label == "劳动和社会保障"
+
+
+def test_committee_model_trained_elsewhere_is_picked_up(model_dir) -> None:  # type: ignore[no-untyped-def]
+    services.route_train(SAMPLES)
+    assert selectors.route_suggest("学校乱收补课费", committee=3)[0].label == "教育文体"
+    # another process trains committee 3: the file appears, this process's cache knows nothing of it
+    model = _train([(t, x, OTHER_UNITS[y]) for t, x, y in SAMPLES])
+    services.save_model(model, services.model_path(3))
+    assert selectors.route_suggest("学校乱收补课费", committee=3)[0].label == "甲街道文教办"
+
+
+@pytest.mark.parametrize("bad", ["../etc", "a b", "委员会", "x" * 65])
+def test_invalid_committee_key(model_dir, bad) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="委员会标识"):
+        services.route_train(SAMPLES, committee=bad)
+    assert not list(model_dir.glob("*.joblib"))
+    assert selectors.route_suggest("公司欠薪三个月", committee=bad) == []
+
+
+@pytest.mark.django_db
+def test_retrain_task_for_a_committee(model_dir) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.models import RouterTraining
+
+    run = services.router_training_start([[t, x, OTHER_UNITS[y]] for t, x, y in SAMPLES], committee=12)  # type: ignore[misc]
+    run = RouterTraining.objects.get(pk=run.pk)  # type: ignore[attr-defined]
+    assert run.status == RouterTraining.Status.DONE and run.committee == "12"
+    assert (model_dir / "router-12.joblib").is_file()
+    assert not (model_dir / "router.joblib").exists()
+    with pytest.raises(ValueError, match="委员会标识"):
+        services.router_training_start([list(s) for s in SAMPLES], committee="a/b")  # type: ignore[misc]
+    assert RouterTraining.objects.count() == 1

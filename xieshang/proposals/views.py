@@ -114,19 +114,23 @@ def review(request: HttpRequest) -> HttpResponse:
     year_int = int(year) if year.isdigit() else None
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
-    qs = selectors.proposal_list(user, q=q, status=status, year=year_int, category=category)
+
+    def listed() -> Any:
+        # Built only when something is read: building the queryset costs more than a reused page.
+        return selectors.proposal_list(user, q=q, status=status, year=year_int, category=category)
+
     if request.GET.get("format") == "xlsx":
-        return download(documents.list_xlsx(selectors.with_people(qs)[:20000]), "提案目录.xlsx")
+        return download(documents.list_xlsx(selectors.with_people(listed())[:20000]), "提案目录.xlsx")
     state = unchanged.committed_state()
     key = ("proposal-review", user.pk, q, status, year, category)
-    page = _page(request, unchanged.while_unchanged((*key, "count"), qs.count, state))
+    page = _page(request, unchanged.while_unchanged((*key, "count"), lambda: listed().count(), state))
 
     def body() -> str:
         office = perms.is_proposals_office(user)
         query = {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
         ctx: dict[str, Any] = {
             "page_obj": page,
-            "table": _rows_html(qs, (page.number - 1) * PAGE_SIZE),
+            "table": _rows_html(listed(), (page.number - 1) * PAGE_SIZE),
             "q": q,
             "status": status,
             "year": year,
@@ -153,13 +157,14 @@ def handling(request: HttpRequest) -> HttpResponse:
     """本单位承办的提案: the group leads assigned to the unit, the newest first (reused as the review page is)."""
     user = request.user
     _require(user.role == "unit")
-    qs = selectors.unit_proposals(user)
     state = unchanged.committed_state()
     key = ("proposal-unit", user.pk)
-    page = _page(request, unchanged.while_unchanged((*key, "count"), qs.count, state))
+    page = _page(
+        request, unchanged.while_unchanged((*key, "count"), lambda: selectors.unit_proposals(user).count(), state)
+    )
 
     def body() -> str:
-        table = _rows_html(qs, (page.number - 1) * PAGE_SIZE)
+        table = _rows_html(selectors.unit_proposals(user), (page.number - 1) * PAGE_SIZE)
         return render_to_string("proposals/_unit_body.html", {"page_obj": page, "table": table})
 
     html = unchanged.while_unchanged((*key, page.number), body, state)

@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
@@ -142,17 +143,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "handling/queue.html", ctx)
 
 
-def _options(bound: Any) -> list[tuple[str, str, bool]]:
-    """A select's options as (value, label, selected), chosen as Django's Select widget chooses them
-    (the first option equal to the value), without rendering a template per option."""
+def _options(bound: Any) -> str:
+    """A select's options, chosen as Django's Select widget chooses them (the first option equal to
+    the value), as escaped HTML without rendering a template per option."""
     value = bound.value()
     values = [str(v) if v is not None else "" for v in (value if isinstance(value, list | tuple) else [value])]
     out, chosen = [], False
     for key, label in bound.field.choices:
         selected = not chosen and str(key) in values
         chosen = chosen or selected
-        out.append((str(key), str(label), selected))
-    return out
+        out.append((str(key), " selected" if selected else "", str(label)))
+    return format_html_join("", '<option value="{}"{}>{}</option>', out)
 
 
 def _queue_rows(items: list[Item], channel_labels: dict[str, str]) -> list[dict[str, Any]]:

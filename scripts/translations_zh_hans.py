@@ -136,6 +136,7 @@ ZH = {
     "working days": "工作日", "calendar days": "自然日", "hours": "小时", "months": "月", "updated at": "更新时间",
     "calendar year": "节假日年度", "calendar years": "节假日年度", "is a working day": "上班",
     "e.g. 国庆节": "如 国庆节", "calendar exception": "节假日调整", "calendar exceptions": "节假日调整",
+    "no longer needed": "已撤回", "confidence": "置信度",
 }  # fmt: skip
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from xieshang.core import audit
 
 from . import registry
-from .models import Assignment, DeadlineRule, Item, Rating, Reply, Request, Supervision
+from .models import Assignment, DeadlineRule, Item, Rating, Reply, Request, RouteDecision, Supervision
 
 
 @admin.register(DeadlineRule)
@@ -197,3 +197,11 @@ class RatingAdmin(ViewOnlyAdmin):
     list_display = ["assignment", "round", "rater_label", "value", "recorded_by", "created_at"]
     list_filter = ["value"]
     list_select_related = ["assignment__item", "assignment__unit", "recorded_by"]
+
+
+@admin.register(RouteDecision)
+class RouteDecisionAdmin(ViewOnlyAdmin):
+    list_display = ["item", "suggested_unit", "confidence", "chosen_unit", "accepted", "decided_by", "decided_at"]
+    list_filter = ["accepted"]
+    search_fields = ["item__title", "suggested_unit__name", "chosen_unit__name"]
+    list_select_related = ["item", "suggested_unit", "chosen_unit", "decided_by"]

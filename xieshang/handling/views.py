@@ -120,6 +120,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         for reply in page_obj:
             reply.category_choices = categories.get(reply.assignment.item.channel, [])
             reply.category_label = dict(reply.category_choices).get(reply.category, reply.category)
+            # A reply never changes once sent: its check is worked out once per process and state.
+            reply.flags = selectors.while_unchanged(
+                ("reply_flags", reply.pk), lambda r=reply: assist.reply_flags(r.assignment.item, r.body), state
+            )
     else:
         tab = ctx["tab"] = "items"
         key = ("queue", request.user.pk, filters)

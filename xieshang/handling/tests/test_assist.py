@@ -265,7 +265,10 @@ def test_reply_check_flags_a_thin_reply_and_passes_a_good_one(client, world, dri
     # the office sees the flags at review; another unit cannot use the endpoint
     client.force_login(world.office)
     review = client.get(reverse("handling:item", args=[item.pk])).content.decode()
-    assert 'data-flag="too_thin"' in review
+    assert 'data-flag="too_thin"' in review and "供审核时参考" in review
+    # ... and in the queue's 答复审核 tab, beside the reply
+    tab = client.get(reverse("handling:queue"), {"tab": "replies"}).content.decode()
+    assert "您好，已收悉。" in tab and 'data-flag="too_thin"' in tab
     client.force_login(world.unit_user(world.dept2))
     assert client.post(url, {"body": "x"}).status_code == 404
 

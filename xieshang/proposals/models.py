@@ -164,6 +164,13 @@ class Proposal(models.Model):
                 condition=~models.Q(status__in=["draft", "cosigning"]),
                 name="proposal_staff_list",
             ),
+            # Group leads by their item: a unit's list joins its assignments to this small index
+            # instead of reading the whole table.
+            models.Index(
+                fields=["item"],
+                condition=models.Q(merged_into__isnull=True, status="filed"),
+                name="proposal_lead_item",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -85,6 +85,10 @@ def search(qs: QuerySet[Proposal], q: str) -> QuerySet[Proposal]:
         pairs = bigrams(word) if postgres else []
         if pairs:
             qs = qs.filter(search_text__bigrams=" ".join(pairs))
+        if pairs == [word]:
+            # The index holds every adjacent pair of the text: for a two-character word its answer is
+            # exact, and the substring test would only read each matching row's text again.
+            continue
         qs = qs.filter(search_text__contains=word)
     return qs
 

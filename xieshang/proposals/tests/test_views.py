@@ -262,3 +262,15 @@ def test_admin_shows_proposals_read_only(client, w, filed):
     assert p.title in client.get("/admin/proposals/proposal/").content.decode()
     assert client.get(f"/admin/proposals/proposal/{p.pk}/change/").status_code == 200
     assert client.post(f"/admin/proposals/proposal/{p.pk}/delete/").status_code == 403
+
+
+def test_search_of_two_character_words_is_exact(client, w, filed, submitted):
+    """电梯 is in the first text; 电装 has both characters but never side by side; 梯 is one character."""
+    client_for(client, w.office)
+    lead = filed(0)
+    other = submitted(1, title="关于完善社区养老服务的建议", situation="养老服务供给不足。", analysis="投入不够。")
+    cases = {"电梯": (True, False), "电装": (False, False), "梯": (True, False), "养老": (False, True),
+             "加装电梯 简化": (True, False), "养老 电梯": (False, False)}  # fmt: skip
+    for q, (finds_lead, finds_other) in cases.items():
+        listed = client.get("/proposals/review/", {"q": q}).content.decode().split('id="all"')[1]
+        assert (lead.title in listed, other.title in listed) == (finds_lead, finds_other), q

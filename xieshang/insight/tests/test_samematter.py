@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import xieshang.insight.similarity as sim
+from xieshang.insight import text as tx
 from xieshang.insight.documents import Doc
 from xieshang.insight.matters import build_index, group_matters, hotspots
 from xieshang.insight.similarity import SimilarityIndex
@@ -127,3 +128,50 @@ def test_same_estate_with_another_kind_of_problem_is_demoted() -> None:
     assert hits[2] == pytest.approx(raw[2] * 0.5, abs=1e-3)
     assert hits[3] == pytest.approx(raw[3], abs=1e-3)
     assert max(hits, key=hits.__getitem__) == 3
+
+
+def test_same_template_in_another_district_is_demoted() -> None:
+    here = ("A5区劳动东路幸福小区底商油烟扰民", "幸福小区临街餐馆油烟直排，楼上住户窗户都不敢开，请相关部门尽快处理")
+    there = ("A3区看云路润芳园小区底商油烟扰民", "润芳园小区临街餐馆油烟直排，楼上住户窗户都不敢开，请相关部门尽快处理")
+    no_code = ("幸福小区餐馆油烟", "幸福小区楼下餐馆没有排烟管道，油烟直接排进小区，请相关部门尽快处理")
+    same_code = ("A5区幸福小区油烟直排", "幸福小区的餐馆油烟直排，住户窗户都不敢开，请相关部门尽快处理")
+    index = SimilarityIndex(max_terms=0)
+    index.build([(1, *here), (2, *there), (3, *no_code), (4, *same_code)])
+
+    hits = dict(index.query(here[1], top=3, exclude=[1], title=here[0]))
+    old, sim.PLACE_MISMATCH = sim.PLACE_MISMATCH, 1.0
+    try:
+        raw = dict(index.query(here[1], top=3, exclude=[1], title=here[0]))
+    finally:
+        sim.PLACE_MISMATCH = old
+    assert hits[2] == pytest.approx(raw[2] * 0.5, abs=1e-3)
+    # no district named, or the same one: not a clash
+    assert hits[3] == pytest.approx(raw[3], abs=1e-3)
+    assert hits[4] == pytest.approx(raw[4], abs=1e-3)
+
+
+def test_place_mask_reads_district_codes_of_the_head() -> None:
+    assert tx.place_mask("A3区某小区", "") == tx.place_mask("", "位于A3区的小区")
+    assert tx.place_mask("A3区某小区", "") & tx.place_mask("A5区某小区", "") == 0
+    assert tx.place_mask("A市某小区", "西地省") == 0  # city and province codes say nothing of the site
+    assert tx.place_mask("某小区", "很" * 200 + "A3区") == 0  # past the head
+    assert tx.place_mask(None, None) == 0  # type: ignore[arg-type]
+
+
+def test_parallel_build_keeps_problem_kinds_and_districts(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    docs = [
+        (1, "A5区幸福小区底商油烟扰民", "幸福小区临街餐馆油烟直排，请相关部门尽快处理"),
+        (2, "A3区润芳园小区地下车位乱收费", "润芳园物业对地下车位乱收费，请相关部门尽快处理"),
+        (3, "", "A7县某工地夜间施工噪音扰民，请相关部门尽快处理"),
+        (4, "公司拖欠工资", "公司拖欠我们三个月工资，请相关部门尽快处理"),
+    ]
+    one = SimilarityIndex(max_terms=0).build(docs)
+    monkeypatch.setattr(sim, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(sim, "CHUNK", 2)
+    two = SimilarityIndex(max_terms=0).build(docs, workers=2)
+    n = len(docs)
+    assert list(two.problems[:n]) == list(one.problems[:n])
+    assert list(two.places[:n]) == list(one.places[:n]) == [tx.place_mask(t, x) for _i, t, x in docs]
+    assert two.query(docs[0][2], top=3, exclude=[1], title=docs[0][1]) == one.query(
+        docs[0][2], top=3, exclude=[1], title=docs[0][1]
+    )

@@ -5,5 +5,5 @@ from .models import RouterTraining
 
 @admin.register(RouterTraining)
 class RouterTrainingAdmin(admin.ModelAdmin):
-    list_display = ("id", "status", "progress", "n_samples", "created_at", "finished_at")
-    readonly_fields = ("status", "progress", "n_samples", "metrics", "error", "started_at", "finished_at")
+    list_display = ("id", "committee", "status", "progress", "n_samples", "created_at", "finished_at")
+    readonly_fields = ("committee", "status", "progress", "n_samples", "metrics", "error", "started_at", "finished_at")

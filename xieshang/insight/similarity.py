@@ -127,6 +127,18 @@ def _rows_chunk(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, ...]:
     return indptr, indices, data, feats, counts, masks, places
 
 
+def mismatch_factor(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
+    """The demotion ``query`` applies to a pair: problem kinds and districts that clash (see above)."""
+    factor = 1.0
+    pa, pb = tx.problem_mask(title_a, text_a), tx.problem_mask(title_b, text_b)
+    if pa and pb and not pa & pb:
+        factor *= PROBLEM_MISMATCH
+    la, lb = tx.place_mask(title_a, text_a), tx.place_mask(title_b, text_b)
+    if la and lb and not la & lb:
+        factor *= PLACE_MISMATCH
+    return factor
+
+
 class SimilarityIndex:
     """An incremental index of documents for "what else is about the same matter".
 
@@ -184,6 +196,16 @@ class SimilarityIndex:
         """(features, weights) of a document under the index's current idf, l2-normalised, pruned."""
         feats, tf, blocks = raw_features(title, text)
         return self._weigh(feats, tf, blocks, self.max_terms if terms is None else terms)
+
+    def pair_score(self, a: tuple[str, str], b: tuple[str, str]) -> float:
+        """The score ``query`` would give document ``b`` (title, text) for the query ``a``: the
+        cosine of their vectors under this index's idf, with the problem-kind and district demotion.
+        """
+        fa, wa = self.vector(*a, terms=self.query_terms)
+        fb, wb = self.vector(*b)
+        _common, ia, ib = np.intersect1d(fa, fb, assume_unique=True, return_indices=True)
+        cos = float(np.dot(wa[ia], wb[ib]))
+        return cos * mismatch_factor(a[0], a[1], b[0], b[1]) if cos > 0 else 0.0
 
     # ---- building and updating ------------------------------------------------------------
     def build(self, docs: Iterable[tuple[DocId, str, str]], *, workers: int | None = None) -> SimilarityIndex:

@@ -175,3 +175,47 @@ def test_parallel_build_keeps_problem_kinds_and_districts(monkeypatch) -> None: 
     assert two.query(docs[0][2], top=3, exclude=[1], title=docs[0][1]) == one.query(
         docs[0][2], top=3, exclude=[1], title=docs[0][1]
     )
+
+
+def test_same_author_links_a_looser_pair() -> None:
+    first = ("万福花园小区门口违建何时拆除", "万福花园小区门口有人搭建违章建筑，占用消防通道，请相关部门处理")
+    again = ("再次反映万福花园违建", "上次反映的违建至今没有拆除，住户出入不便，请问为什么没有人管")
+    other = ("公司拖欠工资", "公司拖欠我们三个月工资，社保也没有缴纳，请劳动部门处理")
+
+    def docs(user_a: str, user_b: str) -> list[Doc]:
+        return [Doc(1, *first, user=user_a), Doc(2, *again, user=user_b), Doc(3, *other, user=user_a)]
+
+    index = build_index(docs("u1", "u1"))
+    s = index.pair_score(first, again)
+    assert 0 < s < sim.SAME_MATTER_THRESHOLD  # too loose to link on its own
+    limit = s / 0.5  # the pair scores half the threshold: above the same-author share (0.3)
+    assert group_matters(docs("u1", "u1"), threshold=limit) == [[1, 2]]
+    assert group_matters(docs("u1", "u2"), threshold=limit) == []
+    assert group_matters(docs("", ""), threshold=limit) == []  # no author: nothing to go on
+    # the same author's unrelated message stays out
+    assert index.pair_score(first, other) < limit * 0.3
+
+
+def test_same_author_with_many_documents_is_not_one_case(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight import matters
+
+    first = ("万福花园小区门口违建何时拆除", "万福花园小区门口有人搭建违章建筑，占用消防通道，请相关部门处理")
+    again = ("再次反映万福花园违建", "上次反映的违建至今没有拆除，住户出入不便，请问为什么没有人管")
+    docs = [Doc(1, *first, user="office"), Doc(2, *again, user="office")]
+    limit = build_index(docs).pair_score(first, again) / 0.5
+    assert group_matters(docs, threshold=limit) == [[1, 2]]
+    monkeypatch.setattr(matters, "SAME_AUTHOR_MAX", 1)
+    assert group_matters(docs, threshold=limit) == []
+
+
+def test_pair_score_matches_query() -> None:
+    docs = [
+        (1, "A5区幸福小区底商油烟扰民", "幸福小区临街餐馆油烟直排，请相关部门尽快处理"),
+        (2, "A3区润芳园小区底商油烟扰民", "润芳园小区临街餐馆油烟直排，请相关部门尽快处理"),
+        (3, "幸福小区车位乱收费", "幸福小区物业对地下车位乱收费，请相关部门尽快处理"),
+    ]
+    index = SimilarityIndex(max_terms=0).build(docs)
+    got = dict(index.query(docs[0][2], top=5, exclude=[1], title=docs[0][1]))
+    for i, t, x in docs[1:]:
+        assert index.pair_score((docs[0][1], docs[0][2]), (t, x)) == pytest.approx(got[i], abs=1e-3)
+    assert index.pair_score(("", ""), (docs[1][1], docs[1][2])) == 0.0

@@ -583,9 +583,9 @@ def hotspot_rows(
         if channel:
             qs = qs.filter(channel=channel)
         rows = list(
-            qs.order_by("-accepted_at").values_list(
-                "pk", "title", "text", "accepted_at", "created_by_id", "source_type", "source_id"
-            )[:HOTSPOT_MAX_ITEMS]
+            qs.order_by("-accepted_at").values_list("pk", "title", "text", "accepted_at", "source_type", "source_id")[
+                :HOTSPOT_MAX_ITEMS
+            ]
         )
         docs = [
             Doc(
@@ -593,9 +593,12 @@ def hotspot_rows(
                 title=title or "",
                 text=(text or "")[:TEXT_CHARS],
                 time=at,
-                user=f"u{by}" if by else (f"{st}:{sid}" if sid else f"i{pk}"),
+                # The author, as far as the loop knows it: the channel's source record. Whoever keyed
+                # the item in (a clerk entering letters) is not its author; grouping links two texts
+                # by one author more readily, and heat counts distinct authors.
+                user=f"{st}:{sid}" if sid else f"i{pk}",
             )
-            for pk, title, text, at, by, st, sid in rows
+            for pk, title, text, at, st, sid in rows
         ]
         spots = insight_hotspots(docs, top, now=min(timezone.now(), end))
         cached = (

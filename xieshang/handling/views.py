@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.context_processors import csrf
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -90,7 +91,25 @@ def _require(check: bool) -> None:
 def queue(request: HttpRequest) -> HttpResponse:
     """交办中心: items waiting for assignment, requests to decide, replies to review."""
     _require(perms.is_dispatcher(request.user))
+    state = selectors.committed_state()
     tab = request.GET.get("tab", "items")
+    if tab in ("requests", "replies"):
+        # Their forms post: the body gets the request and its CSRF token (not the page's context
+        # processors again, which the page itself runs).
+        ctx = {**_queue_context(request, tab, state), "request": request, **csrf(request)}
+        body = render_to_string("handling/_queue_body.html", ctx)
+    else:
+        # The 事项 tab posts nothing (its filters are a GET form): its whole body is a function of the
+        # query string and the data, kept as long as the data.
+        body = selectors.while_unchanged(
+            ("queue_page", request.user.pk, request.GET.urlencode(), get_language()),
+            lambda: render_to_string("handling/_queue_body.html", _queue_context(request, "items", state)),
+            state,
+        )
+    return render(request, "handling/queue.html", {"body": body})
+
+
+def _queue_context(request: HttpRequest, tab: str, state: Any) -> dict[str, Any]:
     areas = selectors.areas_for_filter()
     channels = [(c.key, c.label) for c in registry.all_channels()]
     data = request.GET.copy()
@@ -103,7 +122,6 @@ def queue(request: HttpRequest) -> HttpResponse:
         filters = selectors.QueueFilters(
             channel=d["channel"], status=d["status"], area_id=d["area"], overdue=d["overdue"], q=d["q"].strip()
         )
-    state = selectors.committed_state()
     counts = selectors.queue_counts(request.user, state)
     ctx: dict[str, Any] = {
         "tab": tab,
@@ -125,7 +143,6 @@ def queue(request: HttpRequest) -> HttpResponse:
                 ("reply_flags", reply.pk), lambda r=reply: assist.reply_flags(r.assignment.item, r.body), state
             )
     else:
-        tab = ctx["tab"] = "items"
         key = ("queue", request.user.pk, filters)
         total = selectors.queue_total(filters, counts)
         if total is None:
@@ -135,16 +152,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         ctx["page_obj"], items = _rows_page(
             request, key, total, lambda: selectors.queue_items(request.user, filters), state
         )
-        # The rows do not depend on the time of day: their HTML is kept as long as the data.
-        ctx["rows_html"] = selectors.while_unchanged(
-            (*key, "rows", ctx["page_obj"].number, get_language()),
-            lambda: render_to_string("handling/_queue_rows.html", {"rows": _queue_rows(items, dict(channels))}),
-            state,
-        )
+        ctx["rows_html"] = render_to_string("handling/_queue_rows.html", {"rows": _queue_rows(items, dict(channels))})
     query = request.GET.copy()
     query.pop("page", None)
     ctx["query"] = query.urlencode()
-    return render(request, "handling/queue.html", ctx)
+    return ctx
 
 
 def _options(bound: Any) -> str:

@@ -174,3 +174,21 @@ def test_figures_and_rows_are_reused_only_until_anything_is_committed(client, wo
     assert "签收</button>" in staff.get(reverse("handling:workbench")).content.decode()
     drive.sign(a)
     assert "签收</button>" not in staff.get(reverse("handling:workbench")).content.decode()
+
+
+def test_the_review_tab_posts_with_its_own_csrf_token(world, drive):
+    from django.test import Client
+
+    _busy(world, drive, 4)
+    reply = selectors.replies_for_review(world.office).get()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.office)
+    page = client.get(reverse("handling:queue"), {"tab": "replies"}).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    resp = client.post(
+        reverse("handling:reply_review", args=[reply.pk]),
+        {"csrfmiddlewaretoken": token, f"v{reply.pk}-decision": "pass", f"v{reply.pk}-note": ""},
+    )
+    assert resp.status_code == 302
+    reply.refresh_from_db()
+    assert reply.review == reply.Review.PASSED

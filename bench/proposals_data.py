@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench import bulk
 from xieshang.handling.models import Assignment, Item
 from xieshang.organisations.models import Committee, Member, Session, Term, Unit, User
 from xieshang.proposals.models import NumberCounter, Proposal, Proposer
@@ -76,13 +77,8 @@ CATEGORIES = [c for c, _ in Proposal._meta.get_field("category").choices]
 CN = "〇一二三四五六七八九十"
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
-    r, acc = rng.random(), 0.0
-    for value, w in weighted:
-        acc += w
-        if r < acc:
-            return value
-    return weighted[-1][0]
+# How fast the seeded units work.
+PACE = bulk.Pace(reply_days=(30, 85), sign_hours=(1, 40), rating_days=30, resolved=0.8)
 
 
 def _cn(n: int) -> str:
@@ -203,10 +199,10 @@ def seed(n: int, seed_value: int = 20250110) -> None:
             people: list[list[tuple[str, Member | None]]] = []
             plans: list[Plan] = []
             for _ in range(size):
-                status = _pick(rng, states)
+                status = bulk.pick(rng, states)
                 topic, place = rng.choice(TOPICS), rng.choice(PLACES)
                 situation, analysis, suggestions, n_sugg = _text(rng, topic, place)
-                pkind = _pick(rng, [("member", 0.6), ("joint", 0.2), ("party", 0.1), ("special_committee", 0.05),
+                pkind = bulk.pick(rng, [("member", 0.6), ("joint", 0.2), ("party", 0.1), ("special_committee", 0.05),
                                     ("sector", 0.05)])  # fmt: skip
                 org = ""
                 who: list[tuple[str, Member | None]]
@@ -316,8 +312,8 @@ class Plan:
 def _plan(
     rng: random.Random, p: Proposal, states: list[tuple[str, float]], units: list[Unit], weights: list[float]
 ) -> Plan:
-    state = _pick(rng, states)
-    mode = "" if state == "pending" else _pick(rng, [("single", 0.8), ("split", 0.08), ("joint", 0.12)])
+    state = bulk.pick(rng, states)
+    mode = "" if state == "pending" else bulk.pick(rng, [("single", 0.8), ("split", 0.08), ("joint", 0.12)])
     leads = rng.choices(units, weights=weights, k=2 if mode == "split" else 1) if mode else []
     if mode == "split" and leads[0].pk == leads[1].pk:
         leads = leads[:1]
@@ -372,33 +368,11 @@ def _assignment(rng: random.Random, item: Item, unit: Unit, role: str, now: dt.d
     start = item.assigned_at or item.accepted_at
     due = start + dt.timedelta(days=91)
     status = {
-        "handling": _pick(rng, [(AS.NEW, 0.1), (AS.SIGNED, 0.9)]),
+        "handling": bulk.pick(rng, [(AS.NEW, 0.1), (AS.SIGNED, 0.9)]),
         "replied": AS.AWAITING_RATING,
         "closed": AS.CLOSED,
     }[item.status]
-    if role == Assignment.Role.CO and status in (AS.SIGNED, AS.AWAITING_RATING):
-        status = AS.OPINION_SENT
-    open_ = status in (AS.NEW, AS.SIGNED)
-    replied = None if open_ else start + dt.timedelta(days=rng.uniform(30, 85))
-    return Assignment(
-        item=item,
-        unit=unit,
-        role=role,
-        status=status,
-        assigned_at=start,
-        clock_started_at=start,
-        sign_due_at=start + dt.timedelta(days=1),
-        objection_until=start + dt.timedelta(days=7),
-        reply_due_at=due,
-        signed_at=None if status == AS.NEW else start + dt.timedelta(hours=rng.uniform(1, 40)),
-        replied_at=replied,
-        first_replied_at=replied,
-        closed_at=item.closed_at if status == AS.CLOSED else None,
-        rating_due_at=replied + dt.timedelta(days=30) if status == AS.AWAITING_RATING and replied else None,
-        is_overdue=open_ and due < now,
-        resolved=None if open_ else rng.random() < 0.8,
-        version=rng.randint(1, 5),
-    )
+    return bulk.assignment(rng, item, unit, role, status, due, now, PACE)
 
 
 def _finish() -> None:

@@ -33,7 +33,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench import proposals_data  # noqa: E402
+from bench import bulk, proposals_data  # noqa: E402
 from xieshang.areas.models import Area  # noqa: E402
 from xieshang.core.models import Notification  # noqa: E402
 from xieshang.handling.models import Assignment, Item, Reply, Request  # noqa: E402
@@ -98,13 +98,8 @@ DEPARTMENTS = [
 ]
 
 
-def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
-    r, acc = rng.random(), 0.0
-    for value, w in weighted:
-        acc += w
-        if r < acc:
-            return value
-    return weighted[-1][0]
+# How fast the seeded units work.
+PACE = bulk.Pace(reply_days=(2, 17), sign_hours=(1, 20), rating_days=7, resolved=0.7)
 
 
 def _structure() -> tuple[Committee, list[Unit], list[Area], dict[int, User]]:
@@ -161,15 +156,15 @@ def seed(n: int, seed_value: int = 20240304) -> None:
         size = min(BATCH, n - made)
         items, plans = [], []
         for _ in range(size):
-            state = _pick(rng, states)
+            state = bulk.pick(rng, states)
             recent = state in ("pending", "handling", "replied")
             accepted = now - day * (rng.uniform(0, 60) if recent else rng.uniform(60, 730))
-            kind = _pick(rng, KINDS)
+            kind = bulk.pick(rng, KINDS)
             issue, place = rng.choice(ISSUES), rng.choice(PLACES)
             mode = (
                 ""
                 if state in ("pending", "declined")
-                else _pick(rng, [("single", 0.85), ("split", 0.08), ("joint", 0.07)])
+                else bulk.pick(rng, [("single", 0.85), ("split", 0.08), ("joint", 0.07)])
             )
             item = Item(
                 committee=committee,
@@ -274,33 +269,11 @@ def _assignment(rng: random.Random, item: Item, unit: Unit, role: str, now: dt.d
     start = item.assigned_at or item.accepted_at
     due = start + dt.timedelta(days=18 if item.kind != "urgent" else 0.1)
     status = {
-        "handling": _pick(rng, [(S.NEW, 0.18), (S.SIGNED, 0.80), (S.RETURN_REQUESTED, 0.02)]),
+        "handling": bulk.pick(rng, [(S.NEW, 0.18), (S.SIGNED, 0.80), (S.RETURN_REQUESTED, 0.02)]),
         "replied": S.AWAITING_RATING,
         "closed": S.CLOSED,
     }[item.status]
-    if role == Assignment.Role.CO and status in (S.SIGNED, S.AWAITING_RATING):
-        status = S.OPINION_SENT
-    open_ = status in (S.NEW, S.SIGNED, S.RETURN_REQUESTED)
-    replied = None if open_ else start + dt.timedelta(days=rng.uniform(2, 17))
-    return Assignment(
-        item=item,
-        unit=unit,
-        role=role,
-        status=status,
-        assigned_at=start,
-        clock_started_at=start,
-        sign_due_at=start + dt.timedelta(days=1),
-        objection_until=start + dt.timedelta(days=7),
-        reply_due_at=due,
-        signed_at=None if status == S.NEW else start + dt.timedelta(hours=rng.uniform(1, 20)),
-        replied_at=replied,
-        first_replied_at=replied,
-        closed_at=item.closed_at if status == S.CLOSED else None,
-        rating_due_at=replied + dt.timedelta(days=7) if status == S.AWAITING_RATING and replied else None,
-        is_overdue=open_ and due < now,
-        resolved=None if open_ else rng.random() < 0.7,
-        version=rng.randint(1, 5),
-    )
+    return bulk.assignment(rng, item, unit, role, status, due, now, PACE)
 
 
 def _session(user: User) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.context_processors import csrf
@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import ConflictError, NotFoundError, ServiceError
+from xieshang.core.paging import counted_page
 
 from . import assist, forms, metrics, registry, selectors, views_assist
 from . import permissions as perms
@@ -50,17 +51,11 @@ def _rows_page(
     The rows are loaded by slicing ``make_qs()`` only when this process has not loaded the same page
     since the last commit to the database (``selectors.while_unchanged``).
     """
-    paginator = Paginator((), PAGE_SIZE)
-    paginator.count = total
-    try:
-        number = paginator.validate_number(request.GET.get("page"))
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        number = paginator.num_pages
-    start = (number - 1) * PAGE_SIZE
-    rows = selectors.while_unchanged((*key, number), lambda: list(make_qs()[start : start + PAGE_SIZE]), state)
-    return Page(rows, number, paginator), rows
+    page = counted_page(request.GET.get("page"), total, PAGE_SIZE)
+    start = (page.number - 1) * PAGE_SIZE
+    rows = selectors.while_unchanged((*key, page.number), lambda: list(make_qs()[start : start + PAGE_SIZE]), state)
+    page.object_list = rows
+    return page, rows
 
 
 _URL_HOLE = 8_642_097_531

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page, Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core import unchanged
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.core.paging import counted_page
 from xieshang.documents.http import download
 from xieshang.organisations.models import Leader, Session
 
@@ -78,15 +79,7 @@ PAGE_SIZE = 30
 
 def _page(request: HttpRequest, total: int) -> Page:
     """The requested page of ``total`` rows, clamped as ``Paginator.get_page`` does."""
-    paginator = Paginator((), PAGE_SIZE)
-    paginator.count = total
-    try:
-        number = paginator.validate_number(request.GET.get("page"))
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        number = paginator.num_pages
-    return Page([], number, paginator)
+    return counted_page(request.GET.get("page"), total, PAGE_SIZE)
 
 
 def _rows_html(qs: Any, start: int = 0, size: int = PAGE_SIZE) -> str:

@@ -138,16 +138,11 @@ def _queue_context(request: HttpRequest, tab: str, state: Any) -> dict[str, Any]
                 ("reply_flags", reply.pk), lambda r=reply: assist.reply_flags(r.assignment.item, r.body), state
             )
     else:
-        key = ("queue", request.user.pk, filters)
-        total = selectors.queue_total(filters, counts)
-        if total is None:
-            total = selectors.while_unchanged(
-                (*key, "total"), lambda: selectors.queue_items(request.user, filters).count(), state
-            )
-        ctx["page_obj"], items = _rows_page(
-            request, key, total, lambda: selectors.queue_items(request.user, filters), state
-        )
-        ctx["rows_html"] = render_to_string("handling/_queue_rows.html", {"rows": _queue_rows(items, dict(channels))})
+        # The caller keeps this tab's whole body; its rows are read when the body is built.
+        page_obj = _page(request, selectors.queue_items(request.user, filters), selectors.queue_total(filters, counts))
+        ctx["page_obj"] = page_obj
+        rows = _queue_rows(list(page_obj), dict(channels))
+        ctx["rows_html"] = render_to_string("handling/_queue_rows.html", {"rows": rows})
     query = request.GET.copy()
     query.pop("page", None)
     ctx["query"] = query.urlencode()

@@ -12,6 +12,11 @@ The index keeps each document's ``max_terms`` heaviest features. The bulk of it 
 matrix (documents x features, so each feature's column is its posting list); documents added
 later go to a small delta block that is merged into the bulk when it grows past a fraction of
 it. Removal marks a document dead. A query reads the posting lists of its features.
+
+Up to ``RERANK_MAX_DOCS`` documents, a query re-ranks its best ``RERANK_POOL`` candidates by
+shared nearest neighbours: a candidate whose own ``SHARED_K`` nearest documents overlap the
+query's is more likely the same matter than one that merely shares a template or a topic, since
+the messages of one matter find each other and a look-alike from another matter finds its own.
 """
 
 from __future__ import annotations
@@ -50,6 +55,17 @@ PROBLEM_MISMATCH = 0.5
 PLACE_MISMATCH = 0.5
 # Rescoring may lift a candidate from below the cut, so this many more are scored before cutting.
 RESCORE_EXTRA = 30
+# Shared-neighbour re-ranking: score = (1 - SHARED_WEIGHT) x cosine + SHARED_WEIGHT x SHARED_SCALE
+# x Jaccard overlap of the query's and the candidate's ``SHARED_K`` nearest documents (each with
+# itself). On the dev gold set it raised the precision of the top min(group - 1, 10) on both halves
+# (0.949 -> 0.955, 0.953 -> 0.971; k 5-10 and weights 0.3-0.5 alike); grouping keeps the cosine,
+# where it did not help.
+SHARED_K = 8
+SHARED_WEIGHT = 0.5
+SHARED_SCALE = 0.2
+RERANK_POOL = 40
+# Beyond this many documents the candidates' neighbours cost more than the query: cosine only.
+RERANK_MAX_DOCS = 100_000
 _ENTITY_SALT = np.int64(0x5A5A5A5A5A5A)
 _TITLE_SALT = np.int64(0x3C3C3C3C3C3C)
 
@@ -162,6 +178,8 @@ class SimilarityIndex:
         self._delta: csr_matrix | None = None
         self._delta_row_of: np.ndarray | None = None
         self._scratch: np.ndarray | None = None
+        self._bulk_rows: csr_matrix | None = None
+        self._knn: dict[int, tuple[np.ndarray, float]] | None = None
         self._lock = threading.RLock()
 
     # ---- weighting -------------------------------------------------------------------------
@@ -217,6 +235,7 @@ class SimilarityIndex:
         additions.
         """
         docs = list(docs)
+        self._knn = None
         n_workers = workers or os.cpu_count() or 1
         if len(docs) < PARALLEL_FROM or n_workers < 2:
             raws = []
@@ -319,8 +338,12 @@ class SimilarityIndex:
             raw = raw_features(title, text)
             self.df[raw[0]] += 1
             self.n_docs += 1
+            if doc_id in self.pos:
+                self._forget_row(self.pos[doc_id])
             self._register(doc_id, tx.problem_mask(title, text), tx.place_mask(title, text))
-            self._append([self._row(raw)])
+            row = self._row(raw)
+            self._append([row])
+            self._forget_neighbours(*row)
             if self._delta_size() > max(1000, min(self.merge_fraction * self.bulk.shape[0], MERGE_AT_MOST)):
                 self.merge()
 
@@ -330,6 +353,7 @@ class SimilarityIndex:
             p = self.pos.pop(doc_id, None)
             if p is not None:
                 self.alive[p] = False
+                self._forget_row(p)
 
     def _delta_size(self) -> int:
         return sum(b.shape[0] for b in self._delta_rows)
@@ -353,23 +377,59 @@ class SimilarityIndex:
             self._delta_rows = []
             self._delta = None
             self._delta_row_of = None
+            self._bulk_rows = None
 
     # ---- querying ---------------------------------------------------------------------------
     def query(
-        self, text: str, top: int = 10, exclude: Iterable[DocId] | None = None, *, title: str = ""
+        self,
+        text: str,
+        top: int = 10,
+        exclude: Iterable[DocId] | None = None,
+        *,
+        title: str = "",
+        rerank: bool = True,
     ) -> list[tuple[DocId, float]]:
-        """The ``top`` most similar indexed documents as (id, cosine), best first."""
+        """The ``top`` most similar indexed documents as (id, score), best first.
+
+        The score is the cosine with the problem-kind and district demotion, re-ranked by shared
+        neighbours (see the module) unless ``rerank`` is false or the index is too large.
+        """
         try:
-            return self._query(title, text, top, set(exclude or ()))
+            return [(i, s) for i, s, _c in self._query(title, text, top, set(exclude or ()), rerank)]
         except (ValueError, TypeError, MemoryError):
             return []
 
-    def _query(self, title: str, text: str, top: int, exclude: set[DocId]) -> list[tuple[DocId, float]]:
+    def _query(
+        self, title: str, text: str, top: int, exclude: set[DocId], rerank: bool = False
+    ) -> list[tuple[DocId, float, float]]:
+        """(id, score, demoted cosine) of the ``top`` best documents."""
         if top <= 0 or not self.ids:
             return []
         feats, w = self.vector(title, text, terms=self.query_terms)
         if len(feats) == 0:
             return []
+        scores = self._scores(feats, w)
+        want = top + len(exclude)
+        rerank = rerank and len(self.pos) <= RERANK_MAX_DOCS
+        pool = max(want, RERANK_POOL) if rerank else want
+        cand = self._best(scores, pool, tx.problem_mask(title, text), tx.place_mask(title, text))
+        final = scores.copy()
+        if rerank:
+            mine = [r for r in (self.pos.get(d) for d in exclude) if r is not None]
+            self._rerank(final, cand[:pool], mine)
+            cand = cand[np.argsort(-final[cand], kind="stable")]
+        out = []
+        for c in cand[:want]:
+            doc_id = self.ids[c]
+            if doc_id in exclude:
+                continue
+            out.append((doc_id, round(float(final[c]), 4), round(float(scores[c]), 4)))
+            if len(out) == top:
+                break
+        return out
+
+    def _scores(self, feats: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Cosine of a vector with every indexed row (dead rows 0)."""
         n_bulk = self.bulk.shape[0]
         scores = np.zeros(len(self.ids), dtype=np.float32)
         if n_bulk:
@@ -379,31 +439,90 @@ class SimilarityIndex:
         if delta is not None and delta.nnz:
             scores[n_bulk:] = self._delta_scores(delta, feats, w)
         scores[~self.alive[: len(self.ids)]] = 0
-        want = top + len(exclude)
+        return scores
+
+    def _best(self, scores: np.ndarray, want: int, problems: int, places: int) -> np.ndarray:
+        """Rows of the best positive scores after the demotion (applied to ``scores`` in place),
+        best first: ``want`` of them and ``RESCORE_EXTRA`` more, since the demotion reorders."""
         pool = want + RESCORE_EXTRA
         cand = np.flatnonzero(scores > 0)
         if len(cand) > pool:
             cand = cand[np.argpartition(-scores[cand], pool)[:pool]]
-        mine = tx.problem_mask(title, text)
-        if mine and PROBLEM_MISMATCH != 1:
-            theirs = self._problems()[cand]
-            clash = (theirs != 0) & ((theirs & mine) == 0)
-            scores[cand[clash]] *= np.float32(PROBLEM_MISMATCH)
-        here = tx.place_mask(title, text)
-        if here and PLACE_MISMATCH != 1:
-            theirs = self._places()[cand]
-            clash = (theirs != 0) & ((theirs & here) == 0)
-            scores[cand[clash]] *= np.float32(PLACE_MISMATCH)
-        cand = cand[np.argsort(-scores[cand], kind="stable")][:want]
-        out = []
-        for c in cand:
-            doc_id = self.ids[c]
-            if doc_id in exclude:
-                continue
-            out.append((doc_id, round(float(scores[c]), 4)))
-            if len(out) == top:
-                break
-        return out
+        for mine, theirs_all, factor in (
+            (problems, self._problems(), PROBLEM_MISMATCH),
+            (places, self._places(), PLACE_MISMATCH),
+        ):
+            if mine and factor != 1:
+                theirs = theirs_all[cand]
+                clash = (theirs != 0) & ((theirs & mine) == 0)
+                scores[cand[clash]] *= np.float32(factor)
+        return cand[np.argsort(-scores[cand], kind="stable")]
+
+    def _stored(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(features, weights) of an indexed row as stored."""
+        n_bulk = self.bulk.shape[0]
+        if row < n_bulk:
+            if getattr(self, "_bulk_rows", None) is None:
+                self._bulk_rows = self.bulk.tocsr()
+            m, r = self._bulk_rows, row
+        else:
+            m, r = self._delta_matrix(), row - n_bulk
+        if m is None:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        lo, hi = m.indptr[r], m.indptr[r + 1]
+        return m.indices[lo:hi], m.data[lo:hi]
+
+    def _knn_cache(self) -> dict[int, tuple[np.ndarray, float]]:
+        if getattr(self, "_knn", None) is None:
+            self._knn = {}
+        return self._knn  # type: ignore[return-value]
+
+    def _neighbours(self, row: int) -> np.ndarray:
+        """The ``SHARED_K`` best rows for an indexed row, as its own query ranks them; kept until
+        an addition could enter them or a removal leaves them."""
+        knn = self._knn_cache()
+        got = knn.get(row)
+        if got is None:
+            feats, w = self._stored(row)
+            scores = self._scores(feats, w) if len(feats) else np.zeros(len(self.ids), dtype=np.float32)
+            scores[row] = 0
+            best = self._best(scores, SHARED_K, int(self._problems()[row]), int(self._places()[row]))[:SHARED_K]
+            kth = float(scores[best[-1]]) if len(best) == SHARED_K else 0.0
+            got = knn[row] = (best, kth)
+        return got[0]
+
+    def _forget_neighbours(self, feats: np.ndarray, w: np.ndarray) -> None:
+        """Drop the kept neighbour lists a new row with this vector could enter."""
+        knn = self._knn_cache()
+        if not knn or len(feats) == 0:
+            return
+        scores = self._scores(feats, w)
+        kept = list(knn.items())  # queries in other threads may add to it meanwhile
+        rows = np.array([r for r, _ in kept], dtype=np.int64)
+        kth = np.array([v[1] for _, v in kept], dtype=np.float32)
+        for row in rows[scores[rows] > kth]:
+            knn.pop(int(row), None)
+
+    def _forget_row(self, row: int) -> None:
+        """Drop the kept neighbour lists of a row that leaves, and those it is in."""
+        knn = self._knn_cache()
+        for r in [r for r, (best, _kth) in list(knn.items()) if r == row or row in best]:
+            knn.pop(r, None)
+
+    def _rerank(self, scores: np.ndarray, pool: np.ndarray, mine: list[int]) -> None:
+        """Shared-neighbour re-ranking of ``pool`` (rows, best first), in place: see SHARED_WEIGHT.
+
+        ``mine`` are the rows of the query itself when it is indexed (its excluded ids).
+        """
+        others = [int(c) for c in pool if c not in mine]
+        query_set = set(others[:SHARED_K]) | set(mine)
+        base = scores[pool].copy()
+        for r, c in enumerate(pool):
+            theirs = {int(j) for j in self._neighbours(int(c))} | {int(c)}
+            overlap = len(query_set & theirs) / len(query_set | theirs)
+            scores[c] = (1 - SHARED_WEIGHT) * base[r] + SHARED_WEIGHT * SHARED_SCALE * overlap
+        rest = np.setdiff1d(np.flatnonzero(scores > 0), pool)
+        scores[rest] *= np.float32(1 - SHARED_WEIGHT)
 
     def _delta_scores(self, delta: csr_matrix, feats: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Scores of the delta block's rows: a gather through a dense query vector, no posting lists."""
@@ -431,7 +550,11 @@ class SimilarityIndex:
     ) -> list[tuple[DocId, float]]:
         """Indexed documents probably about the same concrete matter (score above the threshold)."""
         limit = SAME_MATTER_THRESHOLD if threshold is None else threshold
-        return [(i, s) for i, s in self.query(text, top, exclude, title=title) if s >= limit]
+        try:
+            hits = self._query(title, text, top, set(exclude or ()), True)
+        except (ValueError, TypeError, MemoryError):
+            return []
+        return [(i, s) for i, s, cosine in hits if cosine >= limit]
 
     def __len__(self) -> int:
         return len(self.pos)
@@ -454,15 +577,17 @@ class SimilarityIndex:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         os.close(fd)
-        lock = self._lock
+        lock, knn = self._lock, self._knn_cache()
         self._scratch = None
         self._delta_row_of = None
+        self._bulk_rows = None
         try:
             self._lock = None  # type: ignore[assignment]
+            self._knn = None  # neighbour lists are rebuilt as queries need them
             joblib.dump(self, tmp)
             os.replace(tmp, path)
         finally:
-            self._lock = lock
+            self._lock, self._knn = lock, knn
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
@@ -472,4 +597,5 @@ class SimilarityIndex:
         if not isinstance(index, cls):
             raise TypeError(f"{path} 不是相似检索索引文件。")
         index._lock = threading.RLock()
+        index._bulk_rows = None
         return index

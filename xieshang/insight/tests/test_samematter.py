@@ -105,8 +105,15 @@ def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ig
         return [str(x) for x, _ in index.query(d.text, top=20, exclude=[i], title=d.title)]
 
     m = ranking_metrics(gold, rank)
-    assert m["recall@5_judged"] >= 0.95
-    assert m["precision_judged"] >= 0.9
+    assert m["recall@5_judged"] >= 0.98
+    assert m["precision_judged"] >= 0.95
+
+    def rank_by_cosine(i: str) -> list[str]:
+        d = by_id[i]
+        return [str(x) for x, _ in index.query(d.text, top=20, exclude=[i], title=d.title, rerank=False)]
+
+    # shared-neighbour re-ranking earns its place: about +0.01 on the dev gold set
+    assert m["precision_judged"] >= ranking_metrics(gold, rank_by_cosine)["precision_judged"] + 0.005
     assert wanted
     groups = group_matters(docs, index=index)
     assert bcubed(gold, groups)["bcubed_f1"] >= 0.85
@@ -119,10 +126,10 @@ def test_same_estate_with_another_kind_of_problem_is_demoted() -> None:
     index = SimilarityIndex(max_terms=0)
     index.build([(1, *fumes), (2, *parking), (3, *fumes2)])
 
-    hits = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0]))
+    hits = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0], rerank=False))
     old, sim.PROBLEM_MISMATCH = sim.PROBLEM_MISMATCH, 1.0
     try:
-        raw = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0]))
+        raw = dict(index.query(fumes[1], top=2, exclude=[1], title=fumes[0], rerank=False))
     finally:
         sim.PROBLEM_MISMATCH = old
     assert hits[2] == pytest.approx(raw[2] * 0.5, abs=1e-3)
@@ -138,10 +145,10 @@ def test_same_template_in_another_district_is_demoted() -> None:
     index = SimilarityIndex(max_terms=0)
     index.build([(1, *here), (2, *there), (3, *no_code), (4, *same_code)])
 
-    hits = dict(index.query(here[1], top=3, exclude=[1], title=here[0]))
+    hits = dict(index.query(here[1], top=3, exclude=[1], title=here[0], rerank=False))
     old, sim.PLACE_MISMATCH = sim.PLACE_MISMATCH, 1.0
     try:
-        raw = dict(index.query(here[1], top=3, exclude=[1], title=here[0]))
+        raw = dict(index.query(here[1], top=3, exclude=[1], title=here[0], rerank=False))
     finally:
         sim.PLACE_MISMATCH = old
     assert hits[2] == pytest.approx(raw[2] * 0.5, abs=1e-3)
@@ -215,7 +222,71 @@ def test_pair_score_matches_query() -> None:
         (3, "幸福小区车位乱收费", "幸福小区物业对地下车位乱收费，请相关部门尽快处理"),
     ]
     index = SimilarityIndex(max_terms=0).build(docs)
-    got = dict(index.query(docs[0][2], top=5, exclude=[1], title=docs[0][1]))
+    got = dict(index.query(docs[0][2], top=5, exclude=[1], title=docs[0][1], rerank=False))
     for i, t, x in docs[1:]:
         assert index.pair_score((docs[0][1], docs[0][2]), (t, x)) == pytest.approx(got[i], abs=1e-3)
     assert index.pair_score(("", ""), (docs[1][1], docs[1][2])) == 0.0
+
+
+ELEVATOR_HERE = [
+    ("光明小区电梯经常故障", "光明小区3栋电梯经常故障困人，物业一直不修，请相关部门督促维修"),
+    ("光明小区电梯又坏了", "光明小区的电梯上周又坏了，老人上下楼很困难，物业说没钱修"),
+    ("光明小区电梯维修基金", "光明小区电梯维修要动用维修基金，物业拖着不办，电梯一直停用"),
+    ("光明小区电梯停用两个月", "光明小区电梯停用两个月了，物业和业委会互相推诿，请督促维修"),
+]
+ELEVATOR_THERE = [
+    ("星河湾电梯质量差", "星河湾小区电梯故障困人，开发商安装的电梯质量差，要求更换电梯"),
+    ("星河湾电梯噪音大", "星河湾小区电梯运行噪音很大，开发商交房时就有问题，一直没有整改"),
+    ("星河湾开发商电梯质量", "星河湾开发商安装的电梯质量差，交房一年坏了十几次，开发商不管"),
+    ("星河湾电梯质量问题", "星河湾小区电梯质量问题严重，开发商应当更换电梯"),
+]
+
+
+def _elevators() -> SimilarityIndex:
+    docs = [(i + 1, *d) for i, d in enumerate(ELEVATOR_HERE)] + [(i + 11, *d) for i, d in enumerate(ELEVATOR_THERE)]
+    return SimilarityIndex(max_terms=0).build(docs)
+
+
+def test_shared_neighbours_rank_a_look_alike_from_another_matter_down(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sim, "SHARED_K", 3)  # a corpus of eight: each matter has three others
+    index = _elevators()
+    title, text = ELEVATOR_HERE[0]
+    by_cosine = [i for i, _ in index.query(text, top=4, exclude=[1], title=title, rerank=False)]
+    assert by_cosine[:2] == [4, 11]  # the other estate's message words it most alike
+    reranked = [i for i, _ in index.query(text, top=4, exclude=[1], title=title)]
+    assert reranked == [4, 3, 2, 11]
+    # the same-matter list is cut by cosine and ordered by the re-ranked score
+    assert [i for i, _ in index.same_matter(text, top=4, exclude=[1], title=title, threshold=0.09)] == [4, 3, 11]
+
+
+def test_kept_neighbour_lists_follow_additions_and_removals(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sim, "SHARED_K", 3)
+    index = _elevators()
+    for title, text in ELEVATOR_HERE + ELEVATOR_THERE:
+        index.query(text, top=4, title=title)
+    kept_before = len(index._knn_cache())
+    assert kept_before == 8
+    index.add(21, "光明小区电梯经常故障困人，物业不修，电梯停用", title="光明小区电梯停用")
+    index.add(22, "星河湾开发商安装的电梯质量差，要求更换", title="星河湾电梯更换")
+    index.remove(2)
+    index.add(3, "光明小区电梯维修基金动用难，物业拖着不办", title="光明小区电梯维修基金")  # re-indexed
+    for title, text in ELEVATOR_HERE + ELEVATOR_THERE:
+        index.query(text, top=4, title=title)
+    kept = dict(index._knn_cache())
+    assert kept
+    index._knn = None
+    for row, (best, _kth) in kept.items():
+        assert list(index._neighbours(row)) == list(best), row
+    # a removed document answers no query and sits in no kept list
+    assert all(index.pos.get(2) is None and 1 not in best for best, _ in kept.values())
+
+
+def test_large_indexes_answer_by_cosine(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sim, "SHARED_K", 3)
+    index = _elevators()
+    title, text = ELEVATOR_HERE[0]
+    monkeypatch.setattr(sim, "RERANK_MAX_DOCS", 7)
+    assert index.query(text, top=4, exclude=[1], title=title) == index.query(
+        text, top=4, exclude=[1], title=title, rerank=False
+    )
+    assert index._knn_cache() == {}

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -42,6 +42,7 @@ from xieshang.insight.selectors import hotspots as insight_hotspots
 from xieshang.insight.selectors import same_matter_groups as insight_groups
 from xieshang.organisations.models import Unit
 
+from . import registry
 from .models import Assignment, Item, RouteDecision
 
 log = logging.getLogger(__name__)
@@ -375,12 +376,49 @@ def _index_path(committee_id: int) -> Path:
     return Path(settings.XIESHANG_MODEL_DIR) / f"items-{int(committee_id)}.joblib"
 
 
-def _item_rows(committee_id: int, after: int = 0) -> list[tuple[int, str, str]]:
-    qs = Item.objects.filter(committee_id=committee_id, pk__gt=after).order_by("pk").values_list("pk", "title", "text")
-    return [(pk, title or "", (text or "")[:TEXT_CHARS]) for pk, title, text in qs]
+AUTHOR_LOOKUP_CHUNK = 500
 
 
-def _build(committee_id: int, rows: list[tuple[int, str, str]]) -> ItemIndex:
+def item_authors(rows: Iterable[tuple[int, str, str | None, int | None]]) -> dict[int, str]:
+    """{item id: author} for (item id, channel, source type, source id) rows, "" where unknown.
+
+    The author is who wrote the source record, as its channel knows them (``Channel.authors``: a
+    citizen's hashed phone, a member), else the source record itself. Whoever keyed the item in (a
+    clerk entering letters) is not its author. The same-matter index ranks a text by the same author
+    higher, grouping links two such texts more readily, and heat counts distinct authors.
+    """
+    rows = list(rows)
+    by_channel: dict[str, list[int]] = defaultdict(list)
+    for _pk, channel, _st, sid in rows:
+        if sid:
+            by_channel[channel].append(sid)
+    known: dict[tuple[str, int], str] = {}
+    for channel, sids in by_channel.items():
+        try:
+            lookup = registry.get(channel).authors
+        except LookupError:
+            lookup = None
+        for start in range(0, len(sids) if lookup is not None else 0, AUTHOR_LOOKUP_CHUNK):
+            got = lookup(sids[start : start + AUTHOR_LOOKUP_CHUNK])  # type: ignore[misc]
+            known.update({(channel, sid): key for sid, key in got.items() if key})
+    return {
+        pk: known.get((channel, sid), f"{st}:{sid}") if sid else ""
+        for pk, channel, st, sid in rows  # type: ignore[misc]
+    }
+
+
+def _item_rows(committee_id: int, after: int = 0) -> list[tuple[int, str, str, str]]:
+    qs = (
+        Item.objects.filter(committee_id=committee_id, pk__gt=after)
+        .order_by("pk")
+        .values_list("pk", "title", "text", "channel", "source_type", "source_id")
+    )
+    rows = list(qs)
+    authors = item_authors((pk, ch, st, sid) for pk, _t, _x, ch, st, sid in rows)
+    return [(pk, title or "", (text or "")[:TEXT_CHARS], authors[pk]) for pk, title, text, *_rest in rows]
+
+
+def _build(committee_id: int, rows: list[tuple[int, str, str, str]]) -> ItemIndex:
     index = ItemIndex(max_terms=0 if len(rows) < 20000 else 128)
     index.build(rows)
     index.committee_id = committee_id
@@ -398,8 +436,8 @@ def _load(committee_id: int) -> ItemIndex | None:
     except Exception:  # damaged or written by another version: rebuilt from the database
         log.warning("assist: cannot read the same-matter index %s; rebuilding", path, exc_info=True)
         return None
-    if index.committee_id != committee_id:
-        return None
+    if index.committee_id != committee_id or getattr(index, "authors", None) is None:
+        return None  # another committee's, or saved before authors were kept: rebuilt
     index.saved_at = time.monotonic()
     index.unsaved = 0
     return index
@@ -419,8 +457,8 @@ def _catch_up(index: ItemIndex) -> None:
     rows = _item_rows(index.committee_id, after=index.max_item_id)
     if not rows:
         return
-    for pk, title, text in rows:
-        index.add(pk, text, title=title)
+    for pk, title, text, author in rows:
+        index.add(pk, text, title=title, author=author)
     index.max_item_id = rows[-1][0]
     index.unsaved += len(rows)
     if index.unsaved >= SAVE_EVERY_ADDITIONS or time.monotonic() - index.saved_at > SAVE_EVERY_SECONDS:
@@ -475,7 +513,14 @@ def forget_indexes() -> None:
 
 
 def same_matter_ids(
-    committee_id: int, title: str, text: str, *, exclude: Iterable[int] = (), top: int = 10, wait: float | None = None
+    committee_id: int,
+    title: str,
+    text: str,
+    *,
+    exclude: Iterable[int] = (),
+    top: int = 10,
+    wait: float | None = None,
+    author: str = "",
 ) -> list[tuple[int, float]] | None:
     """(item id, score) of the committee's items about the same matter; None while the index is being built."""
     index = item_index(committee_id, wait=wait)
@@ -484,7 +529,9 @@ def same_matter_ids(
     try:
         # under the lock: saving the index briefly takes its own lock away for pickling
         with _index_lock:
-            hits = index.same_matter((text or "")[:TEXT_CHARS], top=top, exclude=set(exclude), title=title or "")
+            hits = index.same_matter(
+                (text or "")[:TEXT_CHARS], top=top, exclude=set(exclude), title=title or "", author=author
+            )
         return [(int(i), s) for i, s in hits]
     except Exception:
         log.exception("assist: same-matter query failed")
@@ -493,7 +540,15 @@ def same_matter_ids(
 
 def same_matter_items(item: Item, items_scope: Any, *, top: int = 5, wait: float | None = None) -> list[Item] | None:
     """Items of ``item``'s committee (within ``items_scope``) probably about the same matter, best first."""
-    hits = same_matter_ids(item.committee_id, item.title, item.text, exclude={item.pk}, top=top + 5, wait=wait)
+    hits = same_matter_ids(
+        item.committee_id,
+        item.title,
+        item.text,
+        exclude={item.pk},
+        top=top + 5,
+        wait=wait,
+        author=item_authors([(item.pk, item.channel, item.source_type, item.source_id)])[item.pk],
+    )
     if hits is None:
         return None
     score = dict(hits)
@@ -583,22 +638,20 @@ def hotspot_rows(
         if channel:
             qs = qs.filter(channel=channel)
         rows = list(
-            qs.order_by("-accepted_at").values_list("pk", "title", "text", "accepted_at", "source_type", "source_id")[
-                :HOTSPOT_MAX_ITEMS
-            ]
+            qs.order_by("-accepted_at").values_list(
+                "pk", "title", "text", "accepted_at", "channel", "source_type", "source_id"
+            )[:HOTSPOT_MAX_ITEMS]
         )
+        authors = item_authors((pk, ch, st, sid) for pk, _t, _x, _a, ch, st, sid in rows)
         docs = [
             Doc(
                 id=pk,
                 title=title or "",
                 text=(text or "")[:TEXT_CHARS],
                 time=at,
-                # The author, as far as the loop knows it: the channel's source record. Whoever keyed
-                # the item in (a clerk entering letters) is not its author; grouping links two texts
-                # by one author more readily, and heat counts distinct authors.
-                user=f"{st}:{sid}" if sid else f"i{pk}",
+                user=authors[pk] or f"i{pk}",
             )
-            for pk, title, text, at, st, sid in rows
+            for pk, title, text, at, *_source in rows
         ]
         spots = insight_hotspots(docs, top, now=min(timezone.now(), end))
         cached = (

@@ -56,6 +56,10 @@ class Channel:
     # Offices (User.Office values) whose staff assign, review and decide for this channel; empty = any office.
     # A callable is read on each check, so a channel may take it from its settings.
     dispatcher_offices: tuple[str, ...] | Callable[[], tuple[str, ...]] = ()
+    # Who wrote each source record, as a stable key (a citizen's hashed phone, a member): source ids
+    # -> {source_id: key}. Same-matter ranking lifts a text by the same author. None: each source
+    # record is its own author.
+    authors: Callable[[list[int]], dict[int, str]] | None = None
 
     def offices(self) -> tuple[str, ...]:
         value = self.dispatcher_offices

@@ -11,26 +11,17 @@ from datetime import datetime
 
 from . import text as tx
 from .documents import Doc
-from .similarity import SAME_MATTER_THRESHOLD, DocId, SimilarityIndex
+from .similarity import SAME_AUTHOR_MAX, SAME_AUTHOR_SHARE, SAME_MATTER_THRESHOLD, DocId, SimilarityIndex
 
 NEIGHBOURS = 15
 # Two groups merge when the mean score of the pairs found between them reaches this share of the
 # same-matter threshold; it stops one loose pair from chaining two matters together.
 LINK_MEAN = 0.3
-# A citizen writing again about their own case is the commonest repeat, often in new words (a
-# later message asks why nothing happened). Two documents by the same author scoring at least
-# this share of the threshold are linked as if they reached it. On the dev gold set no hard
-# negative shares an author with its matter; B-cubed F1 rose on both halves (0.869 -> 0.914,
-# 0.953 -> 0.962) and stayed there for shares 0.1-0.5.
-SAME_AUTHOR_SHARE = 0.3
-# Authors with more documents than this in the set are left out: an office entering many people's
-# items under one account is not one person's case.
-SAME_AUTHOR_MAX = 10
 
 
 def build_index(docs: Sequence[Doc]) -> SimilarityIndex:
     """An index over ``docs`` (every term kept: the corpus is small)."""
-    return SimilarityIndex(max_terms=0, query_terms=0).build((d.id, d.title, d.text) for d in docs)
+    return SimilarityIndex(max_terms=0, query_terms=0).build((d.id, d.title, d.text, d.user) for d in docs)
 
 
 def neighbours(docs: Sequence[Doc], index: SimilarityIndex, top: int) -> dict[DocId, list[tuple[DocId, float]]]:

@@ -34,6 +34,14 @@ def _source_url(item: Item) -> str:
     return f"/proposals/{pk}/" if pk else ""
 
 
+def _authors(source_ids: list[int]) -> dict[int, str]:
+    """A proposal's author is its first proposer: the member, or the submitting body."""
+    from .models import Proposer
+
+    rows = Proposer.objects.filter(proposal_id__in=source_ids, order=1).values_list("proposal_id", "member_id", "name")
+    return {pid: f"member:{mid}" if mid else f"body:{name}" for pid, mid, name in rows}
+
+
 def register() -> None:
     from .permissions import assigner_offices
 
@@ -58,5 +66,6 @@ def register() -> None:
             on_event=_on_event,
             source_url=_source_url,
             dispatcher_offices=assigner_offices,
+            authors=_authors,
         )
     )

@@ -22,7 +22,7 @@ def model_dir(settings, tmp_path: Path):
     assist.forget_indexes()
 
 
-def _message(committee, title: str, text: str, consent: bool):
+def _message(committee, title: str, text: str, consent: bool, phone: str = "13800000000"):
     msg, _ = message_services.message_submit(
         committee=committee,
         submission_token=uuid.uuid4(),
@@ -30,7 +30,7 @@ def _message(committee, title: str, text: str, consent: bool):
         title=title,
         text=text,
         name="张三",
-        phone="13800000000",
+        phone=phone,
         publish_consent=consent,
     )
     return msg
@@ -69,3 +69,31 @@ def test_hint_counts_open_items_and_never_shows_unpublished_text(client, world, 
 def test_message_form_asks_for_the_hint_as_the_citizen_types(client, world, model_dir):
     html = client.get(reverse("portal:submit")).content.decode()
     assert f'hx-post="{reverse("portal:same_matter")}"' in html and "from:#id_text" in html
+
+
+def test_a_message_author_is_the_hashed_phone_it_was_left_with(world, model_dir):
+    first = _message(world.committee, "南庄小区电梯", "南庄小区加装电梯进展缓慢。", True, phone="138 0000 1111")
+    again = _message(
+        world.committee,
+        "南庄小区的事没人管",
+        "上次反映的问题为什么没人管？老人上下楼还是很困难。",
+        True,
+        phone="13800001111",
+    )
+    other = _message(world.committee, "南庄小区电梯", "南庄小区加装电梯进展缓慢。", True, phone="13900002222")
+    items = Item.objects.filter(pk__in=[first.item_id, again.item_id, other.item_id])
+    authors = assist.item_authors((i.pk, i.channel, i.source_type, i.source_id) for i in items)
+    assert authors[first.item_id] == authors[again.item_id] != authors[other.item_id]
+    assert all(a.startswith("tel:") and "1111" not in a for a in authors.values())
+    # a channel that names no authors: the source record is the author; no source, no author
+    assert assist.item_authors([(1, "nosuch", "x.y", 7), (2, "nosuch", "", None)]) == {1: "x.y:7", 2: ""}
+
+    # the index keeps the authors: the repeat, worded anew, is found for the first message
+    def found(author: str) -> list[int]:
+        hits = assist.same_matter_ids(
+            world.committee.pk, "南庄小区电梯", "南庄小区加装电梯进展缓慢。", exclude={first.item_id}, author=author
+        )
+        return [pk for pk, _ in hits or []]
+
+    assert again.item_id in found(authors[first.item_id])
+    assert again.item_id not in found(authors[other.item_id])

@@ -290,3 +290,29 @@ def test_large_indexes_answer_by_cosine(monkeypatch) -> None:  # type: ignore[no
         text, top=4, exclude=[1], title=title, rerank=False
     )
     assert index._knn_cache() == {}
+
+
+def test_a_text_by_the_same_author_is_lifted(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    docs = [
+        (1, "南庄小区电梯", "南庄小区加装电梯进展缓慢。", "甲"),
+        (2, "南庄小区的事没人管", "上次反映的问题为什么没人管？老人上下楼还是很困难。", "甲"),
+        (3, "石湾工地夜间施工噪音", "石湾工地夜间施工噪音很大，居民无法休息。", "乙"),
+        (4, "南庄小区加装电梯", "南庄小区加装电梯的事有进展吗？", "丙"),
+    ]
+    index = SimilarityIndex(max_terms=0).build(docs)
+    title, text = docs[0][1], docs[0][2]
+    cosine = dict(index.query(text, top=3, exclude=[1], title=title, rerank=False))
+    assert 0.3 * sim.SAME_MATTER_THRESHOLD <= cosine[2] < sim.SAME_MATTER_THRESHOLD
+    lifted = dict(index.query(text, top=3, exclude=[1], title=title, author="甲"))
+    plain = dict(index.query(text, top=3, exclude=[1], title=title))
+    assert lifted[2] == pytest.approx(plain[2] + sim.SAME_AUTHOR_LIFT, abs=1e-3)
+    assert [i for i, _ in index.same_matter(text, exclude=[1], title=title, author="甲")] == [4, 2]
+    assert [i for i, _ in index.same_matter(text, exclude=[1], title=title, author="乙")] == [4]
+    # an account with many documents is not one person's case
+    monkeypatch.setattr(sim, "SAME_AUTHOR_MAX", 1)
+    assert [i for i, _ in index.same_matter(text, exclude=[1], title=title, author="甲")] == [4]
+    # the authors survive a re-index, a removal and a save
+    index.remove(2)
+    monkeypatch.setattr(sim, "SAME_AUTHOR_MAX", 10)
+    index.add(5, "上次反映的问题为什么没人管？老人上下楼还是很困难。", title="南庄小区的事没人管", author="甲")
+    assert 5 in [i for i, _ in index.same_matter(text, exclude=[1], title=title, author="甲")]

@@ -29,7 +29,7 @@ class Command(BaseCommand):
             d = by_id.get(i)
             if d is None:
                 return []
-            return [str(x) for x, _ in index.query(d.text, top=40, exclude=[d.id], title=d.title)]
+            return [str(x) for x, _ in index.query(d.text, top=40, exclude=[d.id], title=d.title, author=d.user)]
 
         result: dict[str, float] = {k: round(v, 4) for k, v in ranking_metrics(gold, rank).items()}
         groups = [[str(i) for i in g] for g in group_matters(docs, index=index)]

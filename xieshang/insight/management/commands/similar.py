@@ -21,5 +21,5 @@ class Command(BaseCommand):
         docs = load_corpus(opts["corpus"])
         index = build_index(docs)
         for d in docs:
-            hits = index.query(d.text, top=opts["top"], exclude=[d.id], title=d.title)
+            hits = index.query(d.text, top=opts["top"], exclude=[d.id], title=d.title, author=d.user)
             self.stdout.write(dumps({"id": d.id, "similar": [{"id": i, "score": s} for i, s in hits]}))

@@ -624,7 +624,7 @@ class SimilarityIndex:
     def nbytes(self) -> int:
         b = self.bulk
         size = b.data.nbytes + b.indices.nbytes + b.indptr.nbytes + self.df.nbytes + self.alive.nbytes
-        size += self._problems().nbytes + self._places().nbytes
+        size += self._problems().nbytes + self._places().nbytes + self._authors().nbytes
         d = self._delta_matrix()
         if d is not None:
             size += d.data.nbytes + d.indices.nbytes + d.indptr.nbytes

@@ -607,14 +607,15 @@ class SimilarityIndex:
         author: str = "",
         threshold: float | None = None,
     ) -> list[tuple[DocId, float]]:
-        """Indexed documents probably about the same concrete matter, ranked as ``query`` ranks them:
-        those whose cosine reaches the threshold, or ``SAME_AUTHOR_SHARE`` of it by the same author."""
+        """Indexed documents probably about the same concrete matter, in the order ``query`` ranks
+        them: those whose cosine reaches the threshold, or ``SAME_AUTHOR_SHARE`` of it by the same
+        author. Each comes with its cosine (with the demotion): the text similarity people are shown."""
         limit = SAME_MATTER_THRESHOLD if threshold is None else threshold
         try:
             hits = self._query(title, text, top, set(exclude or ()), True, author)
         except (ValueError, TypeError, MemoryError):
             return []
-        return [(i, s) for i, s, cosine, mine in hits if cosine >= (limit * SAME_AUTHOR_SHARE if mine else limit)]
+        return [(i, cosine) for i, _s, cosine, mine in hits if cosine >= (limit * SAME_AUTHOR_SHARE if mine else limit)]
 
     def __len__(self) -> int:
         return len(self.pos)

@@ -316,3 +316,16 @@ def test_a_text_by_the_same_author_is_lifted(monkeypatch) -> None:  # type: igno
     monkeypatch.setattr(sim, "SAME_AUTHOR_MAX", 10)
     index.add(5, "上次反映的问题为什么没人管？老人上下楼还是很困难。", title="南庄小区的事没人管", author="甲")
     assert 5 in [i for i, _ in index.same_matter(text, exclude=[1], title=title, author="甲")]
+
+
+def test_same_matter_reports_the_text_similarity_in_the_re_ranked_order(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sim, "SHARED_K", 3)
+    index = _elevators()
+    title, text = ELEVATOR_HERE[0]
+    cosine = dict(index.query(text, top=4, exclude=[1], title=title, rerank=False))
+    hits = index.same_matter(text, top=4, exclude=[1], title=title, threshold=0.09)
+    assert [i for i, _ in hits] == [4, 3, 11]
+    assert all(s == pytest.approx(cosine[i], abs=1e-4) for i, s in hits)
+    # an exact copy reads as 100 % alike, not as a blended score
+    index.add(9, text, title=title)
+    assert index.same_matter(text, top=1, exclude=[1], title=title)[0] == (9, pytest.approx(1.0, abs=1e-3))

@@ -77,7 +77,8 @@ class UnitSuggestion:
 
     @property
     def percent(self) -> int:
-        return round(self.confidence * 100)
+        """The confidence in whole percent; never 100: a suggestion is never certain."""
+        return min(99, round(self.confidence * 100))
 
 
 class _Router:

@@ -361,3 +361,9 @@ def test_without_history_suggestions_come_from_the_shipped_data_mapped_to_units(
     )
     assert got and got[0].unit == units["区教育局"] and 0 < got[0].confidence <= 1
     assert insight_services.model_path().is_file()
+
+
+def test_a_suggestion_never_reads_as_certain(world) -> None:  # type: ignore[no-untyped-def]
+    assert assist.UnitSuggestion(unit=world.dept2, confidence=0.9991).percent == 99
+    assert assist.UnitSuggestion(unit=world.dept2, confidence=0.734).percent == 73
+    assert assist.UnitSuggestion(unit=world.dept2, confidence=0.0).percent == 0

@@ -23,6 +23,7 @@ from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Session, Unit, User
 
 from . import services as ps
+from .demo_texts import TOPIC_TEXTS
 from .models import Category, Proposal
 
 YEAR = 2022
@@ -82,8 +83,9 @@ class SeedError(Exception):
     pass
 
 
-def _titles(rng: random.Random) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _titles(rng: random.Random) -> list[tuple[str, str, str]]:
+    """(category, topic, title) of each filed proposal."""
+    out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
     cats = list(TOPICS)
     i = 0
@@ -95,30 +97,21 @@ def _titles(rng: random.Random) -> list[tuple[str, str]]:
         title = f"{verb}{topic}{angle}"
         if title not in seen:
             seen.add(title)
-            out.append((str(cat), title))
+            out.append((str(cat), topic, title))
         i += 1
     rng.shuffle(out)
     return out
 
 
-def _content(topic: str, n: int) -> dict[str, str]:
+def _content(topic: str, n: int, start: int) -> dict[str, str]:
+    """A proposal on ``topic``: its situation and analysis, and ``n`` of its suggestions from ``start``."""
+    situation, analysis, suggestions = TOPIC_TEXTS[topic]
+    picked = [suggestions[(start + k) % len(suggestions)] for k in range(n)]
     numerals = "一二三四五六"
-    suggestions = "\n".join(
-        f"{numerals[k]}、{s}"
-        for k, s in enumerate(
-            [
-                "明确牵头部门，建立工作专班。",
-                "加大财政投入，设立专项资金。",
-                "简化办事流程，提高审批效率。",
-                "建立考核评估机制，定期通报进展。",
-                "发挥社会力量作用，鼓励多元参与。",
-            ][:n]
-        )
-    )
     return {
-        "situation": f"近年来我区{topic}工作取得一定成效，但与群众期待仍有差距，基层反映较为集中。",
-        "analysis": "主要原因在于统筹协调机制不健全、资金保障不足、政策落实不到位。",
-        "suggestions": suggestions,
+        "situation": situation,
+        "analysis": analysis,
+        "suggestions": "\n".join(f"{numerals[k]}、{text}。" for k, text in enumerate(picked)),
     }
 
 
@@ -160,14 +153,14 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         transaction.atomic(),
     ):
         proposals = []
-        for i, (cat, title) in enumerate(titles):
+        for i, (cat, topic, title) in enumerate(titles):
             n_sugg = 3 + (i % 3)
             data = {
                 "title": title,
                 "category": cat,
                 "integrity": "researched",
                 "declared": True,
-                **_content(title.removeprefix("关于"), n_sugg),
+                **_content(topic, n_sugg, i),
             }
             if i in hk_slots:
                 member = hk_members[i % len(hk_members)]

@@ -39,7 +39,7 @@ _ENTITY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:" + ENTITY_SUFFIXES + 
 # A suggestion's verbs (加快…建设, 推动…, 配套…) begin a clause too.
 _ENTITY_CUT = re.compile(
     r".*(?:的|在|和|与|是|了|对|向|从|把|被|给|位于|关于|反映|投诉|举报|请问|咨询|我们|我"
-    r"|加快|推动|推进|完善|加强|优化|做好|打通|设立|引入|支持|规范|促进|提升|落实|建立|新建|扩建|配套)"
+    r"|但|并|加快|推动|推进|完善|加强|优化|做好|打通|设立|引入|支持|规范|促进|提升|落实|建立|新建|扩建|配套)"
 )
 _GENERIC_ENTITIES = frozenset(
     {

@@ -329,3 +329,10 @@ def test_same_matter_reports_the_text_similarity_in_the_re_ranked_order(monkeypa
     # an exact copy reads as 100 % alike, not as a blended score
     index.add(9, text, title=title)
     assert index.same_matter(text, top=1, exclude=[1], title=title)[0] == (9, pytest.approx(1.0, abs=1e-3))
+
+
+def test_a_place_name_does_not_start_with_a_suggestion_verb() -> None:
+    assert tx.entities("推动污水处理厂提标扩容") == ["污水处理厂"]
+    assert tx.entities("加快老旧小区加装电梯") == ["老旧小区"]
+    assert tx.entities("但社区养老服务站不够") == ["社区养老服务站"]
+    assert "魅力之城小区" in tx.entities("A5区劳动东路魅力之城小区")

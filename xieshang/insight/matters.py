@@ -119,14 +119,19 @@ _PLACE_HINT = re.compile(r"([A-Z][0-9]{0,2}(?:市|区|县))")
 
 
 def heat_index(group: Sequence[Doc], now: datetime | None) -> float:
-    """Heat of a group: volume, support (likes - dislikes/2), spread over days and recency.
+    """Heat of a group: how many people raise it, volume, support (likes - dislikes/2), spread over
+    days and recency.
 
-    heat = ln(1 + n) * 10 + ln(1 + support) * 3 + ln(1 + distinct users) * 3
-           + ln(1 + active days) * 2 + recency, with recency = 5 * exp(-days since last / 90).
+    heat = ln(1 + people) * 10 + ln(1 + n) * 3 + ln(1 + support) * 3 + ln(1 + active days) * 2
+           + recency, with recency = 5 * exp(-days since last / 90).
+
+    People are distinct authors (``Doc.user``); a document without one counts as its own person.
+    A hotspot is what many people raise: one citizen filing dozens of messages from one template,
+    each about another project, is not one.
     """
     n = len(group)
     support = sum(max(0.0, d.likes - d.dislikes / 2) for d in group)
-    users = len({d.user for d in group if d.user}) or n
+    people = len({(d.user or "").strip() or ("#", d.id) for d in group})
     times = sorted(d.time for d in group if d.time)
     days = len({t.date() for t in times})
     recency = 0.0
@@ -134,7 +139,7 @@ def heat_index(group: Sequence[Doc], now: datetime | None) -> float:
         age = max(0.0, (now - times[-1]).total_seconds() / 86400)
         recency = 5 * math.exp(-age / 90)
     return round(
-        10 * math.log1p(n) + 3 * math.log1p(support) + 3 * math.log1p(users) + 2 * math.log1p(days) + recency, 2
+        10 * math.log1p(people) + 3 * math.log1p(n) + 3 * math.log1p(support) + 2 * math.log1p(days) + recency, 2
     )
 
 

@@ -336,3 +336,36 @@ def test_a_place_name_does_not_start_with_a_suggestion_verb() -> None:
     assert tx.entities("加快老旧小区加装电梯") == ["老旧小区"]
     assert tx.entities("但社区养老服务站不够") == ["社区养老服务站"]
     assert "魅力之城小区" in tx.entities("A5区劳动东路魅力之城小区")
+
+
+def test_one_author_flooding_a_template_is_not_a_hotspot() -> None:
+    start = datetime(2019, 6, 1, tzinfo=UTC)
+    flood = [
+        Doc(i, f"请加快{place}建设力度", f"请加快{place}建设力度，刻不容缓。", start + timedelta(days=i), user="甲")
+        for i, place in enumerate(["四医院新院区", "考古遗址公园", "体育中心", "图书馆", "园博园", "高铁西站"], start=1)
+    ]
+    matter = [
+        Doc(10 + i, "丽发新城旁边建搅拌站", f"丽发新城旁边建搅拌站，粉尘严重，第{i}次反映。", start, user=f"u{i}")
+        for i in range(4)
+    ]
+    spots = hotspots(flood + matter, top=2)
+    assert set(spots[0].ids) == {10, 11, 12, 13}
+    # the flood, if grouped at all, ranks below the matter four people raise
+    assert all(s.heat < spots[0].heat for s in spots[1:])
+
+
+@pytest.mark.shared_data
+def test_top_hotspots_of_the_shared_messages_are_raised_by_many_people(shared_data) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from xieshang.insight.documents import read_corpus
+
+    docs = read_corpus(shared_data / "messageboard" / "hot_messages.csv")
+    by_id = {d.id: d for d in docs}
+    spots = hotspots(docs, top=5)
+    assert len(spots) == 5
+    for spot in spots:
+        authors = Counter(by_id[i].user for i in spot.ids)
+        assert len(spot.ids) >= 10 and len(authors) >= 8, spot.description
+        assert authors.most_common(1)[0][1] <= len(spot.ids) / 2, spot.description
+    assert len({s.description for s in spots}) == 5

@@ -335,6 +335,7 @@ def test_a_place_name_does_not_start_with_a_suggestion_verb() -> None:
     assert tx.entities("推动污水处理厂提标扩容") == ["污水处理厂"]
     assert tx.entities("加快老旧小区加装电梯") == ["老旧小区"]
     assert tx.entities("但社区养老服务站不够") == ["社区养老服务站"]
+    assert tx.entities("每个社区") == []  # a quantifier, not a name
     assert "魅力之城小区" in tx.entities("A5区劳动东路魅力之城小区")
 
 

@@ -650,7 +650,7 @@ def hotspot_rows(
                 title=title or "",
                 text=(text or "")[:TEXT_CHARS],
                 time=at,
-                user=authors[pk] or f"i{pk}",
+                user=authors[pk],  # none: the item counts as its own author
             )
             for pk, title, text, at, *_source in rows
         ]

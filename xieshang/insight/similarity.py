@@ -27,6 +27,7 @@ import tempfile
 import threading
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import joblib
 import numpy as np
@@ -142,8 +143,7 @@ def _rows_chunk(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, ...]:
         raw = raw_features(t, x)
         seen.append(raw[0])
         rows.append(index._row(raw))
-        masks[k] = tx.problem_mask(t, x)
-        places[k] = tx.place_mask(t, x)
+        masks[k], places[k] = tx.masks(t, x)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     indptr[1:] = np.cumsum([len(f) for f, _ in rows])
     indices = np.concatenate([f for f, _ in rows]).astype(np.int32)
@@ -152,15 +152,18 @@ def _rows_chunk(pairs: list[tuple[str, str]]) -> tuple[np.ndarray, ...]:
     return indptr, indices, data, feats, counts, masks, places
 
 
+def _clash(mine: Any, theirs: Any) -> Any:
+    """Whether two masks (ints, or arrays of them) both name something and share nothing."""
+    return (mine != 0) & (theirs != 0) & ((theirs & mine) == 0)
+
+
 def mismatch_factor(title_a: str, text_a: str, title_b: str, text_b: str) -> float:
     """The demotion ``query`` applies to a pair: problem kinds and districts that clash (see above)."""
+    (pa, la), (pb, lb) = tx.masks(title_a, text_a), tx.masks(title_b, text_b)
     factor = 1.0
-    pa, pb = tx.problem_mask(title_a, text_a), tx.problem_mask(title_b, text_b)
-    if pa and pb and not pa & pb:
-        factor *= PROBLEM_MISMATCH
-    la, lb = tx.place_mask(title_a, text_a), tx.place_mask(title_b, text_b)
-    if la and lb and not la & lb:
-        factor *= PLACE_MISMATCH
+    for mine, theirs, demotion in ((pa, pb, PROBLEM_MISMATCH), (la, lb, PLACE_MISMATCH)):
+        if _clash(mine, theirs):
+            factor *= demotion
     return factor
 
 
@@ -263,7 +266,7 @@ class SimilarityIndex:
             rows = []
             for (doc_id, raw), (_i, title, text), author in zip(raws, docs, authors, strict=True):
                 rows.append(self._row(raw))
-                self._register(doc_id, tx.problem_mask(title, text), tx.place_mask(title, text), author)
+                self._register(doc_id, *tx.masks(title, text), author)
             self._append(rows)
             self.merge()
             return self
@@ -315,22 +318,20 @@ class SimilarityIndex:
         if len(self.alive) < len(self.ids):
             grow = max(1024, len(self.alive))
             self.alive = np.concatenate([self.alive, np.zeros(grow, dtype=bool)])
-        if len(self._problems()) < len(self.alive):
-            self.problems = np.concatenate(
-                [self.problems, np.zeros(len(self.alive) - len(self.problems), dtype=np.uint16)]
-            )
-        if len(self._places()) < len(self.alive):
-            self.places = np.concatenate([self.places, np.zeros(len(self.alive) - len(self.places), dtype=np.uint16)])
-        self.alive[len(self.ids) - 1] = True
-        self.problems[len(self.ids) - 1] = problems
-        self.places[len(self.ids) - 1] = places
-        authors = self._authors()
-        if len(authors) < len(self.alive):
-            self.authors = authors = np.concatenate([authors, np.zeros(len(self.alive) - len(authors), dtype=np.int32)])
+        self.problems = self._as_long_as_alive(self._problems())
+        self.places = self._as_long_as_alive(self._places())
+        self.authors = self._as_long_as_alive(self._authors())
+        row = len(self.ids) - 1
         key = self._author_key(author, create=True)
-        authors[len(self.ids) - 1] = key
+        self.alive[row] = True
+        self.problems[row], self.places[row], self.authors[row] = problems, places, key
         if key:
             self._author_docs[key] = self._author_docs.get(key, 0) + 1
+
+    def _as_long_as_alive(self, per_row: np.ndarray) -> np.ndarray:
+        """A per-row array padded with zeros to the length of ``alive``."""
+        missing = len(self.alive) - len(per_row)
+        return np.concatenate([per_row, np.zeros(missing, dtype=per_row.dtype)]) if missing > 0 else per_row
 
     def _authors(self) -> np.ndarray:
         # indexes saved before authors were stored have none
@@ -388,7 +389,7 @@ class SimilarityIndex:
             self.n_docs += 1
             if doc_id in self.pos:
                 self._forget_row(self.pos[doc_id])
-            self._register(doc_id, tx.problem_mask(title, text), tx.place_mask(title, text), author)
+            self._register(doc_id, *tx.masks(title, text), author)
             row = self._row(raw)
             self._append([row])
             self._forget_neighbours(*row)
@@ -445,8 +446,14 @@ class SimilarityIndex:
         neighbours (see the module; not beyond ``RERANK_MAX_DOCS``) and lifted for documents by
         ``author`` (see ``SAME_AUTHOR_LIFT``), unless ``rerank`` is false.
         """
+        return [(i, s) for i, s, _c, _a in self._hits(title, text, top, exclude, rerank, author)]
+
+    def _hits(
+        self, title: str, text: str, top: int, exclude: Iterable[DocId] | None, ranking: bool, author: str
+    ) -> list[tuple[DocId, float, float, bool]]:
+        """``_query``, answering odd input with nothing rather than an exception."""
         try:
-            return [(i, s) for i, s, _c, _a in self._query(title, text, top, set(exclude or ()), rerank, author)]
+            return self._query(title, text, top, set(exclude or ()), ranking, author)
         except (ValueError, TypeError, MemoryError):
             return []
 
@@ -463,11 +470,12 @@ class SimilarityIndex:
         want = top + len(exclude)
         rerank = ranking and len(self.pos) <= RERANK_MAX_DOCS
         pool = max(want, RERANK_POOL) if rerank else want
-        cand = self._best(scores, pool, tx.problem_mask(title, text), tx.place_mask(title, text))
+        cand = self._best(scores, pool, *tx.masks(title, text))
         final = scores.copy()
         if rerank:
             mine = [r for r in (self.pos.get(d) for d in exclude) if r is not None]
             self._rerank(final, cand[:pool], mine)
+            final[cand[pool:]] *= np.float32(1 - SHARED_WEIGHT)  # scored, not re-ranked: overlap 0
         key = self._author_key(author) if ranking else 0
         same = np.zeros(len(cand), dtype=bool)
         if key and self._author_docs.get(key, 0) <= SAME_AUTHOR_MAX:
@@ -506,14 +514,12 @@ class SimilarityIndex:
         cand = np.flatnonzero(scores > 0)
         if len(cand) > pool:
             cand = cand[np.argpartition(-scores[cand], pool)[:pool]]
-        for mine, theirs_all, factor in (
+        for mine, theirs, demotion in (
             (problems, self._problems(), PROBLEM_MISMATCH),
             (places, self._places(), PLACE_MISMATCH),
         ):
-            if mine and factor != 1:
-                theirs = theirs_all[cand]
-                clash = (theirs != 0) & ((theirs & mine) == 0)
-                scores[cand[clash]] *= np.float32(factor)
+            if mine and demotion != 1:
+                scores[cand[_clash(mine, theirs[cand])]] *= np.float32(demotion)
         return cand[np.argsort(-scores[cand], kind="stable")]
 
     def _stored(self, row: int) -> tuple[np.ndarray, np.ndarray]:
@@ -579,8 +585,6 @@ class SimilarityIndex:
             theirs = {int(j) for j in self._neighbours(int(c))} | {int(c)}
             overlap = len(query_set & theirs) / len(query_set | theirs)
             scores[c] = (1 - SHARED_WEIGHT) * base[r] + SHARED_WEIGHT * SHARED_SCALE * overlap
-        rest = np.setdiff1d(np.flatnonzero(scores > 0), pool)
-        scores[rest] *= np.float32(1 - SHARED_WEIGHT)
 
     def _delta_scores(self, delta: csr_matrix, feats: np.ndarray, w: np.ndarray) -> np.ndarray:
         """Scores of the delta block's rows: a gather through a dense query vector, no posting lists."""
@@ -611,10 +615,7 @@ class SimilarityIndex:
         them: those whose cosine reaches the threshold, or ``SAME_AUTHOR_SHARE`` of it by the same
         author. Each comes with its cosine (with the demotion): the text similarity people are shown."""
         limit = SAME_MATTER_THRESHOLD if threshold is None else threshold
-        try:
-            hits = self._query(title, text, top, set(exclude or ()), True, author)
-        except (ValueError, TypeError, MemoryError):
-            return []
+        hits = self._hits(title, text, top, exclude, True, author)
         return [(i, cosine) for i, _s, cosine, mine in hits if cosine >= (limit * SAME_AUTHOR_SHARE if mine else limit)]
 
     def __len__(self) -> int:

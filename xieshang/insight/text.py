@@ -151,27 +151,45 @@ def entities(text: str) -> list[str]:
 _DISTRICT = re.compile(r"([A-Z])([0-9]{1,2})(?:区|县)")
 
 
-def place_mask(title: str, text: str) -> int:
-    """Bits (16) of the district codes named in the title or first sentences; 0 when none.
+def _head(title: str, text: str) -> str:
+    """The title and first sentences, where a message names its matter."""
+    return clean(title) + "。" + clean(text)[:PROBLEM_HEAD_CHARS]
 
-    Bit = (letter * 17 + number) mod 16, so A1..A9 (nearly all messages) get bits of their own;
-    two rarer codes sharing a bit only hide a difference, they never invent one.
-    """
-    head = clean(title) + "。" + clean(text)[:PROBLEM_HEAD_CHARS]
+
+def _place_bits(head: str) -> int:
     mask = 0
     for letter, number in _DISTRICT.findall(head):
         mask |= 1 << (((ord(letter) - 65) * 17 + int(number)) % 16)
     return mask
 
 
-def problem_mask(title: str, text: str) -> int:
-    """Bit k set when the title or first sentences name problem kind k of ``PROBLEM_TYPES``."""
-    head = (clean(title) + "。" + clean(text)[:PROBLEM_HEAD_CHARS]).lower()
+def _problem_bits(head: str) -> int:
+    head = head.lower()
     mask = 0
     for k, pattern in enumerate(_PROBLEMS):
         if pattern.search(head):
             mask |= 1 << k
     return mask
+
+
+def place_mask(title: str, text: str) -> int:
+    """Bits (16) of the district codes named in the title or first sentences; 0 when none.
+
+    Bit = (letter * 17 + number) mod 16, so A1..A9 (nearly all messages) get bits of their own;
+    two rarer codes sharing a bit only hide a difference, they never invent one.
+    """
+    return _place_bits(_head(title, text))
+
+
+def problem_mask(title: str, text: str) -> int:
+    """Bit k set when the title or first sentences name problem kind k of ``PROBLEM_TYPES``."""
+    return _problem_bits(_head(title, text))
+
+
+def masks(title: str, text: str) -> tuple[int, int]:
+    """``(problem_mask, place_mask)`` of a message, its head cleaned once."""
+    head = _head(title, text)
+    return _problem_bits(head), _place_bits(head)
 
 
 def _ensure_jieba() -> None:

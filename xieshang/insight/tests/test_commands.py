@@ -67,6 +67,36 @@ def test_route_eval_prints_metrics(tmp_path) -> None:  # type: ignore[no-untyped
     assert got["n_train"] == 4 and got["accuracy"] == 1.0
 
 
+def test_route_eval_reads_rows_with_empty_or_repeated_ids(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        "7,小区道路破损,小区门口道路坑洼积水请修路,城乡建设",
+        "7,,物业公司不维修电梯小区管理混乱,城乡建设",
+        ",欠薪,公司拖欠工资社保也没有缴纳,劳动和社会保障",
+        ",,单位不签劳动合同工资太低,劳动和社会保障",
+    ]
+    train = write(tmp_path, "a.csv", "id,title,detail,label\n" + "\n".join(rows) + "\n")
+    got = json.loads(run("route_eval", "--train", train, "--test", train))
+    assert got["n_train"] == 4 and got["n_test"] == 4
+
+
+@pytest.mark.shared_data
+def test_route_eval_trains_on_the_shipped_labelled_file(shared_data, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    source = shared_data / "routing" / "messages_dev.csv"
+    with open(source, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    test = tmp_path / "b.csv"
+    with open(test, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["id", "title", "detail", "label"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows[::25])
+    got = json.loads(run("route_eval", "--train", str(source), "--test", str(test)))
+    assert got["n_train"] == len(rows)
+    assert got["n_test"] == len(rows[::25])
+    assert got["accuracy"] > 0.95  # its own training rows
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

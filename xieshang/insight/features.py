@@ -6,7 +6,9 @@ n-grams are hashed. ``NgramTfidf`` keeps the ids seen in training as its vocabul
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ctypes
+import functools
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -55,6 +57,26 @@ def hash_ids(ids: np.ndarray, bits: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         h = ids.astype(np.uint64) * _MIX
     return (h >> np.uint64(64 - bits)).astype(np.int64)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim  # type: ignore[no-any-return]
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_free_memory() -> None:
+    """Give the heap's free pages back to the system (glibc; elsewhere nothing happens).
+
+    Building features allocates and frees many arrays. glibc raises its mmap threshold after the
+    first large one is freed, so later ones come from the heap, and the freed pages stay in the
+    process: about 130 MB after the routing features of 5,500 messages, counted against training.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
 
 
 class NgramTfidf:

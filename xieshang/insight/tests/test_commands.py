@@ -46,13 +46,18 @@ def test_matters_and_hotspots(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert set(spots[0]) == {"rank", "heat", "ids", "period", "place", "description"}
 
 
-def test_route_eval_prints_metrics(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rows = [
-        "1,小区道路破损,小区门口道路坑洼积水请修路,城乡建设",
-        "2,,物业公司不维修电梯小区管理混乱,城乡建设",
-        "3,欠薪,公司拖欠工资社保也没有缴纳,劳动和社会保障",
-        "4,,单位不签劳动合同工资太低,劳动和社会保障",
-    ]
+LABELLED = [
+    "小区道路破损,小区门口道路坑洼积水请修路,城乡建设",
+    ",物业公司不维修电梯小区管理混乱,城乡建设",
+    "欠薪,公司拖欠工资社保也没有缴纳,劳动和社会保障",
+    ",单位不签劳动合同工资太低,劳动和社会保障",
+]
+
+
+# the contest's own labelled file leaves ids empty and repeats some
+@pytest.mark.parametrize("ids", [["1", "2", "3", "4"], ["7", "7", "", ""]])
+def test_route_eval_prints_metrics(tmp_path, ids) -> None:  # type: ignore[no-untyped-def]
+    rows = [f"{i},{row}" for i, row in zip(ids, LABELLED, strict=True)]
     train = write(tmp_path, "a.csv", "id,title,detail,label\n" + "\n".join(rows) + "\n")
     got = json.loads(run("route_eval", "--train", train, "--test", train))
     assert set(got) == {
@@ -64,19 +69,7 @@ def test_route_eval_prints_metrics(tmp_path) -> None:  # type: ignore[no-untyped
         "predict_per_second",
         "peak_rss_mb",
     }
-    assert got["n_train"] == 4 and got["accuracy"] == 1.0
-
-
-def test_route_eval_reads_rows_with_empty_or_repeated_ids(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    rows = [
-        "7,小区道路破损,小区门口道路坑洼积水请修路,城乡建设",
-        "7,,物业公司不维修电梯小区管理混乱,城乡建设",
-        ",欠薪,公司拖欠工资社保也没有缴纳,劳动和社会保障",
-        ",,单位不签劳动合同工资太低,劳动和社会保障",
-    ]
-    train = write(tmp_path, "a.csv", "id,title,detail,label\n" + "\n".join(rows) + "\n")
-    got = json.loads(run("route_eval", "--train", train, "--test", train))
-    assert got["n_train"] == 4 and got["n_test"] == 4
+    assert got["n_train"] == 4 and got["n_test"] == 4 and got["accuracy"] == 1.0
 
 
 @pytest.mark.shared_data

@@ -28,6 +28,10 @@ ACTION_LABELS = {
     "cancel": "取消活动",
     "attach": "上传附件",
     "research_report": "提交调研报告",
+    "publish": "发布年度协商计划",
+    "unpublish": "撤回年度协商计划",
+    "record": "收集建议",
+    "send": "交承办单位办理",
 }
 
 

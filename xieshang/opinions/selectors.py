@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "adopted_by": "登记上级采用",
     "instruction": "登记领导批示",
     "transfer": "转办",
+    "from_proposal": "由提案转为社情民意信息",
 }
 
 

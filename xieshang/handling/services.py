@@ -597,7 +597,7 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
         )
         a.is_overdue = a.extended_until < now
         _save(a, "extended_until", "is_overdue")
-    _refresh_item(item, now)
+    # the decision first, then what follows from it (the item back in the dispatcher's queue)
     _log(
         item,
         a,
@@ -607,6 +607,7 @@ def request_decide(*, request_id: int, actor: Any, approve: bool, note: str = ""
         to=a.status,
         reason=req.decision_note,
     )
+    _refresh_item(item, now)
     verdict = "同意" if approve else "不同意"
     _after_commit_notify(
         _unit_users([a.unit_id]),

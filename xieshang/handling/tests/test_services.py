@@ -186,6 +186,9 @@ def test_approved_return_puts_item_back_in_queue(drive, world):
     assert a.status == S.RETURNED
     assert (item.status, item.returned_count, item.due_at) == (Item.Status.PENDING, 1, None)
     assert fresh(req).status == Request.Status.APPROVED
+    # 办理过程 reads: the decision, then the item back in the queue
+    actions = list(AuditEntry.objects.filter(thread=f"item:{item.pk}").order_by("id").values_list("action", flat=True))
+    assert actions[-2:] == ["return_approved", "item_requeue"]
 
     # the office assigns it anew; even the unit that returned it may be chosen again
     drive.assign(item, Item.Mode.SINGLE, [world.dept2])

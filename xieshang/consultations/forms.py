@@ -60,19 +60,29 @@ class ActivityForm(forms.Form):
         self.fields["area"].queryset = Area.objects.filter(level=Area.Level.COMMUNITY).order_by("name")
 
 
+class AccountChoiceField(forms.ModelChoiceField):
+    """An account shown by the person's name and unit (or role), not by its login name."""
+
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        where = obj.unit.name if obj.unit_id else obj.get_role_display()
+        return f"{obj.display_name}（{where}）"
+
+
 class ParticipantForm(forms.Form):
     kind = forms.ChoiceField(label="类别", choices=Participant.Kind.choices)
     member = forms.ModelChoiceField(label="委员", queryset=Member.objects.none(), required=False)
-    user = forms.ModelChoiceField(label="或选择账号（领导、单位人员）", queryset=User.objects.none(), required=False)
+    user = AccountChoiceField(label="或选择账号（领导、单位人员）", queryset=User.objects.none(), required=False)
     name = forms.CharField(label="或填写姓名（专家、群众）", max_length=50, required=False)
     organisation = forms.CharField(label="单位职务", max_length=100, required=False)
 
     def __init__(self, *args, committee_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = Member.objects.filter(committee_id=committee_id).order_by("name")
-        self.fields["user"].queryset = User.objects.filter(
-            committee_id=committee_id, role__in=["leader", "unit", "office"], is_active=True
-        ).order_by("role", "full_name")
+        self.fields["user"].queryset = (
+            User.objects.filter(committee_id=committee_id, role__in=["leader", "unit", "office"], is_active=True)
+            .select_related("unit")
+            .order_by("role", "full_name")
+        )
 
 
 class MinutesForm(forms.Form):

@@ -122,3 +122,15 @@ def test_organiser_pages_render_and_bad_input_is_a_message(client, organiser, ac
         follow=True,
     )
     assert r.status_code == 200
+
+
+def test_accounts_to_invite_are_listed_by_name_and_unit(client, committee, organiser, activity):
+    from xieshang.organisations.tests.factories import UnitFactory, UserFactory
+
+    unit = UnitFactory(committee=committee, name="区住建水利局")
+    UserFactory(username="unit_jianshe", role="unit", unit=unit, committee=committee, full_name="梁志强")
+    client.force_login(organiser)
+    page = client.get(reverse("consultations:activity", args=[activity.pk])).content.decode()
+    assert "梁志强（区住建水利局）" in page
+    assert "秘书科小周（" in page  # an office account: its role
+    assert ">unit_jianshe<" not in page and ">secretariat<" not in page

@@ -19,6 +19,7 @@ from xieshang.core import unchanged
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.core.paging import counted_page
 from xieshang.documents.http import download
+from xieshang.handling import permissions as loop_perms
 from xieshang.organisations.models import Leader, Session
 
 from . import documents, forms, metrics, selectors
@@ -254,6 +255,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attachments": p.attachments.all(),
         "is_first": p.proposers.filter(order=1, member__user=user).exists() or p.created_by_id == user.pk,
     }
+    # link only what the user may open: a proposer sees the handling on this page, not the loop's
+    # item page, and may not see the other proposals of a merge group
+    linked = [g.pk for g in ctx["group"]] + ([p.merged_into_id] if p.merged_into_id else [])
+    ctx["openable"] = set(perms.proposals_visible_to(user).filter(pk__in=linked).values_list("pk", flat=True))
+    ctx["can_open_item"] = (
+        bool(ctx["info"]) and loop_perms.items_visible_to(user).filter(pk=ctx["info"]["item"].pk).exists()
+    )
     mine = p.proposers.filter(member__user=user, order__gt=1, confirmed_at__isnull=True, declined_at__isnull=True)
     ctx["must_confirm"] = p.status in (St.COSIGNING,) and mine.exists()
     if ctx["can_edit"]:

@@ -71,3 +71,27 @@ def test_merge_refused_into_a_merged_proposal_or_after_reply(w, run, filed):
         ps.proposal_merge(actor=w.office, proposal_id=third.pk, lead_id=lead.pk)
     with pytest.raises(ConflictError):
         ps.proposal_unmerge(actor=w.office, proposal_id=other.pk, note="晚了")
+
+
+def test_proposal_page_links_only_what_the_reader_may_open(client, w, run, filed):
+    """A proposer of a merged proposal sees its handling on the page, without links to the group's
+    other proposals or to the loop's item page, which would be 'not found' for them."""
+    from django.urls import reverse
+
+    lead, other = filed(0), filed(1)
+    run(ps.proposal_merge, actor=w.office, proposal_id=other.pk, lead_id=lead.pk)
+    handle_to_reply(w, run, lead)
+    lead.refresh_from_db()
+    lead_url = reverse("proposals:detail", args=[lead.pk])
+    item_url = reverse("handling:item", args=[lead.item_id])
+
+    client.force_login(w.member_user(1))
+    page = client.get(reverse("proposals:detail", args=[other.pk])).content.decode()
+    assert "办理情况" in page and lead.number_label in page
+    assert f'href="{lead_url}"' not in page and f'href="{item_url}"' not in page
+    for href in (lead_url, item_url):
+        assert client.get(href).status_code == 404
+
+    client.force_login(w.office)
+    page = client.get(reverse("proposals:detail", args=[other.pk])).content.decode()
+    assert f'href="{lead_url}"' in page and f'href="{item_url}"' in page

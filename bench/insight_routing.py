@@ -2,7 +2,7 @@
 labelled file, then k-fold CV macro-F1, per-class F1 and confusion matrix of the insight router.
 On the same folds it measures two baselines and prints the router's gain over each: the plain
 model of the issue (sklearn character 1-3-gram TF-IDF + LinearSVC) and one class-balanced
-LinearSVC on the router's own features (the router before naive-Bayes scaling).
+LinearSVC on the router's own features (the router without naive-Bayes scaling).
 
     .venv/bin/python bench/insight_routing.py [--data ../shared/data/routing/messages_dev.csv] [--folds 5]
 

@@ -1,6 +1,6 @@
 """The routing model (智能交办): category or handling unit from a message's title and text.
 
-Features are the union of character 1-3-grams of title and text, of the title alone and of the
+Features are the union of character 1-2-grams of title and text, of the title alone and of the
 head (title and first 150 characters), after removing masked place codes, each TF-IDF weighted
 with sublinear term frequency (``features.NgramTfidf``). ``NaiveBayesSVM`` scores them: one linear
 SVM per class over the features scaled by their naive-Bayes log-count ratio for that class,
@@ -136,11 +136,13 @@ def _prep(title: str, text: str) -> tuple[str, str]:
     return title, body
 
 
-# (input, n-gram sizes, weight) of each feature block
+# (input, n-gram sizes, weight) of each feature block. With naive-Bayes scaling, characters and
+# bigrams did better than 1-3-grams (+0.003 macro-F1 over 30 CV folds); a model saved with other
+# blocks keeps its own.
 BLOCKS: list[tuple[str, tuple[int, ...], float]] = [
-    ("full", (1, 2, 3), 1.0),
-    ("title", (1, 2, 3), TITLE_WEIGHT),
-    ("head", (1, 2, 3), HEAD_WEIGHT),
+    ("full", (1, 2), 1.0),
+    ("title", (1, 2), TITLE_WEIGHT),
+    ("head", (1, 2), HEAD_WEIGHT),
 ]
 
 

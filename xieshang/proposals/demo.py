@@ -83,22 +83,37 @@ class SeedError(Exception):
     pass
 
 
-def _titles(rng: random.Random) -> list[tuple[str, str, str]]:
-    """(category, topic, title) of each filed proposal."""
-    out: list[tuple[str, str, str]] = []
+VERBS = ["关于加快", "关于推进", "关于完善", "关于加强", "关于优化", "关于进一步做好"]
+
+
+def _titles(rng: random.Random) -> list[tuple[str, str, str, str]]:
+    """(category, topic, title, lead) of each filed proposal: ``lead`` is "" for the ITEMS proposals
+    handled as items of their own, and for each of the others the title of the proposal it is
+    merged into, another proposal on the same topic."""
+    leads: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     cats = list(TOPICS)
     i = 0
-    while len(out) < FILED:
+    while len(leads) < ITEMS:
         cat = cats[i % len(cats)]
         topic = TOPICS[cat][(i // len(cats)) % len(TOPICS[cat])]
         angle = ANGLES[(i // 7) % len(ANGLES)]
-        verb = ["关于加快", "关于推进", "关于完善", "关于加强", "关于优化", "关于进一步做好"][(i // 3) % 6]
+        verb = VERBS[(i // 3) % len(VERBS)]
         title = f"{verb}{topic}{angle}"
         if title not in seen:
             seen.add(title)
-            out.append((str(cat), topic, title))
+            leads.append((str(cat), topic, title, ""))
         i += 1
+    merged: list[tuple[str, str, str, str]] = []
+    for k in range(FILED - ITEMS):
+        cat, topic, lead, _ = leads[(k * 7) % len(leads)]
+        for j in range(len(VERBS) * len(ANGLES)):
+            title = f"{VERBS[(k + j) % len(VERBS)]}{topic}{ANGLES[(k + j // len(VERBS)) % len(ANGLES)]}"
+            if title not in seen:
+                seen.add(title)
+                merged.append((cat, topic, title, lead))
+                break
+    out = leads + merged
     rng.shuffle(out)
     return out
 
@@ -144,7 +159,6 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
     if len(members) < 60 or not hk_members:
         raise SeedError("演示委员不足。")
     titles = _titles(rng)
-    # Which proposals get which role: the first ITEMS are leads, the rest are merged into leads.
     hk_slots = set(rng.sample(range(FILED), HK))
     # Notices about a past year would only flood the demo inboxes.
     with (
@@ -153,7 +167,7 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         transaction.atomic(),
     ):
         proposals = []
-        for i, (cat, topic, title) in enumerate(titles):
+        for i, (cat, topic, title, _lead) in enumerate(titles):
             n_sugg = 3 + (i % 3)
             data = {
                 "title": title,
@@ -179,11 +193,15 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 ps.proposal_set_cosigners(actor=office, proposal_id=p.pk, member_ids=[c.pk for c in cos])
             ps.proposal_submit(actor=office, proposal_id=p.pk, on=SUBMITTED_ON)
             proposals.append(p)
-        leads, merged = proposals[:ITEMS], proposals[ITEMS:]
+        by_title = {p.title: p for p in proposals}
+        leads = [p for p, t in zip(proposals, titles, strict=True) if not t[3]]
         for p in leads:
             ps.proposal_file(actor=office, proposal_id=p.pk)
-        for k, p in enumerate(merged):
-            ps.proposal_merge(actor=office, proposal_id=p.pk, lead_id=leads[k].pk, note="所提事项相同，并案办理")
+        for p, (_cat, _topic, _title, lead) in zip(proposals, titles, strict=True):
+            if lead:
+                ps.proposal_merge(
+                    actor=office, proposal_id=p.pk, lead_id=by_title[lead].pk, note="所提事项相同，并案办理"
+                )
         for k, lead in enumerate(leads[:KEY]):
             ps.key_proposal_set(
                 actor=office, proposal_id=lead.pk, decided_on=dt.date(2022, 3, 1), leader_id=leaders[k % LEADERS].pk

@@ -35,6 +35,10 @@ def test_seed_reproduces_its_figures_from_records_and_runs_once(db, monkeypatch)
     assert demo.seed(committee) == {"filed": 14, "items": 10}
     values = metrics.compute(metrics.load_scope(Proposal.objects.filter(committee=committee, year=2022)))
     assert values["filed"] == 14 and values["items"] == 10 and values["merged"] == 4
+    # a proposal is merged only into one on its own topic
+    topics = [t for ts in demo.TOPICS.values() for t in ts]
+    for p in Proposal.objects.filter(committee=committee, merged_into__isnull=False).select_related("merged_into"):
+        assert [t for t in topics if t in p.title] == [t for t in topics if t in p.merged_into.title] != []
     assert values["adopted"] == 5 and values["hk_macao"] == 2 and values["key"] == 3
     assert values["closed_rate"] == 100 and values["satisfaction"] == 100
     leaders = KeyProposal.objects.filter(proposal__committee=committee).values("leader").distinct().count()

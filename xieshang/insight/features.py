@@ -72,7 +72,8 @@ def release_free_memory() -> None:
 
     Building features allocates and frees many arrays. glibc raises its mmap threshold after the
     first large one is freed, so later ones come from the heap, and the freed pages stay in the
-    process: about 130 MB after the routing features of 5,500 messages, counted against training.
+    process, counted against training: 128 MB of free heap after the 1-3-gram routing features of
+    the 5,492 shipped messages, 55 MB after the 1-2-gram ones.
     """
     trim = _malloc_trim()
     if trim is not None:

@@ -51,11 +51,9 @@ def _int(value: str) -> int:
         return 0
 
 
-def read_rows(
-    path: Path | str, required: Sequence[str], *, ids_required: bool = True, unique_ids: bool = True
-) -> list[dict[str, str]]:
-    """Rows of a UTF-8 CSV that must have ``required`` columns, and unique ids (if ``unique_ids``)
-    that are non-empty (if ``ids_required``)."""
+def read_rows(path: Path | str, required: Sequence[str], *, check_ids: bool = True) -> list[dict[str, str]]:
+    """Rows of a UTF-8 CSV that must have ``required`` columns and, if ``check_ids``, non-empty
+    unique ids."""
     path = Path(path)
     if not path.is_file():
         raise CorpusError(f"找不到文件：{path}")
@@ -71,13 +69,11 @@ def read_rows(
         raise CorpusError(f"文件 {path.name} 不是 UTF-8 编码的 CSV。") from exc
     except csv.Error as exc:
         raise CorpusError(f"文件 {path.name} 不是有效的 CSV：{exc}") from exc
-    if "id" in required and unique_ids:
+    if "id" in required and check_ids:
         seen: set[str] = set()
         dups: list[str] = []
         for i, row in enumerate(rows, start=2):
             key = row["id"].strip()
-            if not key and not ids_required:
-                continue
             if not key:
                 raise CorpusError(f"文件 {path.name} 第 {i} 行的 id 为空。")
             if key in seen:
@@ -111,7 +107,7 @@ def read_labelled(path: Path | str) -> tuple[list[str], list[str], list[str], li
     Ids may be empty or repeated: a labelled file is read row by row, and the contest's own file
     repeats some ids (for two copies of one message, and for two different messages).
     """
-    rows = read_rows(path, ROUTING_COLUMNS, ids_required=False, unique_ids=False)
+    rows = read_rows(path, ROUTING_COLUMNS, check_ids=False)
     rows = [r for r in rows if r["label"].strip()]
     if not rows:
         raise CorpusError(f"文件 {Path(path).name} 没有带标签的行。")

@@ -337,6 +337,17 @@ def test_a_place_name_does_not_start_with_a_suggestion_verb() -> None:
     assert tx.entities("但社区养老服务站不够") == ["社区养老服务站"]
     assert tx.entities("每个社区") == []  # a quantifier, not a name
     assert "魅力之城小区" in tx.entities("A5区劳动东路魅力之城小区")
+    # more verbs, quantifiers and words of position that begin a description, not a name
+    assert tx.entities("鼓励幼儿园开设托班") == []
+    assert tx.entities("指导小区成立业主委员会") == []
+    assert tx.entities("开展城镇小区配套幼儿园治理") == []
+    assert tx.entities("用互联网开展家庭医生线上服务") == []  # 线上 is not a line
+    assert tx.entities("问问A市经开区东六线以西的规划") == ["经开区东六线"]
+    assert tx.entities("编制南风古灶及石湾历史街区保护规划") == ["石湾历史街区"]
+    assert tx.entities("建设嵌入式养老服务站") == ["嵌入式养老服务站"]
+    # a street office and the estate after it are two names; 建设 in a road's name stays
+    assert tx.entities("暮云街道丽发新城旁建搅拌站")[:2] == ["暮云街道", "丽发新城"]
+    assert tx.entities("建设路小学门口") == ["建设路"]
 
 
 def test_one_author_flooding_a_template_is_not_a_hotspot() -> None:

@@ -608,6 +608,11 @@ def merge_groups(docs: Sequence[tuple[int, str, str]]) -> list[list[int]]:
 # --- hotspots ---------------------------------------------------------------------------------------
 
 
+# Channels whose items the public sends over months, where items about one matter come close in
+# time (``insight.matters.time_lift``).
+BURSTY_CHANNELS = frozenset({"message"})
+
+
 @dataclass
 class HotspotRow:
     rank: int
@@ -654,7 +659,10 @@ def hotspot_rows(
             )
             for pk, title, text, at, *_source in rows
         ]
-        spots = insight_hotspots(docs, top, now=min(timezone.now(), end))
+        # posting times group citizens' messages (they come in bursts about one matter); a
+        # session's proposals or a consultation's suggestions arrive together by design
+        by_time = all(ch in BURSTY_CHANNELS for _pk, _t, _x, _a, ch, *_rest in rows)
+        spots = insight_hotspots(docs, top, now=min(timezone.now(), end), by_time=by_time)
         cached = (
             [(h.rank, h.heat, h.period, h.place, h.description, [int(i) for i in h.ids]) for h in spots],
             len(rows),

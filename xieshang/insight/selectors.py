@@ -60,19 +60,19 @@ def route_suggest(text: str, title: str = "", committee: str | int | None = None
         return []
 
 
-def same_matter_groups(docs: Sequence[Doc]) -> list[list[DocId]]:
+def same_matter_groups(docs: Sequence[Doc], *, by_time: bool = True) -> list[list[DocId]]:
     """Suggested merge groups (two or more items about the same matter); [] on failure."""
     try:
-        return group_matters(docs)
+        return group_matters(docs, by_time=by_time)
     except Exception:
         log.exception("insight: group_matters failed")
         return []
 
 
-def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None) -> list[Hotspot]:
+def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None, by_time: bool = True) -> list[Hotspot]:
     """The hottest matters among ``docs``; [] on failure."""
     try:
-        return _hotspots(docs, top, now=now)
+        return _hotspots(docs, top, now=now, by_time=by_time)
     except Exception:
         log.exception("insight: hotspots failed")
         return []

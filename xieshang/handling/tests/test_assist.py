@@ -4,11 +4,13 @@ the reply check and the model page. A tiny router is trained from hand-made samp
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from xieshang.handling import assist
 from xieshang.handling import services as loop
@@ -223,6 +225,29 @@ def test_hotspots_rank_the_larger_matter_first(client, world, drive, tiny_router
         assert reverse("handling:item", args=[it.pk]) in html
     client.force_login(world.unit_user(world.dept1))
     assert client.get(reverse("handling:hotspots")).status_code == 403
+
+
+def test_hotspots_group_by_posting_time_only_items_the_public_sends_over_months(world, drive, monkeypatch):
+    from django.core.cache import cache
+
+    seen: list[bool] = []
+
+    def spy(docs, top, *, now=None, by_time=True):
+        seen.append(by_time)
+        return []
+
+    monkeypatch.setattr(assist, "insight_hotspots", spy)
+    monkeypatch.setattr(assist, "BURSTY_CHANNELS", frozenset({CHANNEL}))
+    first = _lift(drive)
+    _accept(drive, "石湾工地夜间施工噪音", "石湾某工地深夜施工，噪音扰民严重。")
+    start, end = timezone.now() - dt.timedelta(days=30), timezone.now() + dt.timedelta(days=1)
+    cache.clear()
+    assist.hotspot_rows(world.committee.pk, start, end)
+    # a session's proposals or a consultation's suggestions arrive together: time says nothing there
+    Item.objects.filter(pk=first.pk).update(channel="proposal")
+    cache.clear()
+    assist.hotspot_rows(world.committee.pk, start, end)
+    assert seen == [True, False]
 
 
 def test_hotspots_page_rejects_a_bad_period_with_a_message(client, world, tiny_router):

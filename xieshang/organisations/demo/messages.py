@@ -453,54 +453,11 @@ def _token(key: str) -> uuid.UUID:
 
 
 def _shift(item_id: int, message_id: int, delta: dt.timedelta) -> None:
-    """Move every timestamp of one item's records back by ``delta``."""
-    from xieshang.core.models import AuditEntry
-    from xieshang.handling.models import (
-        Assignment,
-        Contact,
-        CoOpinion,
-        Item,
-        Rating,
-        ReminderLog,
-        Reply,
-        Request,
-        Supervision,
-    )
+    """Move every timestamp of one message's item, its loop records and the message back by ``delta``."""
+    from xieshang.handling.demo import move_back
     from xieshang.messages.models import Message
 
-    def back(qs, *fields: str) -> None:
-        qs.update(**{f: F(f) - delta for f in fields})
-
-    back(Item.objects.filter(pk=item_id), "accepted_at", "assigned_at", "closed_at", "due_at")
-    back(Message.objects.filter(pk=message_id), "created_at")
-    back(
-        Assignment.objects.filter(item_id=item_id),
-        "assigned_at",
-        "clock_started_at",
-        "sign_due_at",
-        "objection_until",
-        "contact_due_at",
-        "reply_due_at",
-        "extended_until",
-        "signed_at",
-        "first_contact_at",
-        "replied_at",
-        "first_replied_at",
-        "closed_at",
-        "rating_due_at",
-    )
-    back(Reply.objects.filter(assignment__item_id=item_id), "created_at", "reviewed_at")
-    back(CoOpinion.objects.filter(assignment__item_id=item_id), "created_at")
-    back(Contact.objects.filter(assignment__item_id=item_id), "happened_at", "created_at")
-    back(Request.objects.filter(assignment__item_id=item_id), "created_at", "decided_at")
-    back(Rating.objects.filter(assignment__item_id=item_id), "created_at")
-    back(Supervision.objects.filter(item_id=item_id), "created_at")
-    back(ReminderLog.objects.filter(assignment__item_id=item_id), "created_at", "due_at")
-    back(AuditEntry.objects.filter(thread=f"item:{item_id}"), "created_at")
-    for req in Request.objects.filter(assignment__item_id=item_id, requested_until__isnull=False):
-        if req.requested_until is not None:
-            req.requested_until = req.requested_until - dt.timedelta(days=round(delta.total_seconds() / 86400))
-            req.save(update_fields=["requested_until"])
+    move_back([item_id], delta, records={Message: [message_id]})
 
 
 class _Actors:

@@ -1,0 +1,195 @@
+"""Demo histories: matters taken through the loop now, by the services, then moved to when they happened.
+
+A channel's demo runs each step of a matter (受理, 交办, 签收, 答复, 评价 …) through the real services, so
+every state is reached the way users reach it. The services stamp ``now``; these helpers move the
+records afterwards, so that a history reads as it would have happened:
+
+- :func:`move_back` moves every timestamp of some items' loop records (and any records of the
+  channel passed along, with their audit threads) by the same amount;
+- :class:`Timeline` runs the steps of one history at given past times: ``at(when)`` before each
+  step places the records made so far as if now were ``when``; ``settle()`` at the end puts them at
+  their past times and counts their deadlines again the way they were counted then.
+
+Demo use only: these write the records directly, without the services' checks and audit rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Collection, Iterable, Mapping
+
+from django.db import models
+from django.db.models import F
+from django.utils import timezone
+
+from xieshang.core.models import AuditEntry
+from xieshang.workdays.calendar import Unit as TimeUnit
+from xieshang.workdays.calendar import add_period
+
+from .models import (
+    Assignment,
+    Contact,
+    CoOpinion,
+    Item,
+    Rating,
+    ReminderLog,
+    Reply,
+    Request,
+    RouteDecision,
+    Supervision,
+)
+
+# The loop's records of an item: the item's own, and its assignments' own.
+ITEM_RECORDS: list[tuple[type[models.Model], str]] = [
+    (Item, "pk"),
+    (Assignment, "item_id"),
+    (Supervision, "item_id"),
+    (RouteDecision, "item_id"),
+]
+ASSIGNMENT_RECORDS: list[type[models.Model]] = [Reply, CoOpinion, Contact, Request, Rating, ReminderLog]
+
+
+@functools.cache
+def _fields(model: type[models.Model]) -> tuple[list[str], list[str]]:
+    """The model's date-and-time fields and its date-only fields."""
+    stamps, dates = [], []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.DateTimeField):
+            stamps.append(f.name)
+        elif isinstance(f, models.DateField):
+            dates.append(f.name)
+    return stamps, dates
+
+
+def _move(qs: models.QuerySet, delta: dt.timedelta) -> None:
+    stamps, dates = _fields(qs.model)
+    if stamps:
+        qs.update(**{f: F(f) - delta for f in stamps})
+    days = dt.timedelta(days=round(delta.total_seconds() / 86400))
+    if dates and days:
+        # whole days, row by row: date arithmetic in SQL differs between the databases
+        for obj in qs.only("pk", *dates):
+            for f in dates:
+                value = getattr(obj, f)
+                if value is not None:
+                    setattr(obj, f, value - days)
+            obj.save(update_fields=dates)
+
+
+def move_back(
+    item_ids: Collection[int],
+    delta: dt.timedelta,
+    *,
+    records: Mapping[type[models.Model], Collection[int]] | None = None,
+    threads: Iterable[str] = (),
+) -> None:
+    """Move every timestamp of these items' loop records back by ``delta`` (forward when negative).
+
+    The loop records are the items, their assignments (deadlines included), replies, co-unit
+    opinions, contacts, requests, ratings, supervisions, reminders and routing decisions, and the
+    audit thread ``item:<id>`` of each item. ``records`` adds a channel's own records (by model and
+    ids: every date-and-time field of the model moves), ``threads`` their audit threads. Date-only
+    fields (the date an extension asks for) move by whole days.
+    """
+    if not delta:
+        return
+    ids = list(item_ids)
+    if ids:
+        assignment_ids = list(Assignment.objects.filter(item_id__in=ids).values_list("pk", flat=True))
+        for model, path in ITEM_RECORDS:
+            _move(model._default_manager.filter(**{f"{path}__in": ids}), delta)
+        for model in ASSIGNMENT_RECORDS if assignment_ids else ():
+            _move(model._default_manager.filter(assignment_id__in=assignment_ids), delta)
+    for model, pks in (records or {}).items():
+        if pks:
+            _move(model._default_manager.filter(pk__in=list(pks)), delta)
+    names = [f"item:{i}" for i in ids] + list(threads)
+    if names:
+        AuditEntry.objects.filter(thread__in=names).update(created_at=F("created_at") - delta)
+
+
+def recount_deadlines(item_ids: Collection[int]) -> None:
+    """Count the deadlines of these items' assignments again from their clocks, as the services count them.
+
+    A deadline is counted when the clock starts, in the working days of that day's holiday table;
+    records moved in time keep the deadlines counted on the day they were made. Counted again here:
+    the sign-for, return, first-contact and reply deadlines from the clock's start, the rating
+    deadline from the reply that asked for the rating (passed at review, or sent when the channel
+    has no review). An approved extension is a date and stays. The items' due dates follow.
+    """
+    from . import services
+
+    for item in Item.objects.filter(pk__in=list(item_ids)):
+        rule = services.rule_for(item.channel, item.kind)
+        for a in item.assignments.all():
+            services._set_deadlines(a, rule, a.clock_started_at)
+            if a.rating_due_at is not None:
+                reply = a.replies.filter(round=a.round, review=Reply.Review.PASSED).order_by("-id").first()
+                if reply is not None:
+                    asked = reply.reviewed_at or reply.created_at
+                    a.rating_due_at = add_period(asked, rule.rating_days, TimeUnit.DAY).at
+            a.save(
+                update_fields=[
+                    "sign_due_at",
+                    "objection_until",
+                    "contact_due_at",
+                    "reply_due_at",
+                    "deadline_uncertain",
+                    "rating_due_at",
+                ]
+            )
+        services._refresh_item(item, timezone.now())
+
+
+def working_day(after: dt.datetime, n: int) -> dt.date:
+    """The ``n``-th working day after ``after``'s day in the holiday table (that day itself when ``n`` is 0)."""
+    if n == 0:
+        return timezone.localtime(after).date()
+    return timezone.localtime(add_period(after, n, TimeUnit.WORKDAY).at).date()
+
+
+class Timeline:
+    """One history in the past, made now: ``at(when)`` before each step, ``settle()`` at the end.
+
+    Add what the steps create as they go (``items``, ``records``, ``threads``): only those move. The
+    steps must come in order of time. While a history is being made, its records sit at their past
+    time plus ``offset`` (now − the current step's time), so the services' checks against now (a
+    rating within its period, the scan's deadlines) see the history as it was at that step.
+    ``branch()`` starts another timeline at the same point, for records made together up to here
+    that go on separately (e.g. proposals reviewed together, then each handled on its own days).
+    """
+
+    def __init__(self, *, offset: dt.timedelta | None = None, when: dt.datetime | None = None) -> None:
+        self.items: set[int] = set()
+        self.records: dict[type[models.Model], set[int]] = {}
+        self.threads: set[str] = set()
+        self.offset = offset
+        self.when = when
+
+    def track(self, model: type[models.Model], *pks: int) -> None:
+        self.records.setdefault(model, set()).update(pks)
+
+    def _move(self, delta: dt.timedelta) -> None:
+        move_back(self.items, delta, records=self.records, threads=self.threads)
+
+    def at(self, when: dt.datetime) -> None:
+        """The next step happened at ``when``: place the records made so far as if now were ``when``."""
+        if timezone.is_naive(when):
+            raise ValueError("a demo step's time must be timezone-aware")
+        if self.when is not None and when < self.when:
+            raise ValueError(f"demo steps out of order: {when} before {self.when}")
+        offset = timezone.now() - when
+        if self.offset is not None:
+            self._move(self.offset - offset)
+        self.offset, self.when = offset, when
+
+    def settle(self) -> None:
+        """Put every record at its past time and count its deadlines as they were counted then."""
+        if self.offset is not None:
+            self._move(self.offset)
+        self.offset = dt.timedelta(0)
+        recount_deadlines(self.items)
+
+    def branch(self) -> Timeline:
+        return Timeline(offset=self.offset, when=self.when)

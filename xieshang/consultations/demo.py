@@ -3,6 +3,9 @@
 scorecard, 15 consultation meetings, 16 micro-consultations and micro-inspections, 16 outside
 experts, 135 suggestions sent to units through the loop, 102 of them turned into measures.
 Keyed by fixed tokens and titles: running it again adds nothing.
+
+The suggestions' handling carries its 2022 dates: each step runs now and is moved to its day
+(``handling.demo``), so the loop's records read as they happened after each activity.
 """
 
 from __future__ import annotations
@@ -11,19 +14,27 @@ import datetime as dt
 import random
 import uuid
 from collections import Counter
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
+from xieshang.handling.demo import Timeline, working_day
+from xieshang.handling.models import Assignment, Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
+from xieshang.workdays.calendar import add_period, is_workday
 
 from . import services
 from .models import Activity, Suggestion, Topic
 
 NAMESPACE = uuid.UUID("3d7e2b1a-9c44-4e0f-8b21-5a6c2f1e2022")
 YEAR = 2022
+# What the units and the office did with the suggestions falls in the year, except the replies that
+# took the whole two months (see AT_DEADLINE); a rating period may run out in the next.
+REPLIED_BY = dt.date(YEAR, 12, 23)
+RATED_BY = dt.date(YEAR, 12, 29)
 
 TOPICS = [
     (
@@ -80,7 +91,9 @@ MICRO = [("micro", 10), ("micro_inspection", 6)]
 FOLLOW_UPS = 4
 SUGGESTIONS = 135
 CONVERTED = 102
-STILL_HANDLING = 12
+# The last suggestions took their units the whole two months: each was answered, with an explanation,
+# on the last working day before its deadline (the late-autumn ones in the January after).
+AT_DEADLINE = 12
 EXPERTS = [
     ("郭", "省美术家协会"),
     ("梁", "市书法家协会"),
@@ -208,7 +221,9 @@ def seed(committee: Committee) -> int:
         return 0
     office = User.objects.get(username="office")
     rng = random.Random(2022)
-    with transaction.atomic():
+    # Notices about a past year's suggestions would only flood the demo inboxes (the loop sends its
+    # notices after commit, so the patch must outlast the transaction).
+    with mock.patch.object(loop, "notify", lambda *a, **k: 0), transaction.atomic():
         return _seed(committee, office, rng)
 
 
@@ -360,40 +375,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         texts = SUGGESTION_TEXTS[topic.title]
         text = texts[raised[topic.title] % len(texts)]
         raised[topic.title] += 1
-        s, made = services.suggestion_record(
-            actor=office,
-            activity=a,
-            submission_token=_token(f"suggestion:{i}"),
-            title=f"{topic.title}：{text[:14]}",
-            text=f"围绕{topic.title}，建议{text}。",
-            raised_by=str(members[(i * 5) % len(members)]),
-            created_at=a.ends_at + dt.timedelta(hours=2),
-        )
-        created += made
-        unit = units[i % len(units)]
-        item = services.suggestion_send(actor=office, suggestion_id=s.pk, unit=unit)
-        asg = item.assignments.get()
-        user = staff[unit.pk]
-        loop.assignment_sign(assignment_id=asg.pk, actor=user)
-        if i < CONVERTED:
-            loop.assignment_reply(
-                assignment_id=asg.pk,
-                actor=user,
-                body=f"我单位已认真研究，{text}。",
-                category="adopted" if i % 3 else "planned",
-                measures=f"{text}，已制定工作方案并推进落实。",
-            )
-            if i % 5 in (0, 1):
-                services.suggestion_follow_up_rate(
-                    actor=office, suggestion_id=s.pk, value="satisfied" if i % 5 == 0 else "basic"
-                )
-        elif i < SUGGESTIONS - STILL_HANDLING:
-            loop.assignment_reply(
-                assignment_id=asg.pk,
-                actor=user,
-                body="该建议涉及上级事权，已向上级部门反映，并作解释说明。",
-                category="explained" if i % 2 else "unable",
-            )
+        created += _handle_suggestion(i, a, topic, text, members, units[i % len(units)], staff, office)
     for k in (0, 6):
         topic = topics[k]
         if topic.status == Topic.Status.SELECTED:
@@ -404,3 +386,76 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
                 "已交有关部门办理并转化为工作举措，区政协将持续跟踪问效。",
             )
     return created
+
+
+def _handle_suggestion(
+    i: int, a: Activity, topic: Topic, text: str, members: list[Member], unit: Unit, staff: dict, office: User
+) -> int:
+    """The ``i``-th suggestion of the year, from its activity to the end of its handling: recorded after
+    the activity, sent to its unit a few working days later, signed for the same day, replied to well
+    inside the two months (the last ``AT_DEADLINE`` on the last working day), rated at the follow-up
+    review for some. Each step runs now and is moved to its day (``handling.demo``); where nobody rated
+    a reply within the rating period, the loop's own scan closes it on that day."""
+    recorded = a.ends_at + dt.timedelta(hours=2)
+    clock = Timeline()
+    clock.at(recorded)
+    s, made = services.suggestion_record(
+        actor=office,
+        activity=a,
+        submission_token=_token(f"suggestion:{i}"),
+        title=f"{topic.title}：{text[:14]}",
+        text=f"围绕{topic.title}，建议{text}。",
+        raised_by=str(members[(i * 5) % len(members)]),
+        created_at=recorded,
+    )
+    clock.threads.add(f"suggestion:{s.pk}")
+    sent = _at(working_day(recorded, 2 + i % 4), 10)
+    clock.at(sent)
+    item = services.suggestion_send(actor=office, suggestion_id=s.pk, unit=unit)
+    clock.items.add(item.pk)
+    asg = item.assignments.get()
+    user = staff[unit.pk]
+    clock.at(sent.replace(hour=15))
+    loop.assignment_sign(assignment_id=asg.pk, actor=user)
+    if i < SUGGESTIONS - AT_DEADLINE:
+        replied = min(_at(working_day(sent, 10 + (i * 3) % 25), 16), _at(REPLIED_BY, 16))
+    else:
+        replied = _at(_last_working_day_to_reply(item, sent), 16)
+    clock.at(replied)
+    if i < CONVERTED:
+        loop.assignment_reply(
+            assignment_id=asg.pk,
+            actor=user,
+            body=f"我单位已认真研究，{text}。",
+            category="adopted" if i % 3 else "planned",
+            measures=f"{text}，已制定工作方案并推进落实。",
+        )
+        if i % 5 in (0, 1):
+            clock.at(min(_at(working_day(replied, 10 + i % 20), 15), _at(RATED_BY, 15)))
+            services.suggestion_follow_up_rate(
+                actor=office, suggestion_id=s.pk, value="satisfied" if i % 5 == 0 else "basic"
+            )
+    else:
+        loop.assignment_reply(
+            assignment_id=asg.pk,
+            actor=user,
+            body="该建议涉及上级事权，已向上级部门反映，并作解释说明。",
+            category="explained" if i % 2 else "unable",
+        )
+    clock.settle()
+    asg.refresh_from_db()
+    if asg.status == Assignment.Status.AWAITING_RATING and asg.rating_due_at is not None:
+        # nobody rated it: the scan, every few minutes, closes it as not rated just after the period
+        clock.at(asg.rating_due_at + dt.timedelta(minutes=5))
+        loop.scan_deadlines()
+        clock.settle()
+    return int(made)
+
+
+def _last_working_day_to_reply(item: Item, sent: dt.datetime) -> dt.date:
+    """The last working day on or before the reply deadline of an item sent at ``sent``."""
+    rule = loop.rule_for(item.channel, item.kind)
+    day = timezone.localtime(add_period(sent, rule.reply_amount, rule.reply_unit).at).date()
+    while not is_workday(day):
+        day -= dt.timedelta(days=1)
+    return day

@@ -7,6 +7,12 @@ or basically satisfied, 14 proposals whose first proposer is a HK/Macao member.
 
 The proposals are entered by the proposals office on the members' behalf (代录入, as for paper
 proposals handed in at the plenary) and rated by the office for members who are offline.
+
+Each step runs now through the services and is then moved to its day in 2022 (``handling.demo``):
+handed in around the plenary, reviewed (立案、并案) after the Spring Festival, key proposals chosen by the
+chair's council, assigned at the 交办会, then each item on its own days — signed for the same or the
+next working day, the proposer contacted within 15 working days, co-units' opinions within the month,
+the reply well inside the three months, reviewed, and rated within the rating period.
 """
 
 from __future__ import annotations
@@ -18,13 +24,16 @@ from unittest import mock
 from django.db import transaction
 from django.utils import timezone
 
+from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
+from xieshang.handling.demo import Timeline, working_day
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Session, Unit, User
+from xieshang.workdays.calendar import is_workday
 
 from . import services as ps
 from .demo_texts import TOPIC_TEXTS
-from .models import Category, Proposal
+from .models import Category, Proposal, Proposer
 
 YEAR = 2022
 FILED = 194
@@ -33,7 +42,12 @@ KEY = 11
 LEADERS = 9
 ADOPTED = 69
 HK = 14
-SUBMITTED_ON = dt.date(2022, 1, 10)  # inside the 五届二次会议 window (2022-01-04 … 2022-01-19)
+# Handed in on the working days of the 五届二次会议's proposal window; 立案 by the proposals office on the
+# working days of the second half of February, after the Spring Festival, and 并案 on the last of them.
+SUBMITTED = (dt.date(2022, 1, 4), dt.date(2022, 1, 19))
+REVIEWED = (dt.date(2022, 2, 14), dt.date(2022, 2, 25))
+KEY_DECIDED_ON = dt.date(2022, 3, 1)  # the chair's council chooses the key proposals
+ASSIGNED_ON = dt.date(2022, 3, 10)  # the 交办会
 EXTRA_LEADERS = [("副区长", "林志远"), ("副区长", "谢婉华"), ("区委常委、宣传部部长", "潘永健")]
 ORGANISATIONS = [
     "民革禅城区基层委员会",
@@ -130,6 +144,50 @@ def _content(topic: str, n: int, start: int) -> dict[str, str]:
     }
 
 
+def _on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _working_days(span: tuple[dt.date, dt.date]) -> list[dt.date]:
+    first, last = span
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return [d for d in days if is_workday(d)]
+
+
+def _spread(days: list[dt.date], n: int, total: int) -> dt.date:
+    """The day of the ``n``-th of ``total`` things done in order over ``days``."""
+    return days[n * len(days) // total]
+
+
+def _handling_days(k: int) -> dict[str, dt.datetime]:
+    """When the ``k``-th item was signed for, its proposer contacted, the co-unit's opinion sent, the reply
+    sent, reviewed and rated: varied from item to item, each inside the proposal channel's deadlines
+    (sign-for 1 working day, first contact 15 working days, co-unit opinion 1 month, reply 3 months,
+    rating 30 days)."""
+    assigned = _on(ASSIGNED_ON, 10)
+    signed = _on(working_day(assigned, k % 2), 15 if k % 2 == 0 else 9, 30)
+    contacted = _on(working_day(assigned, 2 + k % 8), 10)
+    opinion = _on(working_day(assigned, 10 + k % 8), 16)
+    replied = _on(working_day(assigned, 25 + (k * 7) % 30), 16)
+    reviewed = _on(working_day(replied, 1 + k % 3), 10)
+    rated = _on(working_day(reviewed, 2 + k % 8), 11)
+    return {
+        "signed": signed,
+        "contacted": contacted,
+        "opinion": opinion,
+        "replied": replied,
+        "reviewed": reviewed,
+        "rated": rated,
+    }
+
+
+def _track(clock: Timeline, pks: list[int]) -> None:
+    """Proposals, their proposers and their histories move in time with their items."""
+    clock.track(Proposal, *pks)
+    clock.track(Proposer, *Proposer.objects.filter(proposal_id__in=pks).values_list("pk", flat=True))
+    clock.threads.update(f"proposal:{pk}" for pk in pks)
+
+
 def seed(committee: Committee | None = None) -> dict[str, int]:
     """Create the 2022 year once; a second run finds it and adds nothing."""
     committee = committee or Committee.objects.filter(name="政协佛山市禅城区委员会").first()
@@ -160,14 +218,20 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         raise SeedError("演示委员不足。")
     titles = _titles(rng)
     hk_slots = set(rng.sample(range(FILED), HK))
+    started = timezone.now()
     # Notices about a past year would only flood the demo inboxes.
     with (
         mock.patch.object(ps, "notify", lambda *a, **k: 0),
         mock.patch.object(loop, "notify", lambda *a, **k: 0),
         transaction.atomic(),
     ):
+        year = Timeline()
+        submission_days = _working_days(SUBMITTED)
         proposals = []
         for i, (cat, topic, title, _lead) in enumerate(titles):
+            day = _spread(submission_days, i, FILED)
+            if year.when is None or day > year.when.date():
+                year.at(_on(day, 10))
             n_sugg = 3 + (i % 3)
             data = {
                 "title": title,
@@ -191,24 +255,44 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 cos = [members[(i * 7 + k * 13) % len(members)] for k in (1, 2)][: 1 + i % 2]
                 cos = [c for c in cos if c.pk != member.pk]
                 ps.proposal_set_cosigners(actor=office, proposal_id=p.pk, member_ids=[c.pk for c in cos])
-            ps.proposal_submit(actor=office, proposal_id=p.pk, on=SUBMITTED_ON)
+            ps.proposal_submit(actor=office, proposal_id=p.pk, on=day)
             proposals.append(p)
+            _track(year, [p.pk])
+
+        review_days = _working_days(REVIEWED)
         by_title = {p.title: p for p in proposals}
         leads = [p for p, t in zip(proposals, titles, strict=True) if not t[3]]
-        for p in leads:
-            ps.proposal_file(actor=office, proposal_id=p.pk)
+        for k, p in enumerate(leads):
+            day = _spread(review_days, k, len(leads))
+            if year.when is None or day > year.when.date():
+                year.at(_on(day, 10))
+            filed = ps.proposal_file(actor=office, proposal_id=p.pk)
+            year.items.add(filed.item_id)
+        year.at(_on(review_days[-1], 15))
         for p, (_cat, _topic, _title, lead) in zip(proposals, titles, strict=True):
             if lead:
                 ps.proposal_merge(
                     actor=office, proposal_id=p.pk, lead_id=by_title[lead].pk, note="所提事项相同，并案办理"
                 )
+
+        year.at(_on(KEY_DECIDED_ON, 15))
         for k, lead in enumerate(leads[:KEY]):
             ps.key_proposal_set(
-                actor=office, proposal_id=lead.pk, decided_on=dt.date(2022, 3, 1), leader_id=leaders[k % LEADERS].pk
+                actor=office, proposal_id=lead.pk, decided_on=KEY_DECIDED_ON, leader_id=leaders[k % LEADERS].pk
             )
+
+        year.at(_on(ASSIGNED_ON, 10))
+        groups: dict[int, list[int]] = {p.pk: [p.pk] for p in leads}
+        for p in Proposal.objects.filter(pk__in=[p.pk for p in proposals], merged_into__isnull=False):
+            groups[p.merged_into_id].append(p.pk)
         adopted_left = ADOPTED
         for k, lead in enumerate(leads):
             lead.refresh_from_db()
+            # from here on each item goes on its own days
+            clock = year.branch()
+            clock.items.add(lead.item_id)
+            _track(clock, groups[lead.pk])
+            days = _handling_days(k)
             unit = units[k % len(units)]
             co = units[(k + max(1, len(units) // 2)) % len(units)] if k % 5 == 0 else None
             ps.proposal_assign(
@@ -219,11 +303,11 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 co_unit_ids=[co.pk] if co else [],
             )
             item = Item.objects.get(pk=lead.item_id)
+            clock.at(days["signed"])
             for a in item.assignments.all():
                 loop.assignment_sign(assignment_id=a.pk, actor=staff[a.unit_id])
-                if a.role == "co":
-                    loop.co_opinion_send(assignment_id=a.pk, actor=staff[a.unit_id], body="同意主办单位的办理意见。")
             a = item.assignments.get(role="lead")
+            clock.at(days["contacted"])
             loop.assignment_record_contact(
                 assignment_id=a.pk,
                 actor=staff[a.unit_id],
@@ -231,6 +315,11 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 happened_at=timezone.now(),
                 note="与提案人沟通办理思路。",
             )
+            if co:
+                clock.at(days["opinion"])
+                for c in item.assignments.filter(role="co"):
+                    loop.co_opinion_send(assignment_id=c.pk, actor=staff[c.unit_id], body="同意主办单位的办理意见。")
+            clock.at(days["replied"])
             category = "A" if k % 4 == 0 else ("C" if k % 7 == 3 else "B")
             adopted = 1 if adopted_left > 0 and category != "C" else 0
             adopted_left -= adopted
@@ -242,7 +331,9 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"
                 "有关建议已纳入年度工作计划。联系人：办公室，电话 0757-83000000。",
             )
+            clock.at(days["reviewed"])
             loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
+            clock.at(days["rated"])
             for r in ps.raters_for_item(item):
                 ps.proposal_rate(
                     actor=office,
@@ -250,6 +341,18 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                     rater_key=r.key,
                     value="satisfied" if (k + len(r.key)) % 6 else "basic",
                 )
+            clock.settle()
         if adopted_left:
             raise SeedError("采纳建议条数分配有误。")
+    # The loop tells the proposals after commit that their item closed (the audit row "办结" of each
+    # proposal of the group): those rows are written now, so date them when the loop closed the item.
+    closed_at = dict(
+        AuditEntry.objects.filter(thread__in=[f"item:{p.item_id}" for p in leads], action="item_close").values_list(
+            "thread", "created_at"
+        )
+    )
+    for lead in leads:
+        AuditEntry.objects.filter(
+            thread__in=[f"proposal:{pk}" for pk in groups[lead.pk]], action="closed", created_at__gte=started
+        ).update(created_at=closed_at[f"item:{lead.item_id}"])
     return {"filed": FILED, "items": ITEMS}

@@ -27,8 +27,7 @@ if not settings.configured:
     settings.configure(USE_TZ=True, TIME_ZONE="Asia/Shanghai")
 
 from xieshang.insight.documents import read_corpus  # noqa: E402
-from xieshang.insight.evaluation import bcubed, ranking_metrics, read_gold  # noqa: E402
-from xieshang.insight.matters import build_index, group_matters  # noqa: E402
+from xieshang.insight.evaluation import read_gold, same_matter_report  # noqa: E402
 
 
 def main() -> None:
@@ -39,19 +38,7 @@ def main() -> None:
     docs = read_corpus(args.corpus)
     gold = read_gold(args.gold)
     start = time.perf_counter()
-    index = build_index(docs)
-    by_id = {str(d.id): d for d in docs}
-
-    def rank(i: str) -> list[str]:
-        d = by_id.get(i)
-        if d is None:
-            return []
-        return [str(x) for x, _ in index.query(d.text, top=40, exclude=[d.id], title=d.title, author=d.user)]
-
-    result: dict[str, float | int] = {k: round(v, 4) for k, v in ranking_metrics(gold, rank).items()}
-    groups = [[str(i) for i in g] for g in group_matters(docs, index=index)]
-    result.update({k: round(v, 4) for k, v in bcubed(gold, groups).items()})
-    result["n_groups"] = len(groups)
+    result: dict[str, float | int] = dict(same_matter_report(docs, gold))
     result["seconds"] = round(time.perf_counter() - start, 1)
     print(json.dumps(result, ensure_ascii=False))
 

@@ -23,6 +23,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .documents import Doc
+
+# How deep each ranking is read: judged metrics drop unlabelled messages before cutting at 10.
+RANK_DEPTH = 40
+
 
 @dataclass(frozen=True)
 class Gold:
@@ -93,3 +98,17 @@ def bcubed(gold: Gold, groups: Iterable[Sequence[str]]) -> dict[str, float]:
     r /= len(items) or 1
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f}
+
+
+def same_matter_report(docs: Sequence[Doc], gold: Gold) -> dict[str, float]:
+    """Ranking metrics of the ``similar`` lists and B-cubed of the ``matters`` groups of ``docs``,
+    computed with the code those commands use; values rounded to 4 places."""
+    from .matters import build_index, group_matters, similar_in_corpus
+
+    index = build_index(docs)
+    ranked = {str(i): [str(x) for x, _ in hits] for i, hits in similar_in_corpus(docs, RANK_DEPTH, index=index)}
+    result = {k: round(v, 4) for k, v in ranking_metrics(gold, lambda i: ranked.get(i, [])).items()}
+    groups = [[str(i) for i in g] for g in group_matters(docs, index=index)]
+    result.update({k: round(v, 4) for k, v in bcubed(gold, groups).items()})
+    result["n_groups"] = len(groups)
+    return result

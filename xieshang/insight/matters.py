@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -130,6 +130,36 @@ def group_matters(
         del members[rb]
     groups = [sorted(m, key=str) for m in members.values() if len(m) > 1]
     return sorted(groups, key=lambda g: (-len(g), str(g[0])))
+
+
+# Within a corpus, the messages grouped with a message (``group_matters``) are lifted by this in its
+# ranking: a matter's members found through one another come before a look-alike from another
+# matter. On the dev gold set lifts of 0.01-0.03 and of 0.05-1.0 gave two plateaus (judged precision
+# 0.972 and 0.974 against 0.966, on both halves); 0.05 is the smaller of the upper one.
+GROUP_LIFT = 0.05
+# How many candidates a ranking re-orders before cutting to ``top``.
+GROUP_POOL = 60
+
+
+def similar_in_corpus(
+    docs: Sequence[Doc], top: int = 10, *, index: SimilarityIndex | None = None
+) -> Iterator[tuple[DocId, list[tuple[DocId, float]]]]:
+    """Each document's ``top`` most similar others in ``docs``, best first: the index's ranking
+    (``SimilarityIndex.query``) of its best ``GROUP_POOL``, with the documents of its same-matter
+    group lifted by ``GROUP_LIFT``."""
+    docs = list(docs)
+    index = index or build_index(docs)
+    group_of: dict[DocId, int] = {}
+    for k, ids in enumerate(group_matters(docs, index=index)):
+        for i in ids:
+            group_of[i] = k
+    for d in docs:
+        hits = index.query(d.text, top=max(top, GROUP_POOL), exclude=[d.id], title=d.title, author=d.user)
+        mine = group_of.get(d.id)
+        if mine is not None:
+            hits = [(i, round(s + GROUP_LIFT, 4) if group_of.get(i) == mine else s) for i, s in hits]
+            hits.sort(key=lambda hs: -hs[1])
+        yield d.id, hits[:top]
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,18 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import xieshang.insight.similarity as sim
+from xieshang.insight import matters
 from xieshang.insight import text as tx
 from xieshang.insight.documents import Doc
-from xieshang.insight.matters import TIME_LIFT, TIME_SCALE_DAYS, build_index, group_matters, hotspots, time_lift
+from xieshang.insight.matters import (
+    TIME_LIFT,
+    TIME_SCALE_DAYS,
+    build_index,
+    group_matters,
+    hotspots,
+    similar_in_corpus,
+    time_lift,
+)
 from xieshang.insight.similarity import SimilarityIndex
 
 BASE = datetime(2019, 6, 1, 9, 0, tzinfo=UTC)
@@ -121,6 +130,11 @@ def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ig
 
     # shared-neighbour re-ranking earns its place: about +0.01 on the dev gold set
     assert m["precision_judged"] >= ranking_metrics(gold, rank_by_cosine)["precision_judged"] + 0.005
+    # and so does lifting a message's same-matter group in the corpus ranking: about +0.008
+    ranked = {str(i): [str(x) for x, _ in hits] for i, hits in similar_in_corpus(docs, 20, index=index)}
+    grouped = ranking_metrics(gold, lambda i: ranked[i])
+    assert grouped["precision_judged"] >= m["precision_judged"] + 0.005
+    assert grouped["recall@5_judged"] >= m["recall@5_judged"]
     assert wanted
     groups = group_matters(docs, index=index)
     with_time = bcubed(gold, groups)["bcubed_f1"]
@@ -128,6 +142,29 @@ def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ig
     # posting times earn their place in grouping: about +0.02 on the dev gold set
     text_only = bcubed(gold, group_matters(docs, index=index, by_time=False))["bcubed_f1"]
     assert with_time >= text_only + 0.01
+
+
+def test_similar_in_corpus_lifts_the_documents_grouped_with_a_message(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    docs = _docs()
+    index = build_index(docs)
+    grouped = dict(similar_in_corpus(docs, 7, index=index))
+    assert [i for i, _ in grouped[1][:2]] == [2, 3]  # the 青青家园 油烟 group
+    monkeypatch.setattr(matters, "group_matters", lambda ds, index=None: [])
+    plain = dict(similar_in_corpus(docs, 7, index=index))
+    assert plain[1] == index.query(docs[0].text, top=7, exclude=[1], title=docs[0].title, author="u0")
+    assert grouped[1][0][1] == pytest.approx(plain[1][0][1] + matters.GROUP_LIFT, abs=1e-4)
+    # a group the text ranking alone would not make: 青青家园 油烟 with the 润芳园 template (5),
+    # ranked after the 水压 message (4) by text
+    monkeypatch.setattr(matters, "group_matters", lambda ds, index=None: [[1, 5]])
+    lifted = dict(similar_in_corpus(docs, 7, index=index))
+    text_order = [i for i, _ in plain[1]]
+    assert text_order.index(4) < text_order.index(5)
+    expected = sorted(((i, s + matters.GROUP_LIFT if i == 5 else s) for i, s in plain[1]), key=lambda t: -t[1])
+    assert [i for i, _ in lifted[1]] == [i for i, _ in expected]
+    assert [i for i, _ in lifted[1]].index(5) < [i for i, _ in lifted[1]].index(4)
+    assert dict(lifted[1])[5] == pytest.approx(dict(plain[1])[5] + matters.GROUP_LIFT, abs=1e-4)
+    assert lifted[2] == plain[2]  # not in the group: unchanged
+    assert dict(similar_in_corpus(docs[:1], 3)) == {1: []}
 
 
 def test_time_lift_is_largest_for_the_same_day_and_fades_over_months() -> None:

@@ -4,8 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...evaluation import bcubed, ranking_metrics, read_gold
-from ...matters import build_index, group_matters
+from ...evaluation import read_gold, same_matter_report
 from ._common import dumps, load_corpus
 
 
@@ -22,16 +21,4 @@ class Command(BaseCommand):
             gold = read_gold(opts["gold"])
         except (OSError, KeyError, ValueError) as exc:
             raise CommandError(f"无法读取标注文件：{exc}") from exc
-        index = build_index(docs)
-        by_id = {str(d.id): d for d in docs}
-
-        def rank(i: str) -> list[str]:
-            d = by_id.get(i)
-            if d is None:
-                return []
-            return [str(x) for x, _ in index.query(d.text, top=40, exclude=[d.id], title=d.title, author=d.user)]
-
-        result: dict[str, float] = {k: round(v, 4) for k, v in ranking_metrics(gold, rank).items()}
-        groups = [[str(i) for i in g] for g in group_matters(docs, index=index)]
-        result.update({k: round(v, 4) for k, v in bcubed(gold, groups).items()})
-        self.stdout.write(dumps(result))
+        self.stdout.write(dumps(same_matter_report(docs, gold)))

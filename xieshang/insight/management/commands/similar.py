@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...matters import build_index
+from ...matters import similar_in_corpus
 from ._common import dumps, load_corpus
 
 
@@ -19,7 +19,5 @@ class Command(BaseCommand):
         if opts["top"] < 1:
             raise CommandError("--top 必须是正整数。")
         docs = load_corpus(opts["corpus"])
-        index = build_index(docs)
-        for d in docs:
-            hits = index.query(d.text, top=opts["top"], exclude=[d.id], title=d.title, author=d.user)
-            self.stdout.write(dumps({"id": d.id, "similar": [{"id": i, "score": s} for i, s in hits]}))
+        for doc_id, hits in similar_in_corpus(docs, opts["top"]):
+            self.stdout.write(dumps({"id": doc_id, "similar": [{"id": i, "score": s} for i, s in hits]}))

@@ -232,8 +232,19 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def _cn(n: int) -> str:
-    """Chinese numerals for ordinal numbers up to 99 (第五届, 第十二次)."""
+    """Chinese numerals for ordinal numbers (第五届, 第十二次, 第一百零五号); Arabic from 1,000 on."""
+    if n < 0 or n >= 1000:
+        return str(n)
     if n < 10:
         return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (_DIGITS[tens] if tens > 1 else "") + "十" + (_DIGITS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    if not rest:
+        tail = ""
+    elif rest < 10:
+        tail = "零" + _DIGITS[rest]
+    else:
+        tail = ("一" if rest < 20 else "") + _cn(rest)  # 一百一十, not 一百十
+    return _DIGITS[hundreds] + "百" + tail

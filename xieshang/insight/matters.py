@@ -221,15 +221,22 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
         place = f"{area}{place}" if not place.startswith(area) else place
     elif area:
         place = area
-    titles = [tx.clean(d.title) for d in group if tx.clean(d.title)]
+    # compared in their normalised form, shown as written (full-width ：，（） stay full-width)
+    titles = [(tx.clean(d.title), _as_written(d.title)) for d in group if tx.clean(d.title)]
     if titles:
-        grams = Counter(g for t in titles for g in set(tx.char_ngrams(t, (2,))))
+        grams = Counter(g for t, _ in titles for g in set(tx.char_ngrams(t, (2,))))
         description = max(
-            titles, key=lambda t: (sum(grams[g] for g in set(tx.char_ngrams(t, (2,)))) / (len(t) or 1), -len(t))
-        )
+            titles,
+            key=lambda tw: (sum(grams[g] for g in set(tx.char_ngrams(tw[0], (2,)))) / (len(tw[0]) or 1), -len(tw[0])),
+        )[1]
     else:
-        description = tx.clean(group[0].text)[:40]
+        description = _as_written(group[0].text)[:40]
     return place, description[:60]
+
+
+def _as_written(text: str | None) -> str:
+    """``text`` with runs of whitespace collapsed, otherwise as its author wrote it."""
+    return " ".join((text or "").split())
 
 
 def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None, by_time: bool = True) -> list[Hotspot]:

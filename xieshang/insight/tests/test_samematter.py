@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -103,6 +104,13 @@ def test_hotspots_rank_bigger_supported_groups_first() -> None:
     assert "2019/06/01" in spots[0].period
     assert spots[0].description
     assert hotspots([], top=5) == []
+
+
+def test_a_hotspot_description_is_shown_as_written() -> None:
+    docs = [replace(d, title=f"{d.title}（第{d.id}次）：请处理") if d.id in (1, 2, 3) else d for d in _docs()]
+    spot = hotspots(docs, top=1)[0]
+    assert set(spot.ids) == {1, 2, 3}
+    assert "）：请处理" in spot.description  # full-width, not the normalised "):"
 
 
 @pytest.mark.shared_data

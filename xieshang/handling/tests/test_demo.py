@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 from django.db import models
+from django.utils import timezone
 
+from xieshang.core import audit
 from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, move_back, working_day
+from xieshang.handling.demo import Timeline, audit_mark, move_back, working_day
 from xieshang.handling.models import Item, Reply, Request
 from xieshang.handling.tests.conftest import at
 
@@ -99,3 +101,34 @@ def test_a_timeline_refuses_steps_out_of_order(clock):
     history.at(at(2022, 9, 30, 10))
     with pytest.raises(ValueError, match="out of order"):
         history.at(at(2022, 9, 29, 10))
+
+
+def test_a_timeline_hands_out_days_that_end_on_their_day_and_moves_only_the_rows_added_to_a_thread(world, drive, clock):
+    # now − then is whole days and 0.4 of a day at the first step, and 0.6 at the second: a day handed
+    # out at the first step must still move by the first step's whole days, not by the sum of two roundings
+    history = Timeline()
+    history.at(at(2022, 10, 10, 23, 24))
+    item = drive.single()
+    history.items.add(item.pk)
+    a = drive.lead(item)
+    drive.sign(a)
+    request = loop.assignment_request_extension(
+        assignment_id=a.pk, actor=world.unit_user(a.unit), until=history.place(dt.date(2022, 10, 31)), reason="需协调。"
+    )
+    note = audit.record(thread="note:1", target=item, action="note")
+    history.threads.add("note:1")
+    assert history.place(at(2022, 10, 10, 23, 24)) == timezone.now()
+    history.at(at(2022, 10, 11, 18, 36))
+    history.settle()
+    assert Request.objects.get(pk=request.pk).requested_until == dt.date(2022, 10, 31)
+    assert AuditEntry.objects.get(pk=note.pk).created_at == at(2022, 10, 10, 23, 24)
+
+    # the thread goes on in another history: only its new rows move there
+    later = Timeline()
+    mark = audit_mark()
+    later.at(at(2022, 10, 12, 10))
+    added = audit.record(thread="note:1", target=item, action="note")
+    later.track_audit(["note:1"], after=mark)
+    later.settle()
+    assert AuditEntry.objects.get(pk=note.pk).created_at == at(2022, 10, 10, 23, 24)
+    assert AuditEntry.objects.get(pk=added.pk).created_at == at(2022, 10, 12, 10)

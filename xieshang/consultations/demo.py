@@ -4,8 +4,12 @@ scorecard, 15 consultation meetings, 16 micro-consultations and micro-inspection
 experts, 135 suggestions sent to units through the loop, 102 of them turned into measures.
 Keyed by fixed tokens and titles: running it again adds nothing.
 
-The suggestions' handling carries its 2022 dates: each step runs now and is moved to its day
-(``handling.demo``), so the loop's records read as they happened after each activity.
+Everything carries its 2022 dates: each step runs now and is moved to its day (``handling.demo``).
+The topics were proposed by the chair's council in December 2021 and put into the plan in January;
+each activity is held on a working day, arranged before its participants were due to be notified,
+attendance is taken as people arrive, the minutes are recorded that afternoon and a research report
+when it was completed; the suggestions' handling follows each activity. Notices about that past year
+are not sent.
 """
 
 from __future__ import annotations
@@ -26,8 +30,8 @@ from xieshang.handling.models import Assignment, Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 from xieshang.workdays.calendar import add_period, is_workday
 
-from . import services
-from .models import Activity, Suggestion, Topic
+from . import notices, services
+from .models import Activity, Participant, Plan, ResearchReport, Suggestion, Topic
 
 NAMESPACE = uuid.UUID("3d7e2b1a-9c44-4e0f-8b21-5a6c2f1e2022")
 YEAR = 2022
@@ -35,6 +39,12 @@ YEAR = 2022
 # took the whole two months (see AT_DEADLINE); a rating period may run out in the next.
 REPLIED_BY = dt.date(YEAR, 12, 23)
 RATED_BY = dt.date(YEAR, 12, 29)
+# The chair's council proposes the year's topics, puts them into the plan, which is then published; two
+# topics' outcomes are published once their follow-up reviews are done.
+PROPOSED_ON = dt.date(YEAR - 1, 12, 10)
+SELECTED_ON = dt.date(YEAR, 1, 14)
+PUBLISHED_ON = dt.date(YEAR, 1, 18)
+CONCLUDED_ON = dt.date(YEAR, 12, 16)
 
 TOPICS = [
     (
@@ -221,33 +231,70 @@ def seed(committee: Committee) -> int:
         return 0
     office = User.objects.get(username="office")
     rng = random.Random(2022)
-    # Notices about a past year's suggestions would only flood the demo inboxes (the loop sends its
-    # notices after commit, so the patch must outlast the transaction).
-    with mock.patch.object(loop, "notify", lambda *a, **k: 0), transaction.atomic():
+    # Notices about a past year's topics and suggestions would only flood the demo inboxes (sent after
+    # commit, so the patches must outlast the transaction).
+    with (
+        mock.patch.object(services, "notify", _silent),
+        mock.patch.object(loop, "notify", _silent),
+        transaction.atomic(),
+    ):
         return _seed(committee, office, rng)
+
+
+def _silent(*args, **kwargs) -> int:
+    return 0
+
+
+def _workdays_before(day: dt.date, n: int) -> dt.date:
+    """The ``n``-th working day before ``day``."""
+    while n:
+        day -= dt.timedelta(days=1)
+        n -= is_workday(day)
+    return day
+
+
+def _dated_reference(topic: Topic, year: int) -> None:
+    """A topic's reference carries the year it was proposed in (the service takes it from now)."""
+    Topic.objects.filter(pk=topic.pk).update(reference=f"YT{year}{topic.reference[6:]}")
 
 
 def _seed(committee: Committee, office: User, rng: random.Random) -> int:
     members = list(Member.objects.filter(committee=committee).order_by("id"))
     leaders = list(Leader.objects.filter(committee=committee).exclude(user__isnull=True))
     communities = list(Area.objects.filter(level=Area.Level.COMMUNITY).order_by("code")[:40])
+    # The topics' year: proposed by the chair's council in December, put into the plan in January, the
+    # plan published; two outcomes published in December (the clock stays open until then).
+    topics_clock = Timeline()
+    topics_clock.at(_at(PROPOSED_ON))
     topics: list[Topic] = []
-    for k, (title, lead, desc) in enumerate(TOPICS):
-        t, _ = services.topic_propose(
+    for k, (title, _lead, desc) in enumerate(TOPICS):
+        t, made = services.topic_propose(
             committee=committee,
             submission_token=_token(f"topic:{k}"),
             actor=office,
             title=title,
             description=desc,
             proposer_name="区政协主席会议",
-            created_at=_at(dt.date(YEAR - 1, 12, 10)),
+            created_at=topics_clock.place(_at(PROPOSED_ON)),
         )
-        if t.status == Topic.Status.PROPOSED:
-            t = services.topic_select(actor=office, topic_id=t.pk, year=YEAR, lead=lead, note="2022年1月主席会议审定")
+        if made:
+            _dated_reference(t, PROPOSED_ON.year)
+        topics_clock.track(Topic, t.pk)
+        topics_clock.threads.add(t.thread)
         topics.append(t)
+    topics_clock.at(_at(SELECTED_ON, 15))
+    for k, (_title, lead, _desc) in enumerate(TOPICS):
+        if topics[k].status == Topic.Status.PROPOSED:
+            topics[k] = services.topic_select(
+                actor=office, topic_id=topics[k].pk, year=YEAR, lead=lead, note="2022年1月主席会议审定"
+            )
     plan = topics[0].plan
-    if plan is not None and not plan.is_published:
-        services.plan_publish(actor=office, plan_id=plan.pk)
+    if plan is not None:
+        topics_clock.track(Plan, plan.pk)
+        topics_clock.threads.add(f"plan:{plan.pk}")
+        if not plan.is_published:
+            topics_clock.at(_at(PUBLISHED_ON, 10))
+            services.plan_publish(actor=office, plan_id=plan.pk)
     # Two suggestions from the public, waiting for next year's selection.
     for k, (title, desc) in enumerate(
         [
@@ -255,28 +302,57 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             ("关于规范电动自行车充电的议题", "楼道充电安全隐患大，建议集中建设充电棚。"),
         ]
     ):
-        services.topic_propose(
+        when = _at(dt.date(YEAR, 11, 20 + k), 20)
+        clock = Timeline()
+        clock.at(when)
+        t, made = services.topic_propose(
             committee=committee,
             submission_token=_token(f"public-topic:{k}"),
             title=title,
             description=desc,
             proposer_name=["陈伯", "黄女士"][k],
             proposer_phone=["13800138001", "13900139002"][k],
-            created_at=_at(dt.date(YEAR, 11, 20 + k)),
+            created_at=clock.place(when),
         )
+        if made:
+            _dated_reference(t, YEAR)
+        clock.track(Topic, t.pk)
+        clock.threads.add(t.thread)
+        clock.settle()
 
-    def activity(kind: str, title: str, day: dt.date, topic: Topic | None, n_members: int, **kw) -> Activity:
+    def activity(
+        kind: str,
+        title: str,
+        day: dt.date,
+        topic: Topic | None,
+        n_members: int,
+        *,
+        minutes: str,
+        others: list[dict] | None = None,
+        research: str = "",
+        **kw,
+    ) -> Activity:
+        """One activity of the year on ``day``: arranged with its invitations the working day before its
+        participants are due to be notified (``notices.NOTICE_WORKDAYS`` ahead), attendance
+        taken as people arrive, minutes recorded that afternoon and, for research, the report entered when
+        it was completed a month later. ``others`` (experts, residents) are invited without an account and
+        were not marked present. An activity planned on a day off is held on the next working day."""
+        day = working_day(_at(day), 0 if is_workday(day) else 1)
+        clock = Timeline()
+        clock.at(_at(_workdays_before(day, notices.NOTICE_WORKDAYS + 1), 10))
         a = services.activity_create(
             actor=office,
             committee=committee,
             kind=kind,
             title=title,
-            starts_at=_at(day),
-            ends_at=_at(day, 12),
+            starts_at=clock.place(_at(day)),
+            ends_at=clock.place(_at(day, 12)),
             topic=topic,
             organiser=topic.lead if topic else "",
             **kw,
         )
+        clock.track(Activity, a.pk)
+        clock.threads.add(a.thread)
         start = rng.randrange(len(members))
         invited = [members[(start + j * 13) % len(members)] for j in range(n_members)]
         parts = [services.participant_add(actor=office, activity_id=a.pk, kind="member", member=m) for m in invited]
@@ -286,46 +362,63 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
                     actor=office, activity_id=a.pk, kind="leader", user=leaders[day.day % len(leaders)].user
                 )
             )
-        for p in parts[:-1] if len(parts) > 2 else parts:
+        for other in others or []:
+            services.participant_add(actor=office, activity_id=a.pk, **other)
+        clock.track(Participant, *a.participants.values_list("pk", flat=True))
+        for j, p in enumerate(parts[:-1] if len(parts) > 2 else parts):
+            clock.at(_at(day, 9) - dt.timedelta(minutes=20 - j))  # signed in before the 9:30 start
             services.participant_mark(actor=office, participant_id=p.pk, attendance="present")
+        clock.at(_at(day, 16))
+        services.activity_record_minutes(actor=office, activity_id=a.pk, minutes=minutes)
+        if research:
+            completed = day + dt.timedelta(days=30)
+            clock.at(_at(working_day(_at(completed), 1), 10))
+            report = services.research_report_add(
+                actor=office,
+                activity_id=a.pk,
+                title=research,
+                summary=f"调研组围绕{topic.title if topic else title}开展专题调研，分析存在问题，提出对策建议。",
+                completed_on=clock.place(completed),
+            )
+            clock.track(ResearchReport, report.pk)
+        clock.settle()
+        a.refresh_from_db()
         return a
-
-    def minutes(a: Activity, text: str) -> None:
-        services.activity_record_minutes(actor=office, activity_id=a.pk, minutes=text)
 
     # 56 inspections; the 岭南文脉 ones invite the 16 outside experts.
     expert_no = 0
     for n in range(INSPECTIONS):
         ti, place = INSPECTION_PLACES[n % len(INSPECTION_PLACES)]
         day = dt.date(YEAR, 2, 15) + dt.timedelta(days=int(n * 290 / INSPECTIONS))
-        a = activity(
+        experts = []
+        if ti == 0:
+            for _ in range(2):
+                surname, org = EXPERTS[expert_no % len(EXPERTS)]
+                experts.append({"kind": "expert", "name": f"{surname}教授", "organisation": org})
+                expert_no += 1
+        activity(
             "inspection",
             f"“六最”禅城建设专项视察：{place}（第{n // len(INSPECTION_PLACES) + 1}次）",
             day,
             topics[ti],
             4,
+            minutes=f"视察组实地察看{place}，听取有关单位情况介绍，委员提出意见建议。",
+            others=experts,
             location=place,
         )
-        if ti == 0:
-            for _ in range(2):
-                surname, org = EXPERTS[expert_no % len(EXPERTS)]
-                services.participant_add(
-                    actor=office, activity_id=a.pk, kind="expert", name=f"{surname}教授", organisation=org
-                )
-                expert_no += 1
-        minutes(a, f"视察组实地察看{place}，听取有关单位情况介绍，委员提出意见建议。")
 
     sources: list[tuple[Activity, Topic]] = []
     for k, (ti, title) in enumerate(RESEARCH):
         day = dt.date(YEAR, 3, 10) + dt.timedelta(days=k * 35)
-        a = activity("research", f"专题调研：{TOPICS[ti][0]}", day, topics[ti], 5, location="有关单位和镇街")
-        minutes(a, "调研组走访有关部门、镇街和企业，召开座谈会，形成调研报告。")
-        services.research_report_add(
-            actor=office,
-            activity_id=a.pk,
-            title=title,
-            summary=f"调研组围绕{TOPICS[ti][0]}开展专题调研，分析存在问题，提出对策建议。",
-            completed_on=day + dt.timedelta(days=30),
+        a = activity(
+            "research",
+            f"专题调研：{TOPICS[ti][0]}",
+            day,
+            topics[ti],
+            5,
+            minutes="调研组走访有关部门、镇街和企业，召开座谈会，形成调研报告。",
+            research=title,
+            location="有关单位和镇街",
         )
         sources += [(a, topics[ti])] * 4
     n = 0
@@ -340,10 +433,10 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
                 day,
                 topics[ti],
                 6,
+                minutes="会议听取了有关部门情况通报，委员围绕议题提问和发言，部门负责同志现场答复。",
                 location="区政协会议室",
                 agenda="一、有关部门通报情况\n二、委员提问\n三、部门答复\n四、委员发言",
             )
-            minutes(a, "会议听取了有关部门情况通报，委员围绕议题提问和发言，部门负责同志现场答复。")
             sources += [(a, topics[ti])] * 5
             n += 1
     n = 0
@@ -354,16 +447,28 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             day = dt.date(YEAR, 5, 6) + dt.timedelta(days=n * 13)
             label = "微协商" if kind == "micro" else "微视察"
             a = activity(
-                kind, f"{area.name}{label}：{TOPICS[ti][0]}", day, topics[ti], 3, location=area.name, area=area
+                kind,
+                f"{area.name}{label}：{TOPICS[ti][0]}",
+                day,
+                topics[ti],
+                3,
+                minutes=f"在{area.name}召开{label}，委员、部门和居民代表面对面协商。",
+                others=[{"kind": "resident", "name": f"{area.name}居民代表"}],
+                location=area.name,
+                area=area,
             )
-            services.participant_add(actor=office, activity_id=a.pk, kind="resident", name=f"{area.name}居民代表")
-            minutes(a, f"在{area.name}召开{label}，委员、部门和居民代表面对面协商。")
             sources += [(a, topics[ti])] * 2
             n += 1
     for k in range(FOLLOW_UPS):
         ti = k * 2
-        a = activity("follow_up", f"“回头看”：{TOPICS[ti][0]}建议落实情况", dt.date(YEAR, 11, 8 + k * 7), topics[ti], 4)
-        minutes(a, "跟踪问效，听取建议落实情况汇报，对工作举措进行评议。")
+        activity(
+            "follow_up",
+            f"“回头看”：{TOPICS[ti][0]}建议落实情况",
+            dt.date(YEAR, 11, 8 + k * 7),
+            topics[ti],
+            4,
+            minutes="跟踪问效，听取建议落实情况汇报，对工作举措进行评议。",
+        )
 
     units = list(Unit.objects.filter(committee=committee, name__in=UNIT_NAMES))
     staff = {u.unit_id: u for u in User.objects.filter(role=User.Role.UNIT, unit__in=units)}
@@ -376,8 +481,9 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         text = texts[raised[topic.title] % len(texts)]
         raised[topic.title] += 1
         created += _handle_suggestion(i, a, topic, text, members, units[i % len(units)], staff, office)
+    topics_clock.at(_at(CONCLUDED_ON, 10))
     for k in (0, 6):
-        topic = topics[k]
+        topic = Topic.objects.get(pk=topics[k].pk)
         if topic.status == Topic.Status.SELECTED:
             services.topic_conclude(
                 actor=office,
@@ -385,6 +491,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
                 outcome=f"经协商，各方就{topic.title}达成共识，形成意见建议，"
                 "已交有关部门办理并转化为工作举措，区政协将持续跟踪问效。",
             )
+    topics_clock.settle()
     return created
 
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from xieshang.areas.models import Area
-from xieshang.consultations import demo, selectors
-from xieshang.consultations.models import Suggestion
+from xieshang.consultations import demo, notices, selectors
+from xieshang.consultations.models import Activity, Participant, ResearchReport, Suggestion, Topic
 from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item, Reply
@@ -24,7 +24,7 @@ from xieshang.organisations.tests.factories import (
     UserFactory,
 )
 from xieshang.workdays.calendar import Unit as TimeUnit
-from xieshang.workdays.calendar import add_period
+from xieshang.workdays.calendar import add_period, is_workday
 
 
 @pytest.fixture
@@ -90,3 +90,46 @@ def test_demo_suggestions_are_handled_on_their_2022_days_in_order_and_the_scan_l
     assert loop.scan_deadlines() == {"reminded": 0, "overdue": 0, "escalated": 0, "closed_unrated": 0}
     assert loop.recompute_open_deadlines() == 0
     assert AuditEntry.objects.count() == before
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+def test_demo_topics_and_activities_carry_their_2022_dates_and_their_histories_read_in_order(committee):
+    demo.seed(committee)
+    f = selectors.year_figures(committee.pk, demo.YEAR)
+    assert (f["inspections"], f["research_reports"], f["meetings"], f["micro"], f["follow_ups"], f["experts"]) == (
+        56,
+        7,
+        15,
+        16,
+        4,
+        16,
+    )
+    # from the topics proposed in December 2021 to the follow-up of the last replies in early 2023
+    start, end = dt.datetime(2021, 12, 1), dt.datetime(2023, 3, 1)
+    entries = AuditEntry.objects.filter(thread__regex=r"^(topic|plan|activity|suggestion):")
+    assert entries.count() > 1000
+    assert [e for e in entries if not start <= timezone.make_naive(e.created_at) < end] == []
+
+    for t in Topic.objects.filter(committee=committee):
+        assert t.reference.startswith(f"YT{_local(t.created_at).year}"), t.reference
+        stamps = [t.created_at, *(e.created_at for e in AuditEntry.objects.filter(thread=t.thread).order_by("id"))]
+        assert stamps == sorted(stamps) and start <= timezone.make_naive(stamps[-1]) < end, t.title
+        if t.outcome_published_at:
+            assert _local(t.outcome_published_at).year == demo.YEAR
+    for a in Activity.objects.filter(committee=committee):
+        day = _local(a.starts_at).date()
+        assert day.year == demo.YEAR and is_workday(day), a.title
+        assert a.created_at < a.signin_opens_at < a.starts_at < a.ends_at < a.minutes_recorded_at, a.title
+        assert a.created_at < notices.notice_due(a) and a.minutes_recorded_at < notices.minutes_due(a)
+        assert _local(a.minutes_recorded_at).date() == day
+        for p in Participant.objects.filter(activity=a, signed_in_at__isnull=False):
+            assert a.signin_opens_at <= p.signed_in_at <= a.starts_at, p.name
+        for r in ResearchReport.objects.filter(activity=a):
+            assert day < r.completed_on <= _local(r.created_at).date() and r.completed_on.year == demo.YEAR
+        times = list(AuditEntry.objects.filter(thread=a.thread).order_by("id").values_list("created_at", flat=True))
+        assert times == sorted(times) and dt.timedelta(0) <= times[0] - a.created_at < dt.timedelta(seconds=5)
+        for s in Suggestion.objects.filter(activity=a):
+            assert a.ends_at < s.created_at

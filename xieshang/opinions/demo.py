@@ -1,6 +1,16 @@
 """Demo records for 2022: 640 opinion reports (15 by HK/Macao members), bulletin issues, adoptions
 by higher bodies and 5 leader instructions, all made through the services so that every figure
 on the pages is counted from records. Keyed by fixed tokens: running it again adds nothing.
+
+Each step runs now and is moved to its day in 2022 (``handling.demo``): a report is submitted, then
+adopted or declined by the information office two or three working days later (an edit just before
+for some), compiled into the next bulletin issue and released the working day after the issue's last
+adoption; adoptions by higher bodies and leaders' instructions are recorded a few working days after
+they were made; two released reports are transferred to their units and go through the loop inside
+its deadlines. Notices to the authors about that past year are not sent.
+
+The texts are written per matter (``demo_texts``): reports about one matter at different places read
+alike, reports about different matters do not.
 """
 
 from __future__ import annotations
@@ -8,14 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
+from unittest import mock
 
 from django.db import transaction
 from django.utils import timezone
 
+from xieshang.handling import services as loop
+from xieshang.handling.demo import Timeline, audit_mark, working_day
+from xieshang.handling.models import Assignment
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 
-from . import services
-from .models import BulletinIssue, OpinionReport
+from . import channel, services
+from .demo_texts import MATTER_TEXTS, report_text
+from .models import Adoption, BulletinIssue, BulletinRelease, Instruction, OpinionReport, ReportVersion
 
 NAMESPACE = uuid.UUID("0b6a3c0e-5d1f-4f7b-9a55-6f2d2f0c2022")
 YEAR = 2022
@@ -41,32 +56,32 @@ PLACES = [
     "高铁新城站点",
     "塱沙片区",
 ]
-MATTERS = [
-    (
-        "老旧小区加装电梯推进缓慢",
-        "低层住户意见不一、费用分摊标准不明确、审批环节多",
-        "出台费用分摊指引，开辟审批绿色通道",
-    ),
-    ("社区长者饭堂运营不规范", "部分饭堂菜品单一、价格偏高、补贴发放不及时", "统一服务标准，按季度公开补贴发放情况"),
-    ("学校周边上下学时段交通拥堵", "接送车辆临时停靠无序，缺少即停即走车位", "划设临时停靠区并安排志愿者疏导"),
-    ("婴幼儿托育服务供给不足", "普惠性托位少、收费高，双职工家庭接送难", "利用社区闲置用房增设普惠托育点"),
-    ("河涌治理后黑臭反弹", "沿岸雨污分流不彻底，个别排口偷排", "开展排口溯源整治并建立河长巡河公示制度"),
-    ("夜间施工噪声扰民", "部分工地超时作业，投诉后整改不及时", "落实夜间施工审批公示和联合巡查"),
-    ("新能源汽车充电桩不足", "老旧小区电力容量有限，公共充电桩布点少", "结合城市更新统筹建设公共充电设施"),
-    ("公园公共厕所不足", "节假日人流大，如厕排队时间长", "增设移动厕所并延长开放时间"),
-    ("外卖骑手交通安全隐患", "逆行、闯红灯现象较多，平台考核时间过紧", "推动平台优化配送时限并加强路面执法"),
-    ("农贸市场环境卫生较差", "排水不畅、摊位占道经营", "实施市场升级改造并落实“门前三包”"),
-    ("中小微企业融资难", "抵押物不足、审批周期长", "扩大政府性融资担保覆盖，推广“信易贷”"),
-    ("陶瓷产业转型升级用地紧张", "旧厂房改造审批复杂、配套不足", "简化村级工业园改造审批流程"),
-    ("青少年心理健康服务薄弱", "学校专职心理教师配备不足", "按标准配齐心理教师，建立家校医联动机制"),
-    ("社区医院高峰期排队时间长", "全科医生数量不足，预约挂号使用率低", "推广分时段预约并增加高峰时段号源"),
-    ("共享单车乱停放", "地铁站口堆积严重，影响通行", "划定电子围栏停放区并落实企业调度责任"),
-    ("历史文化街区保护与活化不足", "部分古建筑年久失修，业态单一", "引入社会资本参与活化利用"),
-    ("困难群众就医负担较重", "慢性病门诊报销比例偏低", "扩大门诊慢特病保障范围"),
-    ("城中村消防通道被占用", "杂物堆放、车辆乱停", "开展常态化清理并设置消防通道标识"),
-    ("居家养老上门服务覆盖面小", "服务项目少，专业护理人员不足", "培育专业服务机构，扩大政府购买服务"),
-    ("社区“一刻钟便民生活圈”配套不全", "新建小区商业配套滞后", "规划配建便民服务网点"),
-]
+# The matters, in the order the reports take them; their texts are in ``demo_texts``.
+MATTERS = list(MATTER_TEXTS)
+# Where a matter's report goes when it is transferred (转办): the unit among those with a demo account
+# that answers for it (a street office for what its street coordinates).
+TRANSFER_UNITS = {
+    "老旧小区加装电梯推进缓慢": "区住房城乡建设和水利局",
+    "社区长者饭堂运营不规范": "石湾镇街道办事处",
+    "学校周边上下学时段交通拥堵": "区交通运输局",
+    "婴幼儿托育服务供给不足": "区教育局",
+    "河涌治理后黑臭反弹": "佛山市生态环境局禅城分局",
+    "夜间施工噪声扰民": "区城市管理和综合执法局",
+    "新能源汽车充电桩不足": "区住房城乡建设和水利局",
+    "公园公共厕所不足": "区城市管理和综合执法局",
+    "外卖骑手交通安全隐患": "区交通运输局",
+    "农贸市场环境卫生较差": "区城市管理和综合执法局",
+    "中小微企业融资难": "张槎街道办事处",
+    "陶瓷产业转型升级用地紧张": "石湾镇街道办事处",
+    "青少年心理健康服务薄弱": "区教育局",
+    "社区医院高峰期排队时间长": "张槎街道办事处",
+    "共享单车乱停放": "区交通运输局",
+    "历史文化街区保护与活化不足": "石湾镇街道办事处",
+    "困难群众就医负担较重": "澜石社区居委会",
+    "城中村消防通道被占用": "张槎街道办事处",
+    "居家养老上门服务覆盖面小": "澜石社区居委会",
+    "社区“一刻钟便民生活圈”配套不全": "张槎街道办事处",
+}
 ORGS = [
     "民革禅城区支部",
     "民盟禅城区基层委员会",
@@ -86,18 +101,17 @@ def _token(i: int) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"xieshang-demo-opinion:{i}")
 
 
-def _text(rng: random.Random, matter: tuple[str, str, str], place: str) -> str:
-    what, why, fix = matter
-    return (
-        f"近期，{place}不少群众反映{what}的问题。经走访了解，主要原因是{why}，群众意见较大。\n"
-        f"建议：一是由相关部门牵头，{fix}；二是加强部门、镇街与社区的协同，明确责任和完成时限；"
-        f"三是定期向群众公开工作进展，接受社会监督。"
-    )
-
-
 def _at(rng: random.Random, i: int) -> dt.datetime:
     day = dt.date(YEAR, 1, 4) + dt.timedelta(days=int(i * 355 / TOTAL))
     return timezone.make_aware(dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59))))
+
+
+def _on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def _silent(*args, **kwargs) -> int:
+    return 0
 
 
 def seed(committee: Committee) -> int:
@@ -111,16 +125,25 @@ def seed(committee: Committee) -> int:
     if not members or not hk:
         raise LookupError("demo committee has no members; run seed_demo first")
     rng = random.Random(2022)
+    times = [_at(rng, i) for i in range(TOTAL)]
     created = 0
-    with transaction.atomic():
+    # Notices about a past year's reports would only flood the demo inboxes (sent after commit, so the
+    # patches must outlast the transaction).
+    with (
+        mock.patch.object(services, "notify", _silent),
+        mock.patch.object(channel, "notify", _silent),
+        mock.patch.object(loop, "notify", _silent),
+        transaction.atomic(),
+    ):
         released: list[OpinionReport] = []
         pending_issue: list[OpinionReport] = []
+        last_decided: dt.datetime | None = None
+        matter_of: dict[int, str] = {}
         for i in range(TOTAL):
             if OpinionReport.objects.filter(submission_token=_token(i)).exists():
                 continue
             matter = MATTERS[i % len(MATTERS)]
             place = PLACES[(i // len(MATTERS)) % len(PLACES)]
-            at = _at(rng, i)
             kw: dict = {}
             if i % (TOTAL // HK_MACAO) == 7 and i // (TOTAL // HK_MACAO) < HK_MACAO:
                 kw = {"member": hk[(i // (TOTAL // HK_MACAO)) % len(hk)], "author_kind": "member"}
@@ -128,24 +151,51 @@ def seed(committee: Committee) -> int:
                 kw = {"author_kind": "party" if i % 2 else "special_committee", "author_org": ORGS[i % len(ORGS)]}
             else:
                 kw = {"member": members[(i * 7) % len(members)], "author_kind": "member"}
-            report, _ = services.report_submit(
-                actor=info,
-                submission_token=_token(i),
-                title=f"关于{place}{matter[0]}的建议"[:100],
-                text=_text(rng, matter, place),
-                submitted_at=at,
-                **kw,
-            )
+            report, decided = _report(i, times[i], info, matter, place, kw)
+            matter_of[report.pk] = matter
             created += 1
-            fate = i % 20
-            if i >= TOTAL - 10:
-                continue  # the last ten of the year are still being edited
-            if fate in (3, 8, 13, 17, 19) and not report.is_hk_macao:
-                services.report_decline(
-                    actor=info, report_id=report.pk, reason="所反映问题已有部门专项部署，暂不编发。"
-                )
+            if report.status != OpinionReport.Status.ADOPTED or decided is None:
                 continue
+            pending_issue.append(report)
+            last_decided = max(decided, last_decided or decided)
+            if len(pending_issue) == PER_ISSUE:
+                released += _issue(info, committee, pending_issue, last_decided)
+                pending_issue, last_decided = [], None
+        if pending_issue and last_decided is not None:
+            released += _issue(info, committee, pending_issue, last_decided)
+        _afterwards(info, committee, released, matter_of, rng)
+    return created
+
+
+def _report(
+    i: int, at: dt.datetime, info: User, matter: str, place: str, author: dict
+) -> tuple[OpinionReport, dt.datetime | None]:
+    """The ``i``-th report of the year, from its submission at ``at`` to the office's decision two or three
+    working days later (the last ten are still being edited); returns it and when it was decided."""
+    clock = Timeline()
+    clock.at(at)
+    report, _ = services.report_submit(
+        actor=info,
+        submission_token=_token(i),
+        title=f"关于{place}{matter}的建议"[:100],
+        text=report_text(random.Random(f"opinion-text:{i}"), matter, place),
+        submitted_at=clock.place(at),
+        **author,
+    )
+    # what a step makes moves from that step on: tracked as soon as it is made
+    clock.track(OpinionReport, report.pk)
+    clock.track(ReportVersion, *report.versions.values_list("pk", flat=True))
+    clock.threads.add(report.thread)
+    fate = i % 20
+    decided: dt.datetime | None = None
+    if i < TOTAL - 10:  # the last ten of the year are still being edited
+        decided = _on(working_day(at, 2 + i % 2), 9 + i % 7, (i * 7) % 60)
+        if fate in (3, 8, 13, 17, 19) and not report.is_hk_macao:
+            clock.at(decided)
+            services.report_decline(actor=info, report_id=report.pk, reason="所反映问题已有部门专项部署，暂不编发。")
+        else:
             if fate == 11:
+                clock.at(decided - dt.timedelta(minutes=40))
                 services.report_edit(
                     actor=info,
                     report_id=report.pk,
@@ -153,57 +203,136 @@ def seed(committee: Committee) -> int:
                     text=report.text + "\n（编者：已核实有关数据。）",
                     note="核实数据，文字精简",
                 )
-            services.report_adopt(actor=info, report_id=report.pk, on=at.date() + dt.timedelta(days=3))
-            pending_issue.append(report)
-            if len(pending_issue) == PER_ISSUE:
-                released += _issue(info, committee, pending_issue)
-                pending_issue = []
-        if pending_issue:
-            released += _issue(info, committee, pending_issue)
-        _afterwards(info, committee, released, rng)
-    return created
+                clock.track(ReportVersion, *report.versions.values_list("pk", flat=True))
+            clock.at(decided)
+            services.report_adopt(actor=info, report_id=report.pk, on=clock.place(decided.date()))
+            clock.track(Adoption, *report.adoptions.values_list("pk", flat=True))
+    clock.settle()
+    report.refresh_from_db()
+    return report, decided
 
 
-def _issue(info: User, committee: Committee, reports: list[OpinionReport]) -> list[OpinionReport]:
+def _issue(
+    info: User, committee: Committee, reports: list[OpinionReport], last_decided: dt.datetime
+) -> list[OpinionReport]:
+    """The next issue: compiled and released on the working day after the last of its reports was adopted."""
+    day = working_day(last_decided, 1)
+    clock = Timeline()
+    mark = audit_mark()
+    clock.at(_on(day, 9, 30))
     issue = services.issue_create(actor=info, committee=committee, year=YEAR)
     for r in reports:
         services.issue_add_report(actor=info, issue_id=issue.pk, report_id=r.pk)
-    last = max(r.submitted_at for r in reports) + dt.timedelta(days=5)
-    services.issue_release(actor=info, issue_id=issue.pk, recipients=["party", "government", "parent"], at=last)
-    return [OpinionReport.objects.get(pk=r.pk) for r in reports]
+    threads = [r.thread for r in reports]
+    clock.track(BulletinIssue, issue.pk)
+    clock.threads.add(f"bulletin:{issue.pk}")
+    clock.track_audit(threads, after=mark)  # the reports' histories go on here
+    released = _on(day, 15)
+    clock.at(released)
+    services.issue_release(
+        actor=info, issue_id=issue.pk, recipients=["party", "government", "parent"], at=clock.place(released)
+    )
+    clock.track(BulletinRelease, *issue.releases.values_list("pk", flat=True))
+    clock.track_audit(threads, after=mark)
+    clock.settle()
+    return [OpinionReport.objects.select_related("issue").get(pk=r.pk) for r in reports]
 
 
-def _afterwards(info: User, committee: Committee, released: list[OpinionReport], rng: random.Random) -> None:
+def _released_on(report: OpinionReport) -> dt.datetime:
+    assert report.issue is not None and report.issue.released_at is not None
+    return report.issue.released_at
+
+
+def _afterwards(
+    info: User, committee: Committee, released: list[OpinionReport], matter_of: dict[int, str], rng: random.Random
+) -> None:
+    """What followed the releases: adoptions by higher bodies (a month after submission) and leaders'
+    instructions (three weeks after), each recorded a few working days later, and two transfers."""
     pool = sorted(released, key=lambda r: r.pk)
     picks = iter(rng.sample(pool, sum(n for _, n in UPPER) + INSTRUCTIONS + 2))
+    k = 0
     for level, n in UPPER:
         for _ in range(n):
             r = next(picks)
-            services.report_record_adoption(
-                actor=info,
-                report_id=r.pk,
-                level=level,
-                adopted_on=r.submitted_at.date() + dt.timedelta(days=30),
-                issue_label=f"{YEAR}年第{rng.randint(1, 40)}期",
+            adopted_on = max(r.submitted_at.date() + dt.timedelta(days=30), _released_on(r).date())
+            label = f"{YEAR}年第{rng.randint(1, 40)}期"
+            clock = Timeline()
+            mark = audit_mark()
+            clock.at(_on(working_day(_on(adopted_on, 9), 1 + k % 3), 10, 30))
+            adoption = services.report_record_adoption(
+                actor=info, report_id=r.pk, level=level, adopted_on=clock.place(adopted_on), issue_label=label
             )
+            clock.track(Adoption, adoption.pk)
+            clock.track_audit([r.thread], after=mark)
+            clock.settle()
+            k += 1
     leaders = list(Leader.objects.filter(committee=committee))
-    for k in range(INSTRUCTIONS):
+    for n in range(INSTRUCTIONS):
         r = next(picks)
-        leader = leaders[k % len(leaders)] if leaders else None
-        services.report_record_instruction(
+        leader = leaders[n % len(leaders)] if leaders else None
+        given_on = max(r.submitted_at.date() + dt.timedelta(days=20), _released_on(r).date())
+        clock = Timeline()
+        mark = audit_mark()
+        clock.at(_on(working_day(_on(given_on, 9), 1), 11))
+        instruction = services.report_record_instruction(
             actor=info,
             report_id=r.pk,
             leader=leader,
             leader_name="" if leader else "郑国华",
             level="district",
-            given_on=r.submitted_at.date() + dt.timedelta(days=20),
+            given_on=clock.place(given_on),
             text="此件反映的问题具有代表性，请相关部门认真研究，提出解决措施并反馈。",
         )
+        clock.track(Instruction, instruction.pk)
+        clock.track_audit([r.thread], after=mark)
+        clock.settle()
     units = {u.name: u for u in Unit.objects.filter(committee=committee)}
-    for name in ("区住房城乡建设和水利局", "区教育局"):
+    staff = {u.unit_id: u for u in User.objects.filter(role=User.Role.UNIT, unit__in=units.values())}
+    for n in range(2):
         r = next(picks)
-        if name in units:
-            services.report_transfer(actor=info, report_id=r.pk, unit=units[name], reason="按区领导批示转办")
+        unit = units.get(TRANSFER_UNITS[matter_of[r.pk]])
+        if unit is not None and unit.pk in staff:
+            _transfer(n, r, matter_of[r.pk], info, unit, staff[unit.pk])
+
+
+def _transfer(n: int, report: OpinionReport, matter: str, info: User, unit: Unit, user: User) -> None:
+    """转办 three working days after the release: the unit signs for it the same day and replies well inside
+    the 30 working days; the author rates the first reply, and the loop's scan closes the other as not
+    rated when its rating period runs out."""
+    sent = _on(working_day(_released_on(report), 3), 10)
+    clock = Timeline()
+    mark = audit_mark()
+    clock.at(sent)
+    item = services.report_transfer(
+        actor=info, report_id=report.pk, unit=unit, reason="所反映问题属贵单位职责范围，请研究办理并答复。"
+    )
+    clock.items.add(item.pk)
+    clock.track_audit([report.thread], after=mark)
+    asg = item.assignments.get()
+    clock.at(sent.replace(hour=15))
+    loop.assignment_sign(assignment_id=asg.pk, actor=user)
+    replied = _on(working_day(sent, 12 + 6 * n), 16)
+    clock.at(replied)
+    first = MATTER_TEXTS[matter][2][0]
+    loop.assignment_reply(
+        assignment_id=asg.pk,
+        actor=user,
+        body=f"您反映的{matter}问题收悉。我单位高度重视，已组织实地核查，并会同有关部门研究，"
+        f"{first}等措施已纳入近期工作计划，将持续跟进落实。",
+        category="planned" if n % 2 else "adopted",
+        measures=f"{first}。",
+    )
+    if n == 0:
+        clock.at(_on(working_day(replied, 3), 11))
+        (rater,) = loop.raters_for(item)
+        loop.assignment_rate(assignment_id=asg.pk, rater_key=rater.key, value="satisfied", actor=rater.user or info)
+    clock.settle()
+    asg.refresh_from_db()
+    if asg.status == Assignment.Status.AWAITING_RATING and asg.rating_due_at is not None:
+        # nobody rated it: the scan, every few minutes, closes it as not rated just after the period
+        clock.at(asg.rating_due_at + dt.timedelta(minutes=5))
+        loop.scan_deadlines()
+        clock.settle()
 
 
 def year_issues(committee: Committee) -> int:

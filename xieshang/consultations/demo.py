@@ -510,7 +510,7 @@ def _handle_suggestion(
         actor=office,
         activity=a,
         submission_token=_token(f"suggestion:{i}"),
-        title=f"{topic.title}：{text[:14]}",
+        title=f"{topic.title}：{text.split('，')[0]}",
         text=f"围绕{topic.title}，建议{text}。",
         raised_by=str(members[(i * 5) % len(members)]),
         created_at=recorded,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
 from xieshang.handling.demo import Timeline, working_day
-from xieshang.handling.models import Assignment, Item
+from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 from xieshang.workdays.calendar import add_period, is_workday
 
@@ -549,13 +549,7 @@ def _handle_suggestion(
             body="该建议涉及上级事权，已向上级部门反映，并作解释说明。",
             category="explained" if i % 2 else "unable",
         )
-    clock.settle()
-    asg.refresh_from_db()
-    if asg.status == Assignment.Status.AWAITING_RATING and asg.rating_due_at is not None:
-        # nobody rated it: the scan, every few minutes, closes it as not rated just after the period
-        clock.at(asg.rating_due_at + dt.timedelta(minutes=5))
-        loop.scan_deadlines()
-        clock.settle()
+    clock.settle_closing_unrated(asg)
     return int(made)
 
 

@@ -231,3 +231,15 @@ class Timeline:
 
     def branch(self) -> Timeline:
         return Timeline(offset=self.offset, when=self.when)
+
+    def settle_closing_unrated(self, assignment: Assignment) -> None:
+        """``settle()``; then, if nobody rated the assignment's reply within its period, let the loop's
+        scan close it as not rated just after the period, as the scan running every few minutes would."""
+        from . import services
+
+        self.settle()
+        assignment.refresh_from_db()
+        if assignment.status == Assignment.Status.AWAITING_RATING and assignment.rating_due_at is not None:
+            self.at(assignment.rating_due_at + dt.timedelta(minutes=5))
+            services.scan_deadlines()
+            self.settle()

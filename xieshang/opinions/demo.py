@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from xieshang.handling import services as loop
 from xieshang.handling.demo import Timeline, audit_mark, working_day
-from xieshang.handling.models import Assignment
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 
 from . import channel, services
@@ -326,13 +325,7 @@ def _transfer(n: int, report: OpinionReport, matter: str, info: User, unit: Unit
         clock.at(_on(working_day(replied, 3), 11))
         (rater,) = loop.raters_for(item)
         loop.assignment_rate(assignment_id=asg.pk, rater_key=rater.key, value="satisfied", actor=rater.user or info)
-    clock.settle()
-    asg.refresh_from_db()
-    if asg.status == Assignment.Status.AWAITING_RATING and asg.rating_due_at is not None:
-        # nobody rated it: the scan, every few minutes, closes it as not rated just after the period
-        clock.at(asg.rating_due_at + dt.timedelta(minutes=5))
-        loop.scan_deadlines()
-        clock.settle()
+    clock.settle_closing_unrated(asg)
 
 
 def year_issues(committee: Committee) -> int:

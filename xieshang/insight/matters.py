@@ -222,7 +222,7 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
     elif area:
         place = area
     # compared in their normalised form, shown as written (full-width ：，（） stay full-width)
-    titles = [(tx.clean(d.title), _as_written(d.title)) for d in group if tx.clean(d.title)]
+    titles = [(tx.clean(d.title), tx.collapse_spaces(d.title)) for d in group if tx.clean(d.title)]
     if titles:
         grams = Counter(g for t, _ in titles for g in set(tx.char_ngrams(t, (2,))))
         description = max(
@@ -230,13 +230,8 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
             key=lambda tw: (sum(grams[g] for g in set(tx.char_ngrams(tw[0], (2,)))) / (len(tw[0]) or 1), -len(tw[0])),
         )[1]
     else:
-        description = _as_written(group[0].text)[:40]
+        description = tx.collapse_spaces(group[0].text)[:40]
     return place, description[:60]
-
-
-def _as_written(text: str | None) -> str:
-    """``text`` with runs of whitespace collapsed, otherwise as its author wrote it."""
-    return " ".join((text or "").split())
 
 
 def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None, by_time: bool = True) -> list[Hotspot]:

@@ -30,7 +30,6 @@ TITLE_WEIGHT = 0.6
 # The title and first sentences again as their own block: the subject is stated there.
 HEAD_WEIGHT = 0.6
 HEAD_CHARS = 150
-WORD_WEIGHT = 1.0
 # A message's category is decided in its first paragraphs; the cut keeps prediction fast.
 ROUTE_CHARS = 1200
 

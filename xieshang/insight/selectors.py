@@ -60,10 +60,10 @@ def route_suggest(text: str, title: str = "", committee: str | int | None = None
         return []
 
 
-def same_matter_groups(docs: Sequence[Doc], *, by_time: bool = True) -> list[list[DocId]]:
+def same_matter_groups(docs: Sequence[Doc]) -> list[list[DocId]]:
     """Suggested merge groups (two or more items about the same matter); [] on failure."""
     try:
-        return group_matters(docs, by_time=by_time)
+        return group_matters(docs)
     except Exception:
         log.exception("insight: group_matters failed")
         return []

@@ -111,13 +111,16 @@ _jieba_lock = threading.Lock()
 _jieba_ready = False
 
 
+def collapse_spaces(text: str | None) -> str:
+    """``text`` with each run of whitespace made one space and none at the ends, otherwise as written."""
+    return _WS.sub(" ", text or "").strip()
+
+
 def clean(text: object) -> str:
     """NFKC-normalised text with runs of whitespace collapsed, cut to MAX_CHARS; '' for non-strings."""
     if not isinstance(text, str) or not text:
         return ""
-    text = unicodedata.normalize("NFKC", text[: MAX_CHARS * 2])
-    text = _WS.sub(" ", text).strip()
-    return text[:MAX_CHARS]
+    return collapse_spaces(unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]))[:MAX_CHARS]
 
 
 def is_meaningful(text: str) -> bool:

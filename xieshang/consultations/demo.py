@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, working_day
+from xieshang.handling.demo import Timeline, on, silent, working_day
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 from xieshang.workdays.calendar import add_period, is_workday
@@ -221,10 +221,6 @@ def _token(key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, f"xieshang-demo-consultation:{key}")
 
 
-def _at(day: dt.date, hour: int = 9) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 30)))
-
-
 def seed(committee: Committee) -> int:
     """Create the 2022 consultation records if they are not there yet; returns the suggestions created."""
     if Suggestion.objects.filter(submission_token=_token(f"suggestion:{SUGGESTIONS - 1}")).exists():
@@ -234,15 +230,11 @@ def seed(committee: Committee) -> int:
     # Notices about a past year's topics and suggestions would only flood the demo inboxes (sent after
     # commit, so the patches must outlast the transaction).
     with (
-        mock.patch.object(services, "notify", _silent),
-        mock.patch.object(loop, "notify", _silent),
+        mock.patch.object(services, "notify", silent),
+        mock.patch.object(loop, "notify", silent),
         transaction.atomic(),
     ):
         return _seed(committee, office, rng)
-
-
-def _silent(*args, **kwargs) -> int:
-    return 0
 
 
 def _workdays_before(day: dt.date, n: int) -> dt.date:
@@ -265,7 +257,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
     # The topics' year: proposed by the chair's council in December, put into the plan in January, the
     # plan published; two outcomes published in December (the clock stays open until then).
     topics_clock = Timeline()
-    topics_clock.at(_at(PROPOSED_ON))
+    topics_clock.at(on(PROPOSED_ON, 9, 30))
     topics: list[Topic] = []
     for k, (title, _lead, desc) in enumerate(TOPICS):
         t, made = services.topic_propose(
@@ -275,14 +267,14 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             title=title,
             description=desc,
             proposer_name="区政协主席会议",
-            created_at=topics_clock.place(_at(PROPOSED_ON)),
+            created_at=topics_clock.place(on(PROPOSED_ON, 9, 30)),
         )
         if made:
             _dated_reference(t, PROPOSED_ON.year)
         topics_clock.track(Topic, t.pk)
         topics_clock.threads.add(t.thread)
         topics.append(t)
-    topics_clock.at(_at(SELECTED_ON, 15))
+    topics_clock.at(on(SELECTED_ON, 15, 30))
     for k, (_title, lead, _desc) in enumerate(TOPICS):
         if topics[k].status == Topic.Status.PROPOSED:
             topics[k] = services.topic_select(
@@ -293,7 +285,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         topics_clock.track(Plan, plan.pk)
         topics_clock.threads.add(f"plan:{plan.pk}")
         if not plan.is_published:
-            topics_clock.at(_at(PUBLISHED_ON, 10))
+            topics_clock.at(on(PUBLISHED_ON, 10, 30))
             services.plan_publish(actor=office, plan_id=plan.pk)
     # Two suggestions from the public, waiting for next year's selection.
     for k, (title, desc) in enumerate(
@@ -302,7 +294,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             ("关于规范电动自行车充电的议题", "楼道充电安全隐患大，建议集中建设充电棚。"),
         ]
     ):
-        when = _at(dt.date(YEAR, 11, 20 + k), 20)
+        when = on(dt.date(YEAR, 11, 20 + k), 20, 30)
         clock = Timeline()
         clock.at(when)
         t, made = services.topic_propose(
@@ -337,16 +329,16 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         taken as people arrive, minutes recorded that afternoon and, for research, the report entered when
         it was completed a month later. ``others`` (experts, residents) are invited without an account and
         were not marked present. An activity planned on a day off is held on the next working day."""
-        day = working_day(_at(day), 0 if is_workday(day) else 1)
+        day = working_day(on(day, 9, 30), 0 if is_workday(day) else 1)
         clock = Timeline()
-        clock.at(_at(_workdays_before(day, notices.NOTICE_WORKDAYS + 1), 10))
+        clock.at(on(_workdays_before(day, notices.NOTICE_WORKDAYS + 1), 10, 30))
         a = services.activity_create(
             actor=office,
             committee=committee,
             kind=kind,
             title=title,
-            starts_at=clock.place(_at(day)),
-            ends_at=clock.place(_at(day, 12)),
+            starts_at=clock.place(on(day, 9, 30)),
+            ends_at=clock.place(on(day, 12, 30)),
             topic=topic,
             organiser=topic.lead if topic else "",
             **kw,
@@ -366,13 +358,13 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             services.participant_add(actor=office, activity_id=a.pk, **other)
         clock.track(Participant, *a.participants.values_list("pk", flat=True))
         for j, p in enumerate(parts[:-1] if len(parts) > 2 else parts):
-            clock.at(_at(day, 9) - dt.timedelta(minutes=20 - j))  # signed in before the 9:30 start
+            clock.at(on(day, 9, 30) - dt.timedelta(minutes=20 - j))  # signed in before the 9:30 start
             services.participant_mark(actor=office, participant_id=p.pk, attendance="present")
-        clock.at(_at(day, 16))
+        clock.at(on(day, 16, 30))
         services.activity_record_minutes(actor=office, activity_id=a.pk, minutes=minutes)
         if research:
             completed = day + dt.timedelta(days=30)
-            clock.at(_at(working_day(_at(completed), 1), 10))
+            clock.at(on(working_day(on(completed, 9, 30), 1), 10, 30))
             report = services.research_report_add(
                 actor=office,
                 activity_id=a.pk,
@@ -481,7 +473,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         text = texts[raised[topic.title] % len(texts)]
         raised[topic.title] += 1
         created += _handle_suggestion(i, a, topic, text, members, units[i % len(units)], staff, office)
-    topics_clock.at(_at(CONCLUDED_ON, 10))
+    topics_clock.at(on(CONCLUDED_ON, 10, 30))
     for k in (0, 6):
         topic = Topic.objects.get(pk=topics[k].pk)
         if topic.status == Topic.Status.SELECTED:
@@ -516,7 +508,7 @@ def _handle_suggestion(
         created_at=recorded,
     )
     clock.threads.add(f"suggestion:{s.pk}")
-    sent = _at(working_day(recorded, 2 + i % 4), 10)
+    sent = on(working_day(recorded, 2 + i % 4), 10, 30)
     clock.at(sent)
     item = services.suggestion_send(actor=office, suggestion_id=s.pk, unit=unit)
     clock.items.add(item.pk)
@@ -525,9 +517,9 @@ def _handle_suggestion(
     clock.at(sent.replace(hour=15))
     loop.assignment_sign(assignment_id=asg.pk, actor=user)
     if i < SUGGESTIONS - AT_DEADLINE:
-        replied = min(_at(working_day(sent, 10 + (i * 3) % 25), 16), _at(REPLIED_BY, 16))
+        replied = min(on(working_day(sent, 10 + (i * 3) % 25), 16, 30), on(REPLIED_BY, 16, 30))
     else:
-        replied = _at(_last_working_day_to_reply(item, sent), 16)
+        replied = on(_last_working_day_to_reply(item, sent), 16, 30)
     clock.at(replied)
     if i < CONVERTED:
         loop.assignment_reply(
@@ -538,7 +530,7 @@ def _handle_suggestion(
             measures=f"{text}，已制定工作方案并推进落实。",
         )
         if i % 5 in (0, 1):
-            clock.at(min(_at(working_day(replied, 10 + i % 20), 15), _at(RATED_BY, 15)))
+            clock.at(min(on(working_day(replied, 10 + i % 20), 15, 30), on(RATED_BY, 15, 30)))
             services.suggestion_follow_up_rate(
                 actor=office, suggestion_id=s.pk, value="satisfied" if i % 5 == 0 else "basic"
             )

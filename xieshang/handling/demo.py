@@ -152,6 +152,16 @@ def recount_deadlines(item_ids: Collection[int]) -> None:
         services._refresh_item(item, timezone.now())
 
 
+def on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    """``day`` at ``hour``:``minute``, local time."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+def silent(*args: object, **kwargs: object) -> int:
+    """Stands in for ``notify`` while a past year is made: notices about it would only flood the inboxes."""
+    return 0
+
+
 def working_day(after: dt.datetime, n: int) -> dt.date:
     """The ``n``-th working day after ``after``'s day in the holiday table (that day itself when ``n`` is 0)."""
     if n == 0:

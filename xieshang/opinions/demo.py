@@ -21,10 +21,9 @@ import uuid
 from unittest import mock
 
 from django.db import transaction
-from django.utils import timezone
 
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, audit_mark, working_day
+from xieshang.handling.demo import Timeline, audit_mark, on, silent, working_day
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 
 from . import channel, services
@@ -102,15 +101,7 @@ def _token(i: int) -> uuid.UUID:
 
 def _at(rng: random.Random, i: int) -> dt.datetime:
     day = dt.date(YEAR, 1, 4) + dt.timedelta(days=int(i * 355 / TOTAL))
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(9 + rng.randint(0, 8), rng.randint(0, 59))))
-
-
-def _on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
-def _silent(*args, **kwargs) -> int:
-    return 0
+    return on(day, 9 + rng.randint(0, 8), rng.randint(0, 59))
 
 
 def seed(committee: Committee) -> int:
@@ -129,9 +120,9 @@ def seed(committee: Committee) -> int:
     # Notices about a past year's reports would only flood the demo inboxes (sent after commit, so the
     # patches must outlast the transaction).
     with (
-        mock.patch.object(services, "notify", _silent),
-        mock.patch.object(channel, "notify", _silent),
-        mock.patch.object(loop, "notify", _silent),
+        mock.patch.object(services, "notify", silent),
+        mock.patch.object(channel, "notify", silent),
+        mock.patch.object(loop, "notify", silent),
         transaction.atomic(),
     ):
         released: list[OpinionReport] = []
@@ -188,7 +179,7 @@ def _report(
     fate = i % 20
     decided: dt.datetime | None = None
     if i < TOTAL - 10:  # the last ten of the year are still being edited
-        decided = _on(working_day(at, 2 + i % 2), 9 + i % 7, (i * 7) % 60)
+        decided = on(working_day(at, 2 + i % 2), 9 + i % 7, (i * 7) % 60)
         if fate in (3, 8, 13, 17, 19) and not report.is_hk_macao:
             clock.at(decided)
             services.report_decline(actor=info, report_id=report.pk, reason="所反映问题已有部门专项部署，暂不编发。")
@@ -218,7 +209,7 @@ def _issue(
     day = working_day(last_decided, 1)
     clock = Timeline()
     mark = audit_mark()
-    clock.at(_on(day, 9, 30))
+    clock.at(on(day, 9, 30))
     issue = services.issue_create(actor=info, committee=committee, year=YEAR)
     for r in reports:
         services.issue_add_report(actor=info, issue_id=issue.pk, report_id=r.pk)
@@ -226,7 +217,7 @@ def _issue(
     clock.track(BulletinIssue, issue.pk)
     clock.threads.add(f"bulletin:{issue.pk}")
     clock.track_audit(threads, after=mark)  # the reports' histories go on here
-    released = _on(day, 15)
+    released = on(day, 15)
     clock.at(released)
     services.issue_release(
         actor=info, issue_id=issue.pk, recipients=["party", "government", "parent"], at=clock.place(released)
@@ -257,7 +248,7 @@ def _afterwards(
             label = f"{YEAR}年第{rng.randint(1, 40)}期"
             clock = Timeline()
             mark = audit_mark()
-            clock.at(_on(working_day(_on(adopted_on, 9), 1 + k % 3), 10, 30))
+            clock.at(on(working_day(on(adopted_on, 9), 1 + k % 3), 10, 30))
             adoption = services.report_record_adoption(
                 actor=info, report_id=r.pk, level=level, adopted_on=clock.place(adopted_on), issue_label=label
             )
@@ -272,7 +263,7 @@ def _afterwards(
         given_on = max(r.submitted_at.date() + dt.timedelta(days=20), _released_on(r).date())
         clock = Timeline()
         mark = audit_mark()
-        clock.at(_on(working_day(_on(given_on, 9), 1), 11))
+        clock.at(on(working_day(on(given_on, 9), 1), 11))
         instruction = services.report_record_instruction(
             actor=info,
             report_id=r.pk,
@@ -298,7 +289,7 @@ def _transfer(n: int, report: OpinionReport, matter: str, info: User, unit: Unit
     """转办 three working days after the release: the unit signs for it the same day and replies well inside
     the 30 working days; the author rates the first reply, and the loop's scan closes the other as not
     rated when its rating period runs out."""
-    sent = _on(working_day(_released_on(report), 3), 10)
+    sent = on(working_day(_released_on(report), 3), 10)
     clock = Timeline()
     mark = audit_mark()
     clock.at(sent)
@@ -310,7 +301,7 @@ def _transfer(n: int, report: OpinionReport, matter: str, info: User, unit: Unit
     asg = item.assignments.get()
     clock.at(sent.replace(hour=15))
     loop.assignment_sign(assignment_id=asg.pk, actor=user)
-    replied = _on(working_day(sent, 12 + 6 * n), 16)
+    replied = on(working_day(sent, 12 + 6 * n), 16)
     clock.at(replied)
     first = MATTER_TEXTS[matter][2][0]
     loop.assignment_reply(
@@ -322,7 +313,7 @@ def _transfer(n: int, report: OpinionReport, matter: str, info: User, unit: Unit
         measures=f"{first}。",
     )
     if n == 0:
-        clock.at(_on(working_day(replied, 3), 11))
+        clock.at(on(working_day(replied, 3), 11))
         (rater,) = loop.raters_for(item)
         loop.assignment_rate(assignment_id=asg.pk, rater_key=rater.key, value="satisfied", actor=rater.user or info)
     clock.settle_closing_unrated(asg)

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, working_day
+from xieshang.handling.demo import Timeline, on, silent, working_day
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Session, Unit, User
 from xieshang.workdays.calendar import is_workday
@@ -144,10 +144,6 @@ def _content(topic: str, n: int, start: int) -> dict[str, str]:
     }
 
 
-def _on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
-
-
 def _working_days(span: tuple[dt.date, dt.date]) -> list[dt.date]:
     first, last = span
     days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
@@ -164,13 +160,13 @@ def _handling_days(k: int) -> dict[str, dt.datetime]:
     sent, reviewed and rated: varied from item to item, each inside the proposal channel's deadlines
     (sign-for 1 working day, first contact 15 working days, co-unit opinion 1 month, reply 3 months,
     rating 30 days)."""
-    assigned = _on(ASSIGNED_ON, 10)
-    signed = _on(working_day(assigned, k % 2), 15 if k % 2 == 0 else 9, 30)
-    contacted = _on(working_day(assigned, 2 + k % 8), 10)
-    opinion = _on(working_day(assigned, 10 + k % 8), 16)
-    replied = _on(working_day(assigned, 25 + (k * 7) % 30), 16)
-    reviewed = _on(working_day(replied, 1 + k % 3), 10)
-    rated = _on(working_day(reviewed, 2 + k % 8), 11)
+    assigned = on(ASSIGNED_ON, 10)
+    signed = on(working_day(assigned, k % 2), 15 if k % 2 == 0 else 9, 30)
+    contacted = on(working_day(assigned, 2 + k % 8), 10)
+    opinion = on(working_day(assigned, 10 + k % 8), 16)
+    replied = on(working_day(assigned, 25 + (k * 7) % 30), 16)
+    reviewed = on(working_day(replied, 1 + k % 3), 10)
+    rated = on(working_day(reviewed, 2 + k % 8), 11)
     return {
         "signed": signed,
         "contacted": contacted,
@@ -221,8 +217,8 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
     started = timezone.now()
     # Notices about a past year would only flood the demo inboxes.
     with (
-        mock.patch.object(ps, "notify", lambda *a, **k: 0),
-        mock.patch.object(loop, "notify", lambda *a, **k: 0),
+        mock.patch.object(ps, "notify", silent),
+        mock.patch.object(loop, "notify", silent),
         transaction.atomic(),
     ):
         year = Timeline()
@@ -231,7 +227,7 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         for i, (cat, topic, title, _lead) in enumerate(titles):
             day = _spread(submission_days, i, FILED)
             if year.when is None or day > year.when.date():
-                year.at(_on(day, 10))
+                year.at(on(day, 10))
             n_sugg = 3 + (i % 3)
             data = {
                 "title": title,
@@ -265,23 +261,23 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         for k, p in enumerate(leads):
             day = _spread(review_days, k, len(leads))
             if year.when is None or day > year.when.date():
-                year.at(_on(day, 10))
+                year.at(on(day, 10))
             filed = ps.proposal_file(actor=office, proposal_id=p.pk)
             year.items.add(filed.item_id)
-        year.at(_on(review_days[-1], 15))
+        year.at(on(review_days[-1], 15))
         for p, (_cat, _topic, _title, lead) in zip(proposals, titles, strict=True):
             if lead:
                 ps.proposal_merge(
                     actor=office, proposal_id=p.pk, lead_id=by_title[lead].pk, note="所提事项相同，并案办理"
                 )
 
-        year.at(_on(KEY_DECIDED_ON, 15))
+        year.at(on(KEY_DECIDED_ON, 15))
         for k, lead in enumerate(leads[:KEY]):
             ps.key_proposal_set(
                 actor=office, proposal_id=lead.pk, decided_on=KEY_DECIDED_ON, leader_id=leaders[k % LEADERS].pk
             )
 
-        year.at(_on(ASSIGNED_ON, 10))
+        year.at(on(ASSIGNED_ON, 10))
         groups: dict[int, list[int]] = {p.pk: [p.pk] for p in leads}
         for p in Proposal.objects.filter(pk__in=[p.pk for p in proposals], merged_into__isnull=False):
             groups[p.merged_into_id].append(p.pk)

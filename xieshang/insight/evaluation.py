@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .documents import Doc
+from .matters import build_index, group_matters, similar_in_corpus
 
 # How deep each ranking is read: judged metrics drop unlabelled messages before cutting at 10.
 RANK_DEPTH = 40
@@ -103,8 +104,6 @@ def bcubed(gold: Gold, groups: Iterable[Sequence[str]]) -> dict[str, float]:
 def same_matter_report(docs: Sequence[Doc], gold: Gold) -> dict[str, float]:
     """Ranking metrics of the ``similar`` lists and B-cubed of the ``matters`` groups of ``docs``,
     computed with the code those commands use; values rounded to 4 places."""
-    from .matters import build_index, group_matters, similar_in_corpus
-
     index = build_index(docs)
     ranked = {str(i): [str(x) for x, _ in hits] for i, hits in similar_in_corpus(docs, RANK_DEPTH, index=index)}
     result = {k: round(v, 4) for k, v in ranking_metrics(gold, lambda i: ranked.get(i, [])).items()}

@@ -1,10 +1,11 @@
 """Routing bench: training time, predictions per second and peak RSS of one fit on the whole
 labelled file, then k-fold CV macro-F1, per-class F1 and confusion matrix of the insight router.
-On the same folds it measures two baselines and prints the router's gain over each: the plain
-model of the issue (sklearn character 1-3-gram TF-IDF + LinearSVC) and one class-balanced
-LinearSVC on the router's own features (the router without naive-Bayes scaling).
+On the same folds it measures three baselines and prints the router's gain over each: the plain
+model of the issue (sklearn character 1-3-gram TF-IDF + LinearSVC), one class-balanced
+LinearSVC on the router's own features (the router without naive-Bayes scaling), and the
+router's own margins without the neighbour vote.
 
-    .venv/bin/python bench/insight_routing.py [--data ../shared/data/routing/messages_dev.csv] [--folds 5]
+    .venv/bin/python bench/insight_routing.py [--data ../shared/data/routing/messages_dev.csv] [--folds 5] [--seed 0]
 
 Prints JSON lines. Uses the same code as ``manage.py route_eval`` (xieshang.insight.routing).
 """
@@ -38,6 +39,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--data", default=str(default / "messages_dev.csv"))
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     with open(args.data, encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r.get("label")]
@@ -70,8 +72,9 @@ def main() -> None:
     fold_f1 = []
     plain_f1 = []
     same_features_f1 = []
+    margins_only_f1 = []
     joined = [f"{t} {d}" for t, d in zip(titles, texts, strict=True)]
-    for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=0).split(texts, y):
+    for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(texts, y):
         tr_titles, tr_texts = [titles[i] for i in tr], [texts[i] for i in tr]
         te_titles, te_texts = [titles[i] for i in te], [texts[i] for i in te]
         m = train_router(tr_titles, tr_texts, list(y[tr]))
@@ -80,6 +83,8 @@ def main() -> None:
         fold_f1.append(f1_score(y[te], p, average="macro"))
         X_tr = _features(m.vectorisers, tr_titles, tr_texts, fit=False)
         X_te = _features(m.vectorisers, te_titles, te_texts, fit=False)
+        margins = m.classifier.decision_function(X_te)
+        margins_only_f1.append(f1_score(y[te], np.asarray(m.labels)[margins.argmax(axis=1)], average="macro"))
         svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(X_tr, y[tr])
         same_features_f1.append(f1_score(y[te], svm.predict(X_te), average="macro"))
         vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
@@ -91,11 +96,14 @@ def main() -> None:
         json.dumps(
             {
                 "what": f"cv{args.folds}",
+                "seed": args.seed,
                 "macro_f1_mean": round(mean, 4),
                 "baseline_plain_char13_svc": round(float(np.mean(plain_f1)), 4),
                 "gain_over_plain": round(mean - float(np.mean(plain_f1)), 4),
                 "baseline_same_features_linear_svc": round(float(np.mean(same_features_f1)), 4),
                 "gain_over_same_features": round(mean - float(np.mean(same_features_f1)), 4),
+                "baseline_without_neighbour_vote": round(float(np.mean(margins_only_f1)), 4),
+                "gain_over_without_neighbour_vote": round(mean - float(np.mean(margins_only_f1)), 4),
                 "macro_f1_folds": [round(float(f), 4) for f in fold_f1],
                 "accuracy": round(float(np.mean(pred.astype(str) == y)), 4),
                 "per_class_f1": {lab: round(float(f), 4) for lab, f in zip(labels, per_class, strict=True)},

@@ -6,13 +6,16 @@ nothing. Records are made through the organisations, messages and handling servi
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from xieshang.areas.divisions import DISTRICT_CODE, load_chancheng
 from xieshang.areas.models import Area
+from xieshang.core.models import AuditEntry
 
 from .. import services
 from ..models import Committee, Leader, Member, Sector, Session, SpecialCommittee, Term, Unit, User
@@ -33,6 +36,8 @@ class Report:
 def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
     report = Report()
     with transaction.atomic():
+        last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_user = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         report.add("areas", load_chancheng(grids_per_community=3))
         committee = _committees(report)
         terms = _terms(committee, report)
@@ -42,6 +47,7 @@ def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
         _accounts(committee, password, report)
         _leaders(committee, report)
         _members(committee, terms[5], sectors, specials, report)
+        _date_set_up(last_audit, last_user)
     if messages:
         from .messages import seed_messages
 
@@ -49,6 +55,18 @@ def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
     for username, (_role, _office, _name, _unit, label) in data.ACCOUNTS.items():
         report.logins.append((label, username, password))
     return report
+
+
+def _date_set_up(last_audit: int, last_user: int) -> None:
+    """Date the units, accounts and members made by this run to the day the committee set them up.
+
+    The demo's year of work starts with proposals accepted from 2021-12-01; its people and units
+    were registered before that, not on the day the demo is seeded.
+    """
+    when = timezone.make_aware(dt.datetime.combine(data.SET_UP_ON, dt.time(9, 0)))
+    made = ("unit_create", "user_create", "member_create")
+    AuditEntry.objects.filter(pk__gt=last_audit, action__in=made).update(created_at=when)
+    User.objects.filter(pk__gt=last_user).update(date_joined=when)
 
 
 def _committees(report: Report) -> Committee:

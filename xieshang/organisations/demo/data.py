@@ -7,6 +7,8 @@ import datetime as dt
 CITY = {"name": "政协佛山市委员会", "short_name": "佛山市政协"}
 DISTRICT = {"name": "政协佛山市禅城区委员会", "short_name": "禅城区政协"}
 
+# The day the units, accounts and members of the demo's current term were registered.
+SET_UP_ON = dt.date(2021, 11, 22)
 # (number, starts_on, ends_on, is_current)
 TERMS = [
     (4, dt.date(2016, 12, 20), dt.date(2021, 12, 27), False),

@@ -148,3 +148,19 @@ def test_seed_demo_runs_every_seed_demo_command_of_the_other_apps(monkeypatch):
     monkeypatch.setattr(seed_demo, "call_command", lambda name, **kw: ran.append(name))
     _seed(no_messages=True)
     assert ran == ["seed_demo_proposals"]
+
+
+def test_the_committee_people_and_units_are_dated_to_their_set_up_before_the_demo_year(seeded):
+    from django.utils import timezone
+
+    from xieshang.core.models import AuditEntry
+
+    made = AuditEntry.objects.filter(action__in=["unit_create", "user_create", "member_create"])
+    assert made.filter(action="user_create").count() >= len(data.ACCOUNTS)
+    assert made.filter(action="unit_create").exists()
+    days = {timezone.localtime(d).date() for d in made.values_list("created_at", flat=True)}
+    assert days == {data.SET_UP_ON}
+    staff = User.objects.filter(username__in=list(data.ACCOUNTS))
+    assert {timezone.localtime(u.date_joined).date() for u in staff} == {data.SET_UP_ON}
+    # the demo year's first proposals come after the set-up
+    assert min(s[3] for s in data.SESSIONS[5] if s[3]) > data.SET_UP_ON

@@ -237,14 +237,6 @@ def seed(committee: Committee) -> int:
         return _seed(committee, office, rng)
 
 
-def _workdays_before(day: dt.date, n: int) -> dt.date:
-    """The ``n``-th working day before ``day``."""
-    while n:
-        day -= dt.timedelta(days=1)
-        n -= is_workday(day)
-    return day
-
-
 def _dated_reference(topic: Topic, year: int) -> None:
     """A topic's reference carries the year it was proposed in (the service takes it from now)."""
     Topic.objects.filter(pk=topic.pk).update(reference=f"YT{year}{topic.reference[6:]}")
@@ -331,7 +323,8 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         were not marked present. An activity planned on a day off is held on the next working day."""
         day = working_day(on(day, 9, 30), 0 if is_workday(day) else 1)
         clock = Timeline()
-        clock.at(on(_workdays_before(day, notices.NOTICE_WORKDAYS + 1), 10, 30))
+        notice_day = notices.workdays_before(on(day, 9, 30), notices.NOTICE_WORKDAYS + 1).date()
+        clock.at(on(notice_day, 10, 30))
         a = services.activity_create(
             actor=office,
             committee=committee,

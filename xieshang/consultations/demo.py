@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, on, silent, working_day
+from xieshang.handling.demo import Timeline, lead_unit, on, silent, staffed_units, working_day
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 from xieshang.workdays.calendar import add_period, is_workday
@@ -205,16 +205,6 @@ SUGGESTION_TEXTS: dict[str, list[str]] = {
         "加强重点片区施工扬尘和噪声管理",
     ],
 }
-UNIT_NAMES = [
-    "区住房城乡建设和水利局",
-    "区教育局",
-    "石湾镇街道办事处",
-    "张槎街道办事处",
-    "区交通运输局",
-    "区城市管理和综合执法局",
-    "佛山市生态环境局禅城分局",
-    "澜石社区居委会",
-]
 
 
 def _token(key: str) -> uuid.UUID:
@@ -455,9 +445,7 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
             minutes="跟踪问效，听取建议落实情况汇报，对工作举措进行评议。",
         )
 
-    units = list(Unit.objects.filter(committee=committee, name__in=UNIT_NAMES))
-    staff = {u.unit_id: u for u in User.objects.filter(role=User.Role.UNIT, unit__in=units)}
-    units = [u for u in units if u.pk in staff]
+    units, staff = staffed_units(committee)
     assert len(sources) == SUGGESTIONS, len(sources)
     created = 0
     raised: Counter[str] = Counter()
@@ -465,7 +453,8 @@ def _seed(committee: Committee, office: User, rng: random.Random) -> int:
         texts = SUGGESTION_TEXTS[topic.title]
         text = texts[raised[topic.title] % len(texts)]
         raised[topic.title] += 1
-        created += _handle_suggestion(i, a, topic, text, members, units[i % len(units)], staff, office)
+        unit = lead_unit(topic.title, units, i)
+        created += _handle_suggestion(i, a, topic, text, members, unit, staff, office)
     topics_clock.at(on(CONCLUDED_ON, 10, 30))
     for k in (0, 6):
         topic = Topic.objects.get(pk=topics[k].pk)

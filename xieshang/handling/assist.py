@@ -343,9 +343,14 @@ class ModelInfo:
     updated_at: dt.datetime | None
     size_mb: float
     last_done: RouterTraining | None
+    # from the model this process has loaded; None while it is still loading
+    n_labels: int | None = None
+    n_train: int | None = None
 
 
 def model_info() -> ModelInfo:
+    """The server's model file and, once this process has loaded it (in the background; the page
+    does not wait), how many units it can suggest and how many records it learned from."""
     path = insight_services.model_path()
     last = RouterTraining.objects.filter(status=RouterTraining.Status.DONE).order_by("-finished_at").first()
     try:
@@ -353,7 +358,16 @@ def model_info() -> ModelInfo:
     except OSError:
         return ModelInfo(False, str(path), None, 0.0, last)
     updated = dt.datetime.fromtimestamp(st.st_mtime, tz=dt.UTC)
-    return ModelInfo(True, str(path), updated, round(st.st_size / 2**20, 1), last)
+    model = insight_services.load_current_model() if router.ready(wait=0.0) else None
+    return ModelInfo(
+        True,
+        str(path),
+        updated,
+        round(st.st_size / 2**20, 1),
+        last,
+        n_labels=len(model.labels) if model is not None else None,
+        n_train=model.n_train if model is not None else None,
+    )
 
 
 # --- same matter ------------------------------------------------------------------------------------

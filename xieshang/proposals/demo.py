@@ -26,9 +26,9 @@ from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, on, silent, working_day
+from xieshang.handling.demo import Timeline, lead_unit, on, silent, staffed_units, working_day
 from xieshang.handling.models import Item
-from xieshang.organisations.models import Committee, Leader, Member, Session, Unit, User
+from xieshang.organisations.models import Committee, Leader, Member, Session, User
 from xieshang.workdays.calendar import is_workday
 
 from . import services as ps
@@ -81,16 +81,6 @@ TOPICS = {
     Category.CULTURE: ["南风古灶保护利用", "岭南文化传承", "全民健身场地", "公共图书馆分馆建设"],
 }
 ANGLES = ["的建议", "工作的建议", "机制的建议", "的几点建议", "的对策建议", "有关问题的建议"]
-UNIT_ACCOUNTS = [
-    "unit_jianshe",
-    "unit_jiaoyu",
-    "unit_shiwan",
-    "unit_zhangcha",
-    "unit_jiaotong",
-    "unit_chengguan",
-    "unit_huanjing",
-    "unit_lanshi",
-]
 
 
 class SeedError(Exception):
@@ -196,8 +186,7 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
     if existing:
         return {"existing": existing}
     office = User.objects.get(username="office", committee=committee)
-    staff = {u.unit_id: u for u in User.objects.filter(username__in=UNIT_ACCOUNTS, committee=committee)}
-    units = list(Unit.objects.filter(pk__in=staff).order_by("id"))
+    units, staff = staffed_units(committee)
     if len(units) < 2:
         raise SeedError("演示承办单位账号不足。")
     rng = random.Random(2022)
@@ -289,8 +278,10 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
             clock.items.add(lead.item_id)
             _track(clock, groups[lead.pk])
             days = _handling_days(k)
-            unit = units[k % len(units)]
+            unit = lead_unit(lead.title, units, k)
             co = units[(k + max(1, len(units) // 2)) % len(units)] if k % 5 == 0 else None
+            if co == unit:
+                co = units[(units.index(unit) + 1) % len(units)]
             ps.proposal_assign(
                 actor=office,
                 proposal_id=lead.pk,

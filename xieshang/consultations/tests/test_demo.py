@@ -26,13 +26,16 @@ from xieshang.organisations.tests.factories import (
 from xieshang.workdays.calendar import Unit as TimeUnit
 from xieshang.workdays.calendar import add_period, is_workday
 
+# units with staff: a suggestion goes to the one whose duties it falls under, else to each in turn
+UNIT_NAMES = ["区住房城乡建设和水利局", "区教育局", "石湾镇街道办事处", "区交通运输局", "区民政局", "区农业农村局"]
+
 
 @pytest.fixture
 def committee(db):
     committee = CommitteeFactory(name="演示区政协")
     term = TermFactory(committee=committee, number=5)
     UserFactory(username="office", office_staff=True, committee=committee)
-    for name in demo.UNIT_NAMES:
+    for name in UNIT_NAMES:
         UserFactory(committee=committee, role=User.Role.UNIT, unit=UnitFactory(committee=committee, name=name))
     LeaderFactory(committee=committee, with_user=True)
     for i in range(30):

@@ -332,6 +332,17 @@ def test_model_page_enqueues_training_on_history_and_shows_progress(client, worl
         assert client.get(reverse("handling:assist_model")).status_code == 403
 
 
+def test_model_page_counts_the_units_and_samples_of_the_loaded_model(client, world, tiny_router):
+    """Also for a model no training run recorded (the first one, trained when first needed)."""
+    assert not RouterTraining.objects.exists()
+    assert assist.router.ready(wait=10)
+    client.force_login(world.office)
+    page = client.get(reverse("handling:assist_model")).content.decode()
+    n = len(samples(world.dept1.name, world.dept2.name, world.dept3.name))
+    assert "<b>3</b><span>模型可建议的承办单位" in page
+    assert f"<dt>训练样本</dt><dd>{n} 条</dd>" in page
+
+
 def test_without_enough_history_the_training_uses_the_shipped_data(world, drive, tiny_router, settings, tmp_path):
     drive.single(world.dept1)
     drive.single(world.dept2)

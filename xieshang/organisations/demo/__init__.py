@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -45,6 +46,7 @@ def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
         specials = _special_committees(committee, report)
         _units(committee, report)
         _accounts(committee, password, report)
+        _unit_staff(committee, password, report)
         _leaders(committee, report)
         _members(committee, terms[5], sectors, specials, report)
         _date_set_up(last_audit, last_user)
@@ -172,6 +174,39 @@ def _accounts(committee: Committee, password: str, report: Report) -> None:
         elif not user.check_password(password):
             # DEMO_PASSWORD changed since the last run: keep the printed logins true
             services.user_set_password(actor=None, user=user, password=password, check_password_strength=False)
+
+
+def _unit_staff(committee: Committee, password: str, report: Report) -> None:
+    """A staff account for each department and 镇街 that has none in ``data.ACCOUNTS``."""
+    named = {unit for _r, _o, _n, unit, _l in data.ACCOUNTS.values() if unit}
+    wanted = [(f"unit_d{i:02d}", name) for i, (name, _short) in enumerate(data.DEPARTMENTS, 1)]
+    wanted += [(f"unit_s{i}", name) for i, (name, _area) in enumerate(data.STREET_UNITS, 1)]
+    wanted = [(username, unit) for username, unit in wanted if unit not in named]
+    # the same names every run: drawn for every account, whether or not it exists
+    names = _names(random.Random(data.STAFF_NAMES_SEED), len(wanted), set())
+    for (username, unit_name), full_name in zip(wanted, names, strict=True):
+        if User.objects.filter(username=username).exists():
+            continue
+        services.user_create(
+            actor=None,
+            username=username,
+            password=password,
+            role=User.Role.UNIT,
+            committee=committee,
+            full_name=full_name,
+            unit=Unit.objects.get(committee=committee, name=unit_name),
+            check_password_strength=False,
+        )
+        report.add("users")
+
+
+def duty_unit(subject: str) -> str | None:
+    """The name of the unit the demo office sends a matter about ``subject`` to (``data.DUTIES``)."""
+    topic = subject.split("：", 1)[0]
+    for pattern, unit in data.DUTIES:
+        if re.search(pattern, topic):
+            return unit
+    return None
 
 
 def _leaders(committee: Committee, report: Report) -> None:

@@ -128,6 +128,30 @@ STREET_UNITS = [
     ("祖庙街道办事处", "祖庙街道"),
     ("南庄镇人民政府", "南庄镇"),
 ]
+# Every department and 镇街 without an account above gets a staff account of its own (not in the
+# login list): username "unit_d<nn>" by its place in DEPARTMENTS, "unit_s<n>" in STREET_UNITS.
+STAFF_NAMES_SEED = 20211122
+
+# Which unit the office sends a matter to, by the words of its subject (for a consultation's
+# suggestion, its topic, the part of the title before "："): the first row that matches.
+DUTIES = [
+    (r"交通安全", "佛山市公安局禅城分局"),
+    (r"教育|学校|校园|学位|课后|中小学", "区教育局"),
+    (r"医|卫生|健康|托育|中医", "区卫生健康局"),
+    (r"养老|长者|困境儿童|社区协商|网格|社会组织", "区民政局"),
+    (r"就业|社保|技能|劳动", "区人力资源和社会保障局"),
+    (r"公交|交通|停车|道路", "区交通运输局"),
+    (r"污水|供水|排水|电梯|物业|城中村|住房|燃气|背街小巷|老旧小区", "区住房城乡建设和水利局"),
+    (r"河涌|水环境|噪声|噪音|生态|大气|水质", "佛山市生态环境局禅城分局"),
+    (r"垃圾|市容|绿道|违法建设|违建", "区城市管理和综合执法局"),
+    (r"三旧|东平河|规划", "佛山市自然资源局禅城分局"),
+    (r"陶瓷产业|数字经济|数字化|专精特新|总部经济|企业|产业|夜间经济", "区经济和科技促进局"),
+    (r"营商|充电桩|高铁新城|片区建设", "区发展和改革局"),
+    (r"文化|文脉|古灶|图书馆|健身|非遗|旅游", "区文化广电旅游体育局"),
+    (r"农业|渔歌|农民|村集体", "区农业农村局"),
+    (r"减负|政务服务|数据", "区政务服务数据管理局"),
+]
+
 # village and community committees that act as handling units (name = the 村居's own name)
 COMMUNITY_UNITS = ["澜石社区居委会", "东城社区居委会", "莲塘村民委员会", "紫南村民委员会"]
 

@@ -498,14 +498,20 @@ def _run_step(step: Step, item: Any, msg: Any, actors: _Actors) -> None:
     item.refresh_from_db()
     office = actors.office
     if step.action == "assign":
+        from xieshang.handling import assist
+
         co = [actors.unit(n) for n in step.args.get("co", [])]
+        lead = actors.unit(step.unit)
+        # as on the item's page: the dispatcher sees the suggested units, then chooses
+        assist.route_suggestion_record(item, assist.suggest_units(actors.committee.pk, item.title, item.text))
         loop.item_assign(
             item_id=item.pk,
             actor=office,
             mode=step.args.get("mode", Item.Mode.SINGLE),
-            lead_units=[actors.unit(step.unit)],
+            lead_units=[lead],
             co_units=co,
         )
+        assist.route_decision_settle(item_id=item.pk, chosen=[lead], actor=office)
     elif step.action == "sign":
         a = _live_assignment(item, actors.unit(step.unit))
         loop.assignment_sign(assignment_id=a.pk, actor=actors.staff(step.unit))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from io import StringIO
 
@@ -9,10 +10,12 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 
 from xieshang.areas.models import Area
-from xieshang.handling.models import Assignment, Item, Rating
+from xieshang.handling import assist
+from xieshang.handling.models import Assignment, Item, Rating, RouteDecision
+from xieshang.insight import services as insight_services
 from xieshang.messages.models import Message
 from xieshang.organisations.demo import data
 from xieshang.organisations.models import Committee, Member, Unit, User
@@ -32,12 +35,20 @@ def _seed(**kwargs) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """One demo seeded for the module's tests (each runs in a savepoint inside it), rolled back after
-    them: seeding the whole demo takes half a minute. Yields what the first run printed."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield _seed()
-        transaction.set_rollback(True)
+    them: seeding the whole demo takes half a minute. Yields what the first run printed. The routing
+    model its dispatches load is kept in a directory of its own and forgotten after."""
+    models = tmp_path_factory.mktemp("models")
+    with override_settings(XIESHANG_MODEL_DIR=models), django_db_blocker.unblock(), transaction.atomic():
+        insight_services.forget_model()
+        assist.router.forget()
+        try:
+            yield _seed()
+        finally:
+            transaction.set_rollback(True)
+            insight_services.forget_model()
+            assist.router.forget()
 
 
 def test_seed_demo_twice_creates_nothing_the_second_time_and_keeps_everything(seeded):
@@ -164,3 +175,49 @@ def test_the_committee_people_and_units_are_dated_to_their_set_up_before_the_dem
     assert {timezone.localtime(u.date_joined).date() for u in staff} == {data.SET_UP_ON}
     # the demo year's first proposals come after the set-up
     assert min(s[3] for s in data.SESSIONS[5] if s[3]) > data.SET_UP_ON
+
+
+def test_demo_dispatches_record_what_was_suggested_and_what_was_chosen(seeded):
+    """Each demo message assigned was assigned as on its page: the suggestion kept, the choice settled."""
+    if not insight_services.shared_data_available():
+        pytest.skip("shared data absent: no routing model, so no suggestions to record")
+    assigned = Item.objects.filter(channel="message", assignments__isnull=False).distinct()
+    decided = RouteDecision.objects.filter(item__in=assigned, decided_at__isnull=False)
+    assert decided.count() == assigned.count() > 0
+    for d in decided:
+        lead = d.item.assignments.filter(role=Assignment.Role.LEAD).order_by("assigned_at", "id").first()
+        assert d.chosen_unit_id == lead.unit_id
+        assert d.accepted == (d.suggested_unit_id == d.chosen_unit_id)
+        assert d.created_at <= d.decided_at <= lead.assigned_at + dt.timedelta(seconds=5)
+    assert decided.filter(accepted=True).exists()
+
+
+@pytest.mark.parametrize(
+    ("subject", "unit"),
+    [
+        ("关于推进困境儿童关爱的几点建议", "区民政局"),
+        ("关于完善托育服务体系的建议", "区卫生健康局"),
+        ("关于加强校园周边交通安全工作的建议", "佛山市公安局禅城分局"),
+        ("关于加强中小学心理健康教育的对策建议", "区教育局"),
+        ("规范辖区长者饭堂运营：加强对长者饭堂消防安全的检查", "区民政局"),
+        ("促进生活污水处理提质增效：在河涌排口设置监测点", "区住房城乡建设和水利局"),
+        ("关于加快陶瓷产业数字化转型的建议", "区经济和科技促进局"),
+        ("关于与本会无关的事", None),
+    ],
+)
+def test_the_demo_office_sends_a_matter_to_the_unit_whose_duties_it_falls_under(subject, unit):
+    from xieshang.organisations.demo import duty_unit
+
+    assert duty_unit(subject) == unit
+
+
+def test_every_department_and_street_has_staff_and_the_demo_assigns_by_duty(seeded):
+    from xieshang.organisations.demo import duty_unit
+
+    committee = Committee.objects.get(short_name="禅城区政协")
+    for unit in Unit.objects.filter(committee=committee, kind__in=[Unit.Kind.DEPARTMENT, Unit.Kind.STREET]):
+        assert User.objects.filter(role=User.Role.UNIT, unit=unit).exists(), unit
+    leads = Assignment.objects.filter(item__committee=committee, role=Assignment.Role.LEAD, item__channel="proposal")
+    assert leads.exists()
+    for a in leads.select_related("item", "unit"):
+        assert a.unit.name == duty_unit(a.item.title), a.item.title

@@ -36,7 +36,7 @@ def committee(db, monkeypatch):
     SessionFactory(term=term, number=2, opens_on=dt.date(2022, 1, 17), closes_on=dt.date(2022, 1, 19),
                    proposals_from=dt.date(2022, 1, 4), proposals_until=dt.date(2022, 1, 19))  # fmt: skip
     UserFactory(committee=committee, office=True, username="office")
-    for username in demo.UNIT_ACCOUNTS[:3]:
+    for username in ("unit_a", "unit_b", "unit_c"):
         UserFactory(committee=committee, role=User.Role.UNIT, username=username, unit=UnitFactory(committee=committee))
     LeaderFactory(committee=committee)
     for i in range(60):

@@ -336,6 +336,11 @@ def trainings(limit: int = 10) -> list[RouterTraining]:
     return list(RouterTraining.objects.order_by("-created_at", "-id")[:limit])
 
 
+# Reading a saved model takes well under a second; training one from the shipped data (no file yet)
+# takes longer, and the page then shows the counts as unknown rather than wait.
+MODEL_INFO_WAIT = 2.0
+
+
 @dataclass(frozen=True)
 class ModelInfo:
     exists: bool
@@ -350,7 +355,8 @@ class ModelInfo:
 
 def model_info() -> ModelInfo:
     """The server's model file and, once this process has loaded it (in the background; the page
-    does not wait), how many units it can suggest and how many records it learned from."""
+    waits for that at most ``MODEL_INFO_WAIT`` seconds), how many units it can suggest and how many
+    records it learned from."""
     path = insight_services.model_path()
     last = RouterTraining.objects.filter(status=RouterTraining.Status.DONE).order_by("-finished_at").first()
     try:
@@ -358,7 +364,7 @@ def model_info() -> ModelInfo:
     except OSError:
         return ModelInfo(False, str(path), None, 0.0, last)
     updated = dt.datetime.fromtimestamp(st.st_mtime, tz=dt.UTC)
-    model = insight_services.load_current_model() if router.ready(wait=0.0) else None
+    model = insight_services.load_current_model() if router.ready(wait=MODEL_INFO_WAIT) else None
     return ModelInfo(
         True,
         str(path),

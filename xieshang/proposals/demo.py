@@ -315,6 +315,8 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                 actor=staff[a.unit_id],
                 category=category,
                 adopted_count=adopted,
+                # A: the matter was solved or the proposal adopted; the unit says so
+                resolved=category == "A",
                 body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"
                 "有关建议已纳入年度工作计划。联系人：办公室，电话 0757-83000000。",
             )

@@ -221,3 +221,12 @@ def test_every_department_and_street_has_staff_and_the_demo_assigns_by_duty(seed
     assert leads.exists()
     for a in leads.select_related("item", "unit"):
         assert a.unit.name == duty_unit(a.item.title), a.item.title
+
+
+def test_the_demo_retrains_the_routing_model_on_its_own_assignments(seeded):
+    from xieshang.insight.models import RouterTraining
+
+    committee = Committee.objects.get(short_name="禅城区政协")
+    run = RouterTraining.objects.get()  # one, also after the second run of the seed
+    assert run.n_samples == len(assist.training_plan(committee.pk).samples or []) >= assist.min_history()
+    assert f"第 {run.pk} 次" in seeded

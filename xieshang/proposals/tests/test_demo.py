@@ -140,3 +140,12 @@ def test_the_deadline_scan_leaves_the_closed_demo_year_alone(committee):
     assert AuditEntry.objects.count() == before
     assert not Item.objects.filter(channel="proposal").exclude(status=Item.Status.CLOSED).exists()
     assert not Item.objects.filter(channel="proposal", is_overdue=True).exists()
+
+
+def test_replies_of_category_a_say_the_matter_is_solved(committee):
+    from xieshang.handling.models import Reply
+
+    demo.seed(committee)
+    replies = Reply.objects.filter(assignment__item__channel="proposal")
+    assert replies.filter(category="A").exists() and replies.exclude(category="A").exists()
+    assert all(r.resolved == (r.category == "A") for r in replies)

@@ -31,9 +31,24 @@ class Command(BaseCommand):
             if name.startswith("seed_demo_"):
                 self.stdout.write(f"运行 {name} …")
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
+        self._train_router()
         if not quiet_logins:
             self.stdout.write("")
             self.stdout.write("演示账号（角色 / 用户名 / 密码）：")
             width = max(len(u) for _, u, _ in report.logins)
             for label, username, pw in report.logins:
                 self.stdout.write(f"  {username.ljust(width)}  {pw}  {label}")
+
+    def _train_router(self) -> None:
+        """Once the demo year's assignments exist, the office retrains the routing model on them, as
+        the 智能交办模型 page does (a background task; the demo's worker runs it)."""
+        from xieshang.handling import assist
+        from xieshang.insight.models import RouterTraining
+        from xieshang.organisations.models import Committee
+
+        committee = Committee.objects.filter(name=demo.data.DISTRICT["name"]).first()
+        if committee is None or RouterTraining.objects.exists():
+            return
+        run, started = assist.training_start(committee.pk)
+        if started and run is not None:
+            self.stdout.write(f"智能交办模型：按本会历史交办记录训练（第 {run.pk} 次）")

@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, lead_unit, on, silent, staffed_units, working_day
+from xieshang.handling.demo import Timeline, on, silent, working_day
 from xieshang.handling.models import Item
+from xieshang.organisations.demo import lead_unit, staffed_units
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
 from xieshang.workdays.calendar import add_period, is_workday
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping
 from typing import overload
 
 from django.db import models
@@ -27,7 +27,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
-from xieshang.organisations.models import Committee, Unit, User
 from xieshang.workdays.calendar import Unit as TimeUnit
 from xieshang.workdays.calendar import add_period
 
@@ -168,27 +167,6 @@ def working_day(after: dt.datetime, n: int) -> dt.date:
     if n == 0:
         return timezone.localtime(after).date()
     return timezone.localtime(add_period(after, n, TimeUnit.WORKDAY).at).date()
-
-
-def staffed_units(committee: Committee) -> tuple[list[Unit], dict[int, User]]:
-    """The committee's units that have a staff account, in id order, and one such account for each."""
-    staff: dict[int, User] = {}
-    for user in User.objects.filter(role=User.Role.UNIT, committee=committee, unit__isnull=False).order_by("id"):
-        staff.setdefault(user.unit_id, user)  # type: ignore[arg-type]
-    return list(Unit.objects.filter(pk__in=staff).order_by("id")), staff
-
-
-def lead_unit(subject: str, units: Sequence[Unit], k: int) -> Unit:
-    """The unit the demo office sends a matter about ``subject`` to: the one whose duties it falls
-    under (``organisations.demo.duty_unit``) when that unit is among ``units``, else the ``k``-th of
-    ``units`` in turn."""
-    from xieshang.organisations.demo import duty_unit
-
-    name = duty_unit(subject)
-    for unit in units:
-        if unit.name == name:
-            return unit
-    return units[k % len(units)]
 
 
 def audit_mark() -> int:

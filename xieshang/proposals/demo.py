@@ -26,8 +26,9 @@ from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, lead_unit, on, silent, staffed_units, working_day
+from xieshang.handling.demo import Timeline, on, silent, working_day
 from xieshang.handling.models import Item
+from xieshang.organisations.demo import lead_unit, staffed_units
 from xieshang.organisations.models import Committee, Leader, Member, Session, User
 from xieshang.workdays.calendar import is_workday
 

@@ -6,17 +6,17 @@ nothing. Records are made through the organisations, messages and handling servi
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from xieshang.areas.divisions import DISTRICT_CODE, load_chancheng
 from xieshang.areas.models import Area
 from xieshang.core.models import AuditEntry
+from xieshang.handling.demo import audit_mark, on
 
 from .. import services
 from ..models import Committee, Leader, Member, Sector, Session, SpecialCommittee, Term, Unit, User
@@ -37,7 +37,7 @@ class Report:
 def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
     report = Report()
     with transaction.atomic():
-        last_audit = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        last_audit = audit_mark()
         last_user = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         report.add("areas", load_chancheng(grids_per_community=3))
         committee = _committees(report)
@@ -65,7 +65,7 @@ def _date_set_up(last_audit: int, last_user: int) -> None:
     The demo's year of work starts with proposals accepted from 2021-12-01; its people and units
     were registered before that, not on the day the demo is seeded.
     """
-    when = timezone.make_aware(dt.datetime.combine(data.SET_UP_ON, dt.time(9, 0)))
+    when = on(data.SET_UP_ON, 9)
     made = ("unit_create", "user_create", "member_create")
     AuditEntry.objects.filter(pk__gt=last_audit, action__in=made).update(created_at=when)
     User.objects.filter(pk__gt=last_user).update(date_joined=when)
@@ -207,6 +207,24 @@ def duty_unit(subject: str) -> str | None:
         if re.search(pattern, topic):
             return unit
     return None
+
+
+def staffed_units(committee: Committee) -> tuple[list[Unit], dict[int, User]]:
+    """The committee's units that have a staff account, in id order, and one such account for each."""
+    staff: dict[int, User] = {}
+    for user in User.objects.filter(role=User.Role.UNIT, committee=committee, unit__isnull=False).order_by("id"):
+        staff.setdefault(user.unit_id, user)  # type: ignore[arg-type]
+    return list(Unit.objects.filter(pk__in=staff).order_by("id")), staff
+
+
+def lead_unit(subject: str, units: Sequence[Unit], k: int) -> Unit:
+    """The unit the demo office sends a matter about ``subject`` to: the one whose duties it falls
+    under (``duty_unit``) when that unit is among ``units``, else the ``k``-th of ``units`` in turn."""
+    name = duty_unit(subject)
+    for unit in units:
+        if unit.name == name:
+            return unit
+    return units[k % len(units)]
 
 
 def _leaders(committee: Committee, report: Report) -> None:

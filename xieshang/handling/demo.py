@@ -30,6 +30,7 @@ from xieshang.core.models import AuditEntry
 from xieshang.workdays.calendar import Unit as TimeUnit
 from xieshang.workdays.calendar import add_period
 
+from . import services
 from .models import (
     Assignment,
     Contact,
@@ -119,39 +120,6 @@ def move_back(
         AuditEntry.objects.filter(thread__in=names).update(created_at=F("created_at") - delta)
 
 
-def recount_deadlines(item_ids: Collection[int]) -> None:
-    """Count the deadlines of these items' assignments again from their clocks, as the services count them.
-
-    A deadline is counted when the clock starts, in the working days of that day's holiday table;
-    records moved in time keep the deadlines counted on the day they were made. Counted again here:
-    the sign-for, return, first-contact and reply deadlines from the clock's start, the rating
-    deadline from the reply that asked for the rating (passed at review, or sent when the channel
-    has no review). An approved extension is a date and stays. The items' due dates follow.
-    """
-    from . import services
-
-    for item in Item.objects.filter(pk__in=list(item_ids)):
-        rule = services.rule_for(item.channel, item.kind)
-        for a in item.assignments.all():
-            services._set_deadlines(a, rule, a.clock_started_at)
-            if a.rating_due_at is not None:
-                reply = a.replies.filter(round=a.round, review=Reply.Review.PASSED).order_by("-id").first()
-                if reply is not None:
-                    asked = reply.reviewed_at or reply.created_at
-                    a.rating_due_at = add_period(asked, rule.rating_days, TimeUnit.DAY).at
-            a.save(
-                update_fields=[
-                    "sign_due_at",
-                    "objection_until",
-                    "contact_due_at",
-                    "reply_due_at",
-                    "deadline_uncertain",
-                    "rating_due_at",
-                ]
-            )
-        services._refresh_item(item, timezone.now())
-
-
 def on(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     """``day`` at ``hour``:``minute``, local time."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
@@ -237,7 +205,7 @@ class Timeline:
         if self.offset is not None:
             self._move(self.offset, _whole_days(self.offset))
         self.offset = dt.timedelta(0)
-        recount_deadlines(self.items)
+        services.recount_deadlines(self.items)
 
     def branch(self) -> Timeline:
         return Timeline(offset=self.offset, when=self.when)
@@ -245,8 +213,6 @@ class Timeline:
     def settle_closing_unrated(self, assignment: Assignment) -> None:
         """``settle()``; then, if nobody rated the assignment's reply within its period, let the loop's
         scan close it as not rated just after the period, as the scan running every few minutes would."""
-        from . import services
-
         self.settle()
         assignment.refresh_from_db()
         if assignment.status == Assignment.Status.AWAITING_RATING and assignment.rating_due_at is not None:

@@ -10,7 +10,7 @@ a :class:`ConflictError` with a clear message; nothing is half-done.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -1058,6 +1058,37 @@ def scan_deadlines(now: dt.datetime | None = None) -> dict[str, int]:
 def _remind_once(a: Assignment, kind: str, due: dt.datetime) -> bool:
     _, created = ReminderLog.objects.get_or_create(assignment=a, kind=kind, due_at=due)
     return created
+
+
+def recount_deadlines(item_ids: Collection[int]) -> None:
+    """Count the deadlines of these items' assignments again from their clocks: for records dated in the past.
+
+    A deadline is counted when the clock starts, in the working days of that day's holiday table;
+    records moved in time keep the deadlines counted on the day they were made. Counted again here:
+    the sign-for, return, first-contact and reply deadlines from the clock's start, the rating
+    deadline from the reply that asked for the rating (passed at review, or sent when the channel
+    has no review). An approved extension is a date and stays. The items' due dates follow.
+    """
+    for item in Item.objects.filter(pk__in=list(item_ids)):
+        rule = rule_for(item.channel, item.kind)
+        for a in item.assignments.all():
+            _set_deadlines(a, rule, a.clock_started_at)
+            if a.rating_due_at is not None:
+                reply = a.replies.filter(round=a.round, review=Reply.Review.PASSED).order_by("-id").first()
+                if reply is not None:
+                    asked = reply.reviewed_at or reply.created_at
+                    a.rating_due_at = add_period(asked, rule.rating_days, TimeUnit.DAY).at
+            a.save(
+                update_fields=[
+                    "sign_due_at",
+                    "objection_until",
+                    "contact_due_at",
+                    "reply_due_at",
+                    "deadline_uncertain",
+                    "rating_due_at",
+                ]
+            )
+        _refresh_item(item, timezone.now())
 
 
 def recompute_open_deadlines() -> int:

@@ -46,6 +46,9 @@ NEIGHBOURS = 5
 NEIGHBOUR_WEIGHT = 0.3
 NEIGHBOUR_MAX_DF = 0.05
 NEIGHBOUR_CHUNK = 256
+# A message is compared with every kept training message, so a committee with many years of
+# assignments keeps only its latest NEIGHBOUR_MAX_ROWS for the vote (the SVMs still learn from all).
+NEIGHBOUR_MAX_ROWS = 20_000
 
 # Additive smoothing of the per-class document counts in the naive-Bayes ratios.
 NB_ALPHA = 1.0
@@ -104,22 +107,27 @@ class NaiveBayesSVM:
 class NeighbourVote:
     """Label votes of the ``k`` training messages most similar to each message (k-NN).
 
-    Keeps the training rows, restricted to the features found in fewer than ``max_df`` of them and
-    l2-normalised again. A message's vote for a class is the summed cosine of its neighbours of
-    that class over the summed cosine of all ``k``: between 0 and 1, summing to 1 (0 everywhere
-    when it shares no kept feature with any training message).
+    Keeps the training rows (the last ``max_rows`` given: callers pass them oldest first),
+    restricted to the features found in fewer than ``max_df`` of them and l2-normalised again. A
+    message's vote for a class is the summed cosine of its neighbours of that class over the summed
+    cosine of all ``k``: between 0 and 1, summing to 1 (0 everywhere when it shares no kept feature
+    with any training message).
     """
 
-    def __init__(self, k: int = NEIGHBOURS, max_df: float = NEIGHBOUR_MAX_DF) -> None:
+    def __init__(
+        self, k: int = NEIGHBOURS, max_df: float = NEIGHBOUR_MAX_DF, max_rows: int = NEIGHBOUR_MAX_ROWS
+    ) -> None:
         self.k = k
         self.max_df = max_df
+        self.max_rows = max_rows
         self.columns = np.zeros(0, dtype=np.int64)
         self.memory_t = csr_matrix((0, 0), dtype=np.float32)  # kept features x training rows
         self.labels = np.zeros(0, dtype=np.int32)
         self.n_classes = 0
 
     def fit(self, X: csr_matrix, y_index: np.ndarray, n_classes: int) -> NeighbourVote:
-        X = csr_matrix(X)
+        X = csr_matrix(X)[-self.max_rows :]
+        y_index = np.asarray(y_index)[-self.max_rows :]
         df = np.bincount(X.indices, minlength=X.shape[1])
         # with few messages every feature is in more than max_df of them: keep those in one
         self.columns = np.flatnonzero(df < max(self.max_df * X.shape[0], 2))

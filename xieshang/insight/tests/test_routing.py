@@ -117,6 +117,23 @@ def test_neighbour_vote_keeps_only_rare_features() -> None:
     assert vote.votes(vec.transform(["投诉"]))[0].tolist() == [0.0, 0.0]
 
 
+def test_neighbour_vote_keeps_the_latest_training_messages() -> None:
+    """Past max_rows the vote keeps the last rows given (the latest assignments), not the first."""
+    import numpy as np
+
+    from xieshang.insight.features import NgramTfidf
+    from xieshang.insight.routing import NeighbourVote
+
+    docs = ["路灯不亮", "路灯损坏", "路灯不亮了", "路灯坏了"]
+    vec = NgramTfidf((2,))
+    X = vec.fit_transform(docs)
+    # the same matter went to unit 0 at first and to unit 1 since
+    vote = NeighbourVote(k=2, max_df=1.0, max_rows=2).fit(X, np.array([0, 0, 1, 1]), 2)
+    assert vote.labels.tolist() == [1, 1] and vote.memory_t.shape[1] == 2
+    assert vote.votes(vec.transform(["路灯不亮"]))[0].tolist() == [0.0, 1.0]
+    assert NeighbourVote(k=2, max_df=1.0).fit(X, np.array([0, 0, 1, 1]), 2).votes(vec.transform(["路灯不亮"]))[0, 0] > 0
+
+
 def test_model_saved_without_neighbour_vote_still_scores() -> None:
     """Models saved before version 4 have no neighbour vote: margins alone."""
     model = _train()

@@ -116,6 +116,10 @@ def test_a_changed_demo_password_is_applied_to_existing_accounts(seeded):
     office = User.objects.get(username="office")
     assert office.check_password("Other#pass2024")
     assert not office.check_password(PASSWORD)
+    # the unit staff accounts that are not printed follow too
+    staff = User.objects.filter(username__regex=r"^unit_[ds]\d+$")
+    assert staff.count() >= 15
+    assert all(u.check_password("Other#pass2024") for u in staff)
 
 
 def test_citizen_messages_cover_every_state_of_the_loop(seeded):

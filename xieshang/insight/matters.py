@@ -200,6 +200,10 @@ def heat_index(group: Sequence[Doc], now: datetime | None) -> float:
     )
 
 
+# How much less often than the most shared name the description's own name may be raised.
+PLACE_SHARE = 4
+
+
 def _describe(group: Sequence[Doc]) -> tuple[str, str]:
     """(place, description) of a group: the most shared named thing and the most typical title."""
     names: Counter[str] = Counter()
@@ -211,16 +215,6 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
         names.update(set(tx.entities(head)))
         names.update(set(tx.entities(title)))
         places.update(set(_PLACE_HINT.findall(head)))
-    place = ""
-    if names:
-        best, count = names.most_common(1)[0]
-        if count >= 3 or len(group) == 1:
-            place = best
-    area = places.most_common(1)[0][0] if places else ""
-    if area and place:
-        place = f"{area}{place}" if not place.startswith(area) else place
-    elif area:
-        place = area
     # compared in their normalised form, shown as written (full-width ：，（） stay full-width)
     titles = [(tx.clean(d.title), tx.collapse_spaces(d.title)) for d in group if tx.clean(d.title)]
     if titles:
@@ -231,7 +225,37 @@ def _describe(group: Sequence[Doc]) -> tuple[str, str]:
         )[1]
     else:
         description = tx.collapse_spaces(group[0].text)[:40]
+    place = _place_of(names, len(group), tx.strip_noise(tx.clean(description)))
+    area = places.most_common(1)[0][0] if places else ""
+    if area and place:
+        place = f"{area}{place}" if not place.startswith(area) else place
+    elif area:
+        place = area
     return place, description[:60]
+
+
+# A project word after a name (伊景园滨河苑项目): the name without it is the place.
+_PROJECT_WORD = re.compile(r"(?:项目|工程|地块|楼盘)$")
+
+
+def _place_of(names: Counter[str], n: int, description: str) -> str:
+    """The group's place: the most shared name, unless a name almost as shared is the one the
+    description (the group's typical title) gives, as when the developer (广铁集团) is named more
+    often than the estate the matter is about."""
+    if not names:
+        return ""
+    best, count = names.most_common(1)[0]
+    if count < 3 and n > 1:
+        return ""
+    for name, c in names.most_common():
+        if c < max(3, count / PLACE_SHARE):
+            break
+        bare = _PROJECT_WORD.sub("", name)
+        if name in description:
+            return name
+        if len(bare) >= 3 and bare in description:
+            return bare
+    return best
 
 
 def hotspots(docs: Sequence[Doc], top: int = 5, *, now: datetime | None = None, by_time: bool = True) -> list[Hotspot]:

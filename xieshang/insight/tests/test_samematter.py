@@ -113,6 +113,23 @@ def test_a_hotspot_description_is_shown_as_written() -> None:
     assert "）：请处理" in spot.description  # full-width, not the normalised "):"
 
 
+def test_a_hotspot_place_is_the_estate_its_description_names_not_the_developer() -> None:
+    """The developer is named in every message, the estate (as 项目) in fewer: the typical title is
+    about the estate, so the place is the estate; a name no title gives stays the most shared one."""
+    rows = [
+        ("A市锦绣苑捆绑销售车位", "龙湖集团开发的锦绣苑项目捆绑销售车位，龙湖集团不买车位不给签合同"),
+        ("锦绣苑捆绑销售车位", "龙湖集团开发的锦绣苑项目，要求捆绑购买车位"),
+        ("投诉锦绣苑捆绑销售车位", "龙湖集团在锦绣苑项目强制捆绑销售车位"),
+        ("龙湖集团捆绑销售", "龙湖集团违规捆绑销售车位，龙湖集团还涨价"),
+    ]
+    docs = [Doc(i, t, x, BASE + timedelta(days=i), user=f"u{i}") for i, (t, x) in enumerate(rows)]
+    place, description = matters._describe(docs)
+    assert description == "锦绣苑捆绑销售车位" and place == "A市锦绣苑"
+    # titles that name neither: the most shared name is the place
+    plain = [replace(d, title="A市捆绑销售车位") for d in docs]
+    assert matters._describe(plain) == ("A市龙湖集团", "A市捆绑销售车位")
+
+
 @pytest.mark.shared_data
 def test_samematter_dev_metrics_on_shared_data(shared_data) -> None:  # type: ignore[no-untyped-def]
     from xieshang.insight.documents import read_corpus

@@ -445,6 +445,43 @@ SCENARIOS: list[Scenario] = [
             ),
         ],
     ),
+    # More residents about m04's knitting factory: one matter raised by several people is a hotspot
+    # of the last weeks, and the dispatcher sees the earlier messages as probably the same matter.
+    Scenario(
+        "m19-same-zhangcha",
+        "complaint",
+        "大富村针织厂晚上机器声太吵",
+        "我住在张槎大富村，村口附近那家针织厂这段时间天天开夜工，到凌晨一两点机器还在响，"
+        "家里老人小孩都睡不着。之前也有邻居反映过，希望尽快管一管。",
+        "陆先生",
+        "13800138019",
+        "大富村民委员会",
+        4.0,
+        [Step(0.3, "assign", HUANJING), Step(0.8, "sign", HUANJING)],
+    ),
+    Scenario(
+        "m20-same-zhangcha",
+        "complaint",
+        "投诉张槎大富村针织厂夜间生产噪声",
+        "大富村工业区一家针织厂晚上十一点后继续生产，织机噪声很大，附近出租屋的工友白天上班晚上睡不好。"
+        "请环保部门夜间来测一下噪声是否超标，依法处理。",
+        "吴女士",
+        "13800138020",
+        "大富村民委员会",
+        2.5,
+        [Step(0.4, "assign", HUANJING)],
+    ),
+    Scenario(
+        "m21-same-zhangcha",
+        "complaint",
+        "大富村针织厂半夜开机噪音扰民",
+        "大富村那家针织厂半夜还开机生产，噪音扰民，打过几次电话给厂里都没有用，请政府部门依法处理。",
+        "邓先生",
+        "13800138021",
+        "大富村民委员会",
+        0.8,
+        [],
+    ),
 ]
 
 

@@ -122,6 +122,26 @@ def test_a_changed_demo_password_is_applied_to_existing_accounts(seeded):
     assert all(u.check_password("Other#pass2024") for u in staff)
 
 
+def test_the_last_weeks_have_a_hotspot_and_a_probable_same_matter(seeded):
+    """Four residents about one knitting factory's night work: the hotspot page's default period
+    (the last 90 days) shows them as one matter, and the newest, still waiting, names the others."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    committee = Committee.objects.get(short_name="禅城区政协")
+    now = timezone.now()
+    rows, _n = assist.hotspot_rows(committee.pk, now - dt.timedelta(days=90), now + dt.timedelta(days=1))
+    factory = [r for r in rows if "针织厂" in r.description]
+    assert len(factory) == 1 and factory[0].count == 4
+    assert {i.title for i in factory[0].items} >= {"张槎某针织厂夜间生产噪音扰民", "大富村针织厂半夜开机噪音扰民"}
+    newest = Item.objects.get(title="大富村针织厂半夜开机噪音扰民")
+    assert newest.status == Item.Status.PENDING
+    same = assist.same_matter_items(newest, Item.objects.filter(committee=committee), wait=10)
+    assert same is not None
+    assert {i.title for i in same[:3]} == {i.title for i in factory[0].items} - {newest.title}
+
+
 def test_citizen_messages_cover_every_state_of_the_loop(seeded):
     items = Item.objects.filter(channel="message")
     assert items.count() == Message.objects.count() >= 15

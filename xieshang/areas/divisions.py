@@ -46,10 +46,23 @@ def load_chancheng(*, grids_per_community: int = 0) -> int:
             _, made = Area.objects.get_or_create(
                 code=f"{community.code}G{n:02d}",
                 defaults={
-                    "name": f"{community.name.removesuffix('居委会').removesuffix('委员会')}第{n}网格",
+                    "name": f"{grid_prefix(community.name)}第{n}网格",
                     "level": Area.Level.GRID,
                     "parent": community,
                 },
             )
             created += made
     return created
+
+
+# A grid is named after its 村居 without the committee: 大富村民委员会 → 大富村第1网格,
+# 绿景社区居委会 → 绿景社区第1网格.
+_COMMITTEE_SUFFIXES = (("村民委员会", "村"), ("村委会", "村"), ("居民委员会", ""), ("居委会", ""), ("委员会", ""))
+
+
+def grid_prefix(community: str) -> str:
+    """The 村居 part of its grids' names."""
+    for suffix, keep in _COMMITTEE_SUFFIXES:
+        if community.endswith(suffix):
+            return community[: -len(suffix)] + keep
+    return community

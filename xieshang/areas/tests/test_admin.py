@@ -24,3 +24,10 @@ def test_loading_the_divisions_twice_creates_nothing_more():
     assert first == 1 + 4 + 147 + 147 * 2
     assert load_chancheng(grids_per_community=2) == 0
     assert Area.objects.count() == first
+
+
+def test_grids_are_named_after_their_village_or_community():
+    load_chancheng(grids_per_community=1)
+    names = set(Area.objects.filter(level=Area.Level.GRID).values_list("name", flat=True))
+    assert {"大富村第1网格", "澜石社区第1网格"} <= names
+    assert not any("委员会" in n or "村民第" in n for n in names)

@@ -2,8 +2,8 @@
 labelled file, then k-fold CV macro-F1, per-class F1 and confusion matrix of the insight router.
 On the same folds it measures three baselines and prints the router's gain over each: the plain
 model of the issue (sklearn character 1-3-gram TF-IDF + LinearSVC), one class-balanced
-LinearSVC on the router's own features (the router without naive-Bayes scaling), and the
-router's own margins without the neighbour vote.
+LinearSVC on the router's own features (the router without naive-Bayes scaling), the
+router's own margins without the neighbour vote, and the router without its word block.
 
     .venv/bin/python bench/insight_routing.py [--data ../shared/data/routing/messages_dev.csv] [--folds 5] [--seed 0]
 
@@ -31,7 +31,7 @@ from sklearn.metrics import confusion_matrix, f1_score  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 from sklearn.svm import LinearSVC  # noqa: E402
 
-from xieshang.insight.routing import SVM_C, _features, train_router  # noqa: E402
+from xieshang.insight.routing import BLOCKS, SVM_C, _features, train_router  # noqa: E402
 
 
 def main() -> None:
@@ -73,6 +73,8 @@ def main() -> None:
     plain_f1 = []
     same_features_f1 = []
     margins_only_f1 = []
+    without_words_f1 = []
+    characters_only = [b for b in BLOCKS if b[0] != "words"]
     joined = [f"{t} {d}" for t, d in zip(titles, texts, strict=True)]
     for tr, te in StratifiedKFold(args.folds, shuffle=True, random_state=args.seed).split(texts, y):
         tr_titles, tr_texts = [titles[i] for i in tr], [texts[i] for i in tr]
@@ -81,10 +83,12 @@ def main() -> None:
         p = m.predict(te_titles, te_texts)
         pred[te] = p
         fold_f1.append(f1_score(y[te], p, average="macro"))
-        X_tr = _features(m.vectorisers, tr_titles, tr_texts, fit=False)
-        X_te = _features(m.vectorisers, te_titles, te_texts, fit=False)
+        X_tr = _features(m.vectorisers, tr_titles, tr_texts, fit=False, blocks=BLOCKS)
+        X_te = _features(m.vectorisers, te_titles, te_texts, fit=False, blocks=BLOCKS)
         margins = m.classifier.decision_function(X_te)
         margins_only_f1.append(f1_score(y[te], np.asarray(m.labels)[margins.argmax(axis=1)], average="macro"))
+        m_chars = train_router(tr_titles, tr_texts, list(y[tr]), blocks=characters_only)
+        without_words_f1.append(f1_score(y[te], m_chars.predict(te_titles, te_texts), average="macro"))
         svm = LinearSVC(C=SVM_C, class_weight="balanced").fit(X_tr, y[tr])
         same_features_f1.append(f1_score(y[te], svm.predict(X_te), average="macro"))
         vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3))
@@ -104,6 +108,8 @@ def main() -> None:
                 "gain_over_same_features": round(mean - float(np.mean(same_features_f1)), 4),
                 "baseline_without_neighbour_vote": round(float(np.mean(margins_only_f1)), 4),
                 "gain_over_without_neighbour_vote": round(mean - float(np.mean(margins_only_f1)), 4),
+                "baseline_without_words": round(float(np.mean(without_words_f1)), 4),
+                "gain_over_without_words": round(mean - float(np.mean(without_words_f1)), 4),
                 "macro_f1_folds": [round(float(f), 4) for f in fold_f1],
                 "accuracy": round(float(np.mean(pred.astype(str) == y)), 4),
                 "per_class_f1": {lab: round(float(f), 4) for lab, f in zip(labels, per_class, strict=True)},

@@ -1,4 +1,5 @@
-"""Fast character n-gram features computed with numpy instead of per-n-gram Python loops.
+"""Text features: fast character n-grams computed with numpy instead of per-n-gram Python loops,
+and TF-IDF over words.
 
 An n-gram of up to three code points gets an exact 64-bit id (no collisions); ids of longer
 n-grams are hashed. ``NgramTfidf`` keeps the ids seen in training as its vocabulary.
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 _M = np.int64(0x110000)  # number of Unicode code points
 _OFF2 = _M
@@ -146,3 +148,36 @@ class NgramTfidf:
         ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int32)
         dat = np.concatenate(data) if data else np.zeros(0, dtype=np.float32)
         return csr_matrix((dat, ind, indptr), shape=(n_rows, n_cols), dtype=np.float32)
+
+
+class WordTfidf:
+    """TF-IDF over the words ``analyzer`` gives (scikit-learn's ``TfidfVectorizer``): sublinear tf,
+    l2-normalised float32 rows, the same idf as ``NgramTfidf``. With no word seen in ``min_df``
+    training texts it has one empty column, as ``NgramTfidf`` does."""
+
+    def __init__(self, analyzer: Callable[[str], list[str]], min_df: int = 1) -> None:
+        self.analyzer = analyzer
+        self.min_df = min_df
+        self.vectorizer: TfidfVectorizer | None = None
+
+    def fit_transform(self, docs: Sequence[str]) -> csr_matrix:
+        vectorizer = TfidfVectorizer(analyzer=self.analyzer, sublinear_tf=True, min_df=self.min_df, dtype=np.float32)
+        try:
+            X = vectorizer.fit_transform(docs)
+        except ValueError:  # no word in min_df of the texts: nothing to learn from
+            self.vectorizer = None
+            return self.transform(docs)
+        # the words left out by min_df are kept for introspection only; the saved model needs none
+        if hasattr(vectorizer, "stop_words_"):
+            vectorizer.stop_words_ = None
+        self.vectorizer = vectorizer
+        return csr_matrix(X, dtype=np.float32)
+
+    def transform(self, docs: Sequence[str]) -> csr_matrix:
+        if self.vectorizer is None:
+            return csr_matrix((len(docs), 1), dtype=np.float32)
+        return csr_matrix(self.vectorizer.transform(docs), dtype=np.float32)
+
+    @property
+    def n_features(self) -> int:
+        return len(self.vectorizer.vocabulary_) if self.vectorizer is not None else 1

@@ -1,15 +1,16 @@
 """The routing model (智能交办): category or handling unit from a message's title and text.
 
 Features are the union of character 1-2-grams of title and text, of the title alone and of the
-head (title and first 150 characters), after removing masked place codes, each TF-IDF weighted
-with sublinear term frequency (``features.NgramTfidf``). ``NaiveBayesSVM`` scores them: one linear
-SVM per class over the features scaled by their naive-Bayes log-count ratio for that class,
-positives weighted up for the small classes (macro-F1 rewards them). ``NeighbourVote`` adds the
-labels of the most similar training messages, weighted by similarity: past messages about the same
-kind of matter vote for the unit that handled them. Confidences are a softmax of the sum with a
-fixed temperature. jieba words were tried and left out: on the whole routed text they cost
-0.7-0.9 ms a message (near the 1,000 predictions/s the platform needs, with the rest); on the
-title and head alone (0.3 ms) they added +0.0003 macro-F1 to the neighbour vote under CV.
+head (title and first 150 characters), after removing masked place codes, and of the words of
+title and text (jieba's dictionary through rjieba, words of two or more characters), each TF-IDF
+weighted with sublinear term frequency (``features.NgramTfidf``, ``features.WordTfidf``).
+``NaiveBayesSVM`` scores them: one linear SVM per class over the features scaled by their
+naive-Bayes log-count ratio for that class, positives weighted up for the small classes (macro-F1
+rewards them). ``NeighbourVote`` adds the labels of the most similar training messages, weighted by
+similarity: past messages about the same kind of matter vote for the unit that handled them.
+Confidences are a softmax of the sum with a fixed temperature. The words come from rjieba (0.06 ms
+a message) rather than the jieba package (0.7-0.9 ms on the routed text: too slow for 1,000
+predictions/s with the rest).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.svm import LinearSVC
 
 from . import text as tx
-from .features import NgramTfidf, release_free_memory
+from .features import NgramTfidf, WordTfidf, release_free_memory
 
 # Temperature of the softmax over margins plus neighbour votes: under 5-fold CV on the shipped data
 # (seed 0), scale 4 gave the lowest expected calibration error (0.023, 10 bins; mean top confidence
@@ -33,6 +34,9 @@ TITLE_WEIGHT = 0.6
 # The title and first sentences again as their own block: the subject is stated there.
 HEAD_WEIGHT = 0.6
 HEAD_CHARS = 150
+# Words add what characters and bigrams split (针织厂, 拖欠工资); under 5-fold CV on the shipped data
+# weight 0.7 gave +0.0029 / -0.0008 / +0.0013 / +0.0015 macro-F1 (seeds 0-3), 10-fold +0.0014.
+WORD_WEIGHT = 0.7
 # A message's category is decided in its first paragraphs; the cut keeps prediction fast.
 ROUTE_CHARS = 1200
 
@@ -166,17 +170,18 @@ class RouterModel:
     """A trained router: vectorisers, the classifier and a summary of its training data."""
 
     labels: list[str]
-    vectorisers: list[NgramTfidf]
+    vectorisers: list[NgramTfidf | WordTfidf]
     classifier: NaiveBayesSVM | LinearSVC  # LinearSVC in models saved before version 3
     n_train: int
     label_counts: dict[str, int] = field(default_factory=dict)
-    version: int = 4
+    version: int = 5
     blocks: list[tuple[str, tuple[int, ...], float]] | None = None
     neighbours: NeighbourVote | None = None  # models saved before version 4 have none
 
     def scores(self, titles: Sequence[str], texts: Sequence[str]) -> np.ndarray:
         """Class probabilities, one row per message, columns in ``self.labels`` order."""
-        # models saved before the head block have no ``blocks`` and two vectorisers
+        # models saved before the head block have no ``blocks`` and two vectorisers; models saved
+        # before version 5 have no word block
         blocks = getattr(self, "blocks", None) or BLOCKS[: len(self.vectorisers)]
         X = _features(self.vectorisers, titles, texts, fit=False, blocks=blocks)
         if len(self.labels) == 1:
@@ -213,29 +218,37 @@ def _prep(title: str, text: str) -> tuple[str, str]:
     return title, body
 
 
-# (input, n-gram sizes, weight) of each feature block. With naive-Bayes scaling, characters and
-# bigrams did better than 1-3-grams (+0.003 macro-F1 over 30 CV folds); a model saved with other
-# blocks keeps its own.
+# (input, n-gram sizes, weight) of each feature block; "words" is a block of words, not characters.
+# With naive-Bayes scaling, characters and bigrams did better than 1-3-grams (+0.003 macro-F1 over
+# 30 CV folds); a model saved with other blocks keeps its own.
 BLOCKS: list[tuple[str, tuple[int, ...], float]] = [
     ("full", (1, 2), 1.0),
     ("title", (1, 2), TITLE_WEIGHT),
     ("head", (1, 2), HEAD_WEIGHT),
+    ("words", (1,), WORD_WEIGHT),
 ]
 
 
-def _make_vectorisers(n: int) -> list[NgramTfidf]:
+def _make_vectorisers(
+    n: int, blocks: Sequence[tuple[str, tuple[int, ...], float]] = BLOCKS
+) -> list[NgramTfidf | WordTfidf]:
     # With few examples every n-gram is rare; min_df=2 would leave nothing to learn from.
     min_df = 2 if n >= 200 else 1
-    return [NgramTfidf(sizes, min_df=1 if name == "title" else min_df) for name, sizes, _w in BLOCKS]
+    return [
+        WordTfidf(tx.content_words, min_df=min_df)
+        if name == "words"
+        else NgramTfidf(sizes, min_df=1 if name == "title" else min_df)
+        for name, sizes, _w in blocks
+    ]
 
 
 def _features(
-    vectorisers: list[NgramTfidf],
+    vectorisers: list[NgramTfidf | WordTfidf],
     titles: Sequence[str],
     texts: Sequence[str],
     *,
     fit: bool,
-    blocks: list[tuple[str, tuple[int, ...], float]] = BLOCKS,
+    blocks: Sequence[tuple[str, tuple[int, ...], float]] = BLOCKS,
 ) -> csr_matrix:
     pairs = [_prep(t, d) for t, d in zip(titles, texts, strict=True)]
     inputs = {
@@ -243,6 +256,7 @@ def _features(
         "title": [t for t, _ in pairs],
         "head": [(t + " " + d[:HEAD_CHARS]).strip() for t, d in pairs],
     }
+    inputs["words"] = inputs["full"]
     parts = []
     for vec, (name, _sizes, w) in zip(vectorisers, blocks, strict=True):
         m = vec.fit_transform(inputs[name]) if fit else vec.transform(inputs[name])
@@ -256,8 +270,10 @@ def train_router(
     labels: Sequence[str],
     *,
     progress: Progress | None = None,
+    blocks: Sequence[tuple[str, tuple[int, ...], float]] = BLOCKS,
 ) -> RouterModel:
-    """Fit a router. ``labels`` must hold at least one non-empty label."""
+    """Fit a router. ``labels`` must hold at least one non-empty label; ``blocks`` (the feature
+    blocks) is there for comparisons."""
     report = progress or (lambda _f: None)
     keep = [i for i, y in enumerate(labels) if y and (tx.clean(texts[i]) or tx.clean(titles[i]))]
     if not keep:
@@ -266,8 +282,8 @@ def train_router(
     texts = [texts[i] or "" for i in keep]
     y = [labels[i] for i in keep]
     report(0.05)
-    vecs = _make_vectorisers(len(y))
-    X = _features(vecs, titles, texts, fit=True)
+    vecs = _make_vectorisers(len(y), blocks)
+    X = _features(vecs, titles, texts, fit=True, blocks=blocks)
     release_free_memory()
     report(0.4)
     classes = sorted(set(y))
@@ -283,6 +299,6 @@ def train_router(
         classifier=clf,
         n_train=len(y),
         label_counts=dict(Counter(y)),
-        blocks=list(BLOCKS),
+        blocks=list(blocks),
         neighbours=neighbours,
     )

@@ -6,11 +6,11 @@ Every function here accepts any string (empty, another script, very long) and ne
 from __future__ import annotations
 
 import itertools
-import logging
 import re
-import threading
 import unicodedata
 from collections.abc import Iterable
+
+import rjieba
 
 # Texts longer than this are cut before analysis: a message's matter is stated at its start, and
 # it bounds the time any single call can take.
@@ -107,20 +107,26 @@ PROBLEM_TYPES: tuple[tuple[str, str], ...] = (
 _PROBLEMS = [re.compile(pattern) for _name, pattern in PROBLEM_TYPES]
 PROBLEM_HEAD_CHARS = 100
 
-_jieba_lock = threading.Lock()
-_jieba_ready = False
-
 
 def collapse_spaces(text: str | None) -> str:
     """``text`` with each run of whitespace made one space and none at the ends, otherwise as written."""
     return _WS.sub(" ", text or "").strip()
 
 
+def encodable(text: str) -> str:
+    """``text`` with any lone surrogate (from a JSON \\ud800 escape, which has no UTF-8 form) made '?'."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def clean(text: object) -> str:
     """NFKC-normalised text with runs of whitespace collapsed, cut to MAX_CHARS; '' for non-strings."""
     if not isinstance(text, str) or not text:
         return ""
-    return collapse_spaces(unicodedata.normalize("NFKC", text[: MAX_CHARS * 2]))[:MAX_CHARS]
+    return collapse_spaces(unicodedata.normalize("NFKC", encodable(text[: MAX_CHARS * 2])))[:MAX_CHARS]
 
 
 def is_meaningful(text: str) -> bool:
@@ -200,27 +206,17 @@ def masks(title: str, text: str) -> tuple[int, int]:
     return _problem_bits(head), _place_bits(head)
 
 
-def _ensure_jieba() -> None:
-    global _jieba_ready
-    if _jieba_ready:
-        return
-    with _jieba_lock:
-        if not _jieba_ready:
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            jieba.initialize()
-            _jieba_ready = True
-
-
-def words(text: str) -> list[str]:
-    """jieba words of ``text`` (dictionary only, no HMM), without spaces and punctuation."""
+def words(text: str, *, hmm: bool = False) -> list[str]:
+    """jieba words of ``text`` (rjieba: jieba's dictionary and method), without spaces and punctuation;
+    ``hmm`` also finds words the dictionary lacks."""
     if not text:
         return []
-    _ensure_jieba()
-    import jieba
+    return [w for w in rjieba.cut(encodable(text), hmm) if w.strip() and not unicodedata.category(w[0]).startswith("P")]
 
-    return [w for w in jieba.lcut(text, HMM=False) if w.strip() and not unicodedata.category(w[0]).startswith("P")]
+
+def content_words(text: str) -> list[str]:
+    """The words of two or more characters of ``text``, words outside the dictionary included."""
+    return [w for w in words(text, hmm=True) if len(w) > 1]
 
 
 def word_ngrams(tokens: list[str]) -> list[str]:

@@ -34,7 +34,7 @@ def test_a_reply_about_something_else_is_flagged() -> None:
     assert "off_topic" in codes(MESSAGE, other)
 
 
-@pytest.mark.parametrize("reply", ["", "   ", "ok", "字" * 100_000, None])
+@pytest.mark.parametrize("reply", ["", "   ", "ok", "字" * 100_000, "已\ud800处理", None])
 def test_reply_check_never_raises(reply) -> None:  # type: ignore[no-untyped-def]
     flags = check_reply(MESSAGE, reply)  # type: ignore[arg-type]
     assert isinstance(flags, list)

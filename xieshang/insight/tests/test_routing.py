@@ -145,6 +145,34 @@ def test_model_saved_without_neighbour_vote_still_scores() -> None:
     assert not (without == with_vote).all()
 
 
+def test_model_saved_without_the_word_block_still_scores() -> None:
+    """Models saved before version 5 have the three character blocks only and keep them."""
+    from xieshang.insight import routing
+
+    titles, texts, labels = zip(*SAMPLES, strict=True)
+    chars = [b for b in routing.BLOCKS if b[0] != "words"]
+    model = train_router(list(titles), list(texts), list(labels), blocks=chars)
+    assert len(model.vectorisers) == 3 and model.blocks == chars
+    assert model.predict(["工资"], ["老板拖欠工资不发，也不交社保"]) == ["劳动和社会保障"]
+    assert len(_train().vectorisers) == len(routing.BLOCKS) == 4
+
+
+def test_word_block_reads_words_and_survives_having_none() -> None:
+    """The word block holds the words of two or more characters; with none seen in min_df texts
+    it is one empty column instead of an error."""
+    from xieshang.insight import text as tx
+    from xieshang.insight.features import WordTfidf
+
+    assert tx.content_words("针织厂半夜开机，噪音扰民！") == ["针织厂", "半夜", "开机", "噪音", "扰民"]
+    assert tx.words("已\ud800处理。") == ["已", "处理"]  # the lone surrogate is dropped, not a crash
+    vec = WordTfidf(tx.content_words, min_df=2)
+    X = vec.fit_transform(["针织厂噪音", "针织厂夜间生产", "道路积水"])
+    assert vec.n_features == 1 and X.shape == (3, 1) and X[0, 0] > 0  # 针织厂 alone is in two texts
+    empty = WordTfidf(tx.content_words, min_df=2)
+    assert empty.fit_transform(["工资", "道路"]).nnz == 0 and empty.n_features == 1
+    assert empty.transform(["工资"]).shape == (1, 1)
+
+
 def test_router_refuses_training_without_labels() -> None:
     with pytest.raises(ValueError, match="没有可用于训练的样本"):
         train_router(["a"], ["   "], [""])
@@ -160,7 +188,7 @@ def test_route_train_saves_model_and_suggestions_use_it(model_dir) -> None:  # t
     assert 0 <= got[0].confidence <= 1
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t", "hello world only latin", "😀😀😀", "路" * 100_000, None])
+@pytest.mark.parametrize("text", ["", "   \n\t", "hello world only latin", "😀😀😀", "路" * 100_000, "拖欠\ud800工资", None])
 def test_route_suggest_never_raises_on_odd_text(model_dir, text) -> None:  # type: ignore[no-untyped-def]
     services.route_train(SAMPLES)
     got = selectors.route_suggest(text)  # type: ignore[arg-type]

@@ -188,7 +188,9 @@ def test_route_train_saves_model_and_suggestions_use_it(model_dir) -> None:  # t
     assert 0 <= got[0].confidence <= 1
 
 
-@pytest.mark.parametrize("text", ["", "   \n\t", "hello world only latin", "😀😀😀", "路" * 100_000, "拖欠\ud800工资", None])
+@pytest.mark.parametrize(
+    "text", ["", "   \n\t", "hello world only latin", "😀😀😀", "路" * 100_000, "拖欠\ud800工资", None]
+)
 def test_route_suggest_never_raises_on_odd_text(model_dir, text) -> None:  # type: ignore[no-untyped-def]
     services.route_train(SAMPLES)
     got = selectors.route_suggest(text)  # type: ignore[arg-type]

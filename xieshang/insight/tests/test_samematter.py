@@ -86,7 +86,9 @@ def test_index_adds_removes_and_survives_save(tmp_path) -> None:  # type: ignore
     assert again.query(OTHER[2][1], top=1)[0][0] in {5, "new"}
 
 
-@pytest.mark.parametrize("text", ["", "  \t\n", "only english words here", "Ωмир", "青" * 100_000, "青青\ud800家园", None])
+@pytest.mark.parametrize(
+    "text", ["", "  \t\n", "only english words here", "Ωмир", "青" * 100_000, "青青\ud800家园", None]
+)
 def test_index_never_raises_on_odd_text(text) -> None:  # type: ignore[no-untyped-def]
     index = SimilarityIndex()
     index.add(1, SITE[0][1])

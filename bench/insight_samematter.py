@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -55,8 +56,7 @@ def plain_baseline(docs: Sequence[Doc], gold: Gold) -> dict[str, float]:
         rows = np.repeat(np.arange(len(ids)), near.shape[1])
         cols = near.ravel()
         keep = S[rows, cols] >= t
-        graph = np.zeros_like(S, dtype=bool)
-        graph[rows[keep], cols[keep]] = True
+        graph = coo_matrix((np.ones(int(keep.sum())), (rows[keep], cols[keep])), shape=S.shape)
         _n, comp = connected_components(graph, directed=False)
         groups: dict[int, list[str]] = {}
         for i, c in enumerate(comp):

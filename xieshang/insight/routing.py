@@ -219,12 +219,12 @@ class RouterModel:
         neighbours = getattr(self, "neighbours", None)
         if neighbours is not None:
             if every_vote:
-                rows = np.arange(X.shape[0])
+                margins += NEIGHBOUR_WEIGHT * neighbours.votes(X)
             else:
                 two = np.partition(margins, -2, axis=1)
                 rows = np.flatnonzero(two[:, -1] - two[:, -2] <= NEIGHBOUR_WEIGHT)
-            if len(rows):
-                margins[rows] += NEIGHBOUR_WEIGHT * neighbours.votes(X[rows])
+                if len(rows):
+                    margins[rows] += NEIGHBOUR_WEIGHT * neighbours.votes(X[rows])
         return margins
 
     def top(self, title: str, text: str, k: int = 3) -> list[tuple[str, float]]:

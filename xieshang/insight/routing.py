@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.sparse import csr_matrix, hstack
+from sklearn.preprocessing import normalize
 from sklearn.svm import LinearSVC
 
 from . import text as tx
@@ -150,10 +151,8 @@ class NeighbourVote:
         return self
 
     def _restrict(self, X: csr_matrix) -> csr_matrix:
-        kept = csr_matrix(X[:, self.columns], dtype=np.float32)
-        norms = np.sqrt(np.asarray(kept.multiply(kept).sum(axis=1)).ravel())
-        norms[norms == 0] = 1
-        return csr_matrix(kept.multiply(1 / norms[:, None]), dtype=np.float32)
+        # rows without a kept feature stay zero
+        return normalize(csr_matrix(X[:, self.columns], dtype=np.float32), norm="l2", copy=False)
 
     def votes(self, X: csr_matrix) -> np.ndarray:
         n = X.shape[0]

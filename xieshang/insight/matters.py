@@ -242,12 +242,13 @@ def _place_of(names: Counter[str], n: int, description: str) -> str:
     """The group's place: the most shared name, unless a name almost as shared is the one the
     description (the group's typical title) gives, as when the developer (广铁集团) is named more
     often than the estate the matter is about."""
-    if not names:
+    ranked = names.most_common()
+    if not ranked:
         return ""
-    best, count = names.most_common(1)[0]
+    best, count = ranked[0]
     if count < 3 and n > 1:
         return ""
-    for name, c in names.most_common():
+    for name, c in ranked:
         if c < max(3, count / PLACE_SHARE):
             break
         bare = _PROJECT_WORD.sub("", name)

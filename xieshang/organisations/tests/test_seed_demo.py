@@ -125,8 +125,6 @@ def test_a_changed_demo_password_is_applied_to_existing_accounts(seeded):
 def test_the_last_weeks_have_a_hotspot_and_a_probable_same_matter(seeded):
     """Four residents about one knitting factory's night work: the hotspot page's default period
     (the last 90 days) shows them as one matter, and the newest, still waiting, names the others."""
-    import datetime as dt
-
     from django.utils import timezone
 
     committee = Committee.objects.get(short_name="禅城区政协")

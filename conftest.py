@@ -24,3 +24,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
         if "shared_data" in item.keywords and not shared.is_dir():
             item.add_marker(skip_shared)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test that opens Chromium fails with one line when Chromium cannot start here."""
+    if "browser" in item.keywords or "chromium" in item.keywords:
+        from e2e.chromium import problem
+
+        reason = problem()
+        if reason:
+            pytest.fail(f"浏览器无法启动：{reason}", pytrace=False)

@@ -18,13 +18,27 @@ xs_pg_bindir() {
   [ -n "$d" ] && [ -x "$d/initdb" ] && echo "$d"
 }
 
+# Debian packages named in "$@" that are not installed yet; `apt-get update` once, only if needed.
+xs_apt_missing() {
+  local want=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || want+=("$p"); done
+  [ ${#want[@]} -eq 0 ] && return 0
+  xs_say "安装系统软件包：${want[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  xs_as_root apt-get update -qq
+  xs_as_root apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+}
+
 # Debian packages, only those that are missing; `apt-get update` once, and only if needed.
+# Beyond the commands: libatomic1 for the Node.js binary inside Playwright's Python package
+# (its driver), which a minimal Debian lacks; Chromium's own libraries come with its package.
 xs_system_packages() {
   local want=()
   command -v node >/dev/null || want+=(nodejs)
   command -v npm >/dev/null || want+=(npm)
   xs_pg_bindir >/dev/null || want+=(postgresql)
   [ -x /usr/bin/chromium ] || want+=(chromium)
+  dpkg -s libatomic1 >/dev/null 2>&1 || want+=(libatomic1)
   dpkg -s fonts-noto-cjk >/dev/null 2>&1 || want+=(fonts-noto-cjk)
   command -v msgfmt >/dev/null || want+=(gettext)
   command -v python3.11 >/dev/null || want+=(python3.11)

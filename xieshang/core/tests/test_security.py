@@ -194,14 +194,14 @@ def test_the_openapi_schema_validates_without_warnings(tmp_path: Path) -> None:
     assert "/api/v1/assignments/{id}/sign/" in out.read_text()
 
 
+@pytest.mark.chromium
 @pytest.mark.django_db(transaction=True)
 def test_api_docs_render_in_chromium_under_the_csp(live_server) -> None:
-    chromium = Path("/usr/bin/chromium")
-    if not chromium.exists():
-        pytest.skip("Debian's chromium is not installed")
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from playwright.sync_api import sync_playwright
+
+    from e2e.chromium import CHROMIUM, CHROMIUM_ARGS
 
     user = UserFactory(office=True)
     session = SessionStore()
@@ -212,7 +212,7 @@ def test_api_docs_render_in_chromium_under_the_csp(live_server) -> None:
     problems: list[str] = []
     outside: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             context = browser.new_context()
             context.add_cookies([{"name": "sessionid", "value": session.session_key, "url": live_server.url}])

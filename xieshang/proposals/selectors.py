@@ -48,7 +48,8 @@ def with_handling(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
         When(merged_into__isnull=False, then=_item_status("merged_into__item_id")),
         default=_item_status("item_id"),
     )
-    return qs.annotate(handling=Coalesce(state, Value("")))
+    # The annotation fills the property's value (its setter); django-stubs sees a second definition.
+    return qs.annotate(handling=Coalesce(state, Value("")))  # type: ignore[no-redef]
 
 
 def with_people(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:

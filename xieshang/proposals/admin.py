@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from .models import KeyProposal, NumberCounter, Proposal, Proposer, PublishedReply
+from .selectors import with_handling
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -27,12 +28,32 @@ class ProposerInline(admin.TabularInline):
         return False
 
 
+class HandlingFilter(admin.SimpleListFilter):
+    """The handling state, read from the group lead's item."""
+
+    title = "办理状态"
+    parameter_name = "handling"
+
+    def lookups(self, request, model_admin):
+        return [(v, label) for v, label in Proposal.Handling.choices if v]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(handling=self.value()) if self.value() else queryset
+
+
 @admin.register(Proposal)
 class ProposalAdmin(ReadOnly):
-    list_display = ["number_label", "title", "proposer_kind", "category", "status", "handling", "year"]
-    list_filter = ["status", "handling", "year", "kind", "proposer_kind", "category"]
+    list_display = ["number_label", "title", "proposer_kind", "category", "status", "handling_state", "year"]
+    list_filter = ["status", HandlingFilter, "year", "kind", "proposer_kind", "category"]
     search_fields = ["number_label", "title"]
     inlines = [ProposerInline]
+
+    def get_queryset(self, request):
+        return with_handling(super().get_queryset(request))
+
+    @admin.display(description="办理状态")
+    def handling_state(self, obj: Proposal) -> str:
+        return obj.get_handling_display()
 
 
 @admin.register(NumberCounter)

@@ -1,9 +1,10 @@
 """API v1 of proposals: drafts, review actions, merge, assignment, handling state, replies and ratings.
 
 Reads use ``permissions.proposals_visible_to`` (outside the scope: 404, as on the pages); each
-transition is a POST action that parses its body and calls one service. Refusals are
-``{"detail": "中文信息"}`` with 400/403/404/409. Unit actions (签收、沟通、答复) and reply review are
-the loop's endpoints under ``/api/v1/assignments/`` and ``/api/v1/replies/``.
+transition is a POST action that parses its body (``core.api.parse``) and calls one service. Refusals
+are ``{"detail": "中文信息"}`` with 400/403/404/409; a move the proposal's state does not allow is 409
+with ``state`` and ``allowed_states`` (``transitions.PROPOSAL``, ``core.api``). Unit actions (签收、沟通、
+答复) and reply review are the loop's endpoints under ``/api/v1/assignments/`` and ``/api/v1/replies/``.
 """
 
 from __future__ import annotations
@@ -11,26 +12,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import include, path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from xieshang.core import api
+from xieshang.core.api import ERRORS, ID_REGEX, Pagination, parse
 from xieshang.core.errors import ServiceError
 
 from . import permissions as perms
 from . import selectors
 from . import services as ps
 from .models import Category, NotFiledGround, Proposal, Proposer, PublishedReply
-
-
-class Pagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
 
 
 class ProposerOut(serializers.ModelSerializer):
@@ -42,6 +39,9 @@ class ProposerOut(serializers.ModelSerializer):
 class ProposalOut(serializers.ModelSerializer):
     proposers = ProposerOut(many=True, read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    handling = serializers.ChoiceField(
+        choices=Proposal.Handling.choices, read_only=True, help_text="办理状态，取自办理事项（未立案为空）"
+    )
     handling_label = serializers.CharField(source="get_handling_display", read_only=True)
     merged_into_number = serializers.CharField(source="merged_into.number_label", read_only=True, default="")
 
@@ -127,35 +127,44 @@ class PublishedOut(serializers.ModelSerializer):
         fields = ["id", "number_label", "title", "unit_name", "body", "published_at"]
 
 
-def _parse(cls: type[serializers.Serializer], request) -> dict[str, Any]:
-    try:
-        data = request.data
-    except (ParseError, UnsupportedMediaType):
-        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
-    s = cls(data=data)
-    if not s.is_valid():
-        key, errors = next(iter(s.errors.items()))
-        label = getattr(s.fields.get(key), "label", "") if isinstance(key, str) else ""
-        msg = errors[0] if isinstance(errors, list) else str(errors)
-        raise ServiceError(f"{label}：{msg}" if label else str(msg))
-    return dict(s.validated_data)
+def _responses(result: Any, status: int = 200) -> dict[int, Any]:
+    return {status: result, **ERRORS}
 
 
+_LIST_FILTERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="检索：案号、标题、正文、提案人、承办单位"),
+    OpenApiParameter("status", OpenApiTypes.STR, description="提案状态，可用逗号分隔多个"),
+    OpenApiParameter("handling", OpenApiTypes.STR, description="办理状态（取自办理事项），可用逗号分隔多个"),
+    OpenApiParameter("year", OpenApiTypes.INT, description="年度，如 2022"),
+    OpenApiParameter("key", OpenApiTypes.BOOL, description="只看（或排除）重点提案"),
+]
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=_LIST_FILTERS, responses=_responses(ProposalOut(many=True))),
+    retrieve=extend_schema(responses={200: ProposalOut, 404: ERRORS[404]}),
+)
 class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Proposals the caller may see: members their own and co-signed, staff and leaders the committee's,
     units those assigned to them. ``?q=`` searches number, title, text, proposers and units."""
 
     serializer_class = ProposalOut
     pagination_class = Pagination
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_REGEX
 
     def get_queryset(self):
+        params = self.request.query_params
         qs = selectors.with_people(perms.proposals_visible_to(self.request.user))
-        q = self.request.query_params.get("q", "")[:100]
-        status = self.request.query_params.get("status", "")
-        if status in Proposal.Status.values:
-            qs = qs.filter(status=status)
-        return selectors.search(qs, q).order_by("-id")
+        if statuses := api.choices(params, "status", list(Proposal.Status.values)):
+            qs = qs.filter(status__in=statuses)
+        handling = [h for h in Proposal.Handling.values if h]
+        if states := api.choices(params, "handling", handling):
+            qs = qs.filter(handling__in=states)
+        if (year := api.year(params)) is not None:
+            qs = qs.filter(year=year)
+        if (key := api.flag(params, "key")) is not None:
+            qs = qs.filter(is_key=key)
+        return selectors.search(qs, params.get("q", "")[:100]).order_by("-id")
 
     def get_object(self):
         return perms.get_proposal_for(self.request.user, self.kwargs["pk"])
@@ -163,30 +172,30 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def _out(self, p: Proposal, status: int = 200) -> Response:
         return Response(ProposalOut(perms.get_proposal_for(self.request.user, p.pk)).data, status=status)
 
-    @extend_schema(request=DraftIn, responses={201: ProposalOut})
+    @extend_schema(request=DraftIn, responses=_responses(ProposalOut, 201))
     def create(self, request):
-        d = _parse(DraftIn, request)
+        d = parse(DraftIn, request)
         cosigners = d.pop("cosigners", [])
         p = ps.proposal_save_draft(actor=request.user, data=d, token=d.get("token"))
         if cosigners:
             ps.proposal_set_cosigners(actor=request.user, proposal_id=p.pk, member_ids=cosigners)
         return self._out(p, 201)
 
-    @extend_schema(request=None, responses=ProposalOut)
+    @extend_schema(request=None, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._out(ps.proposal_submit(actor=request.user, proposal_id=self.get_object().pk))
 
-    @extend_schema(request=ConsentIn, responses=ProposalOut)
+    @extend_schema(request=ConsentIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def cosign(self, request, pk=None):
-        d = _parse(ConsentIn, request)
+        d = parse(ConsentIn, request)
         return self._out(ps.proposal_cosign(actor=request.user, proposal_id=self.get_object().pk, agree=d["agree"]))
 
-    @extend_schema(request=FileIn, responses=ProposalOut)
+    @extend_schema(request=FileIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="file")
     def file_(self, request, pk=None):
-        d = _parse(FileIn, request)
+        d = parse(FileIn, request)
         p = ps.proposal_file(
             actor=request.user,
             proposal_id=self.get_object().pk,
@@ -196,57 +205,57 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return self._out(p)
 
-    @extend_schema(request=NotFileIn, responses=ProposalOut)
+    @extend_schema(request=NotFileIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="not-file")
     def not_file(self, request, pk=None):
-        d = _parse(NotFileIn, request)
+        d = parse(NotFileIn, request)
         return self._out(ps.proposal_not_file(actor=request.user, proposal_id=self.get_object().pk, **d))
 
-    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @extend_schema(request=NoteIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None):
-        d = _parse(NoteIn, request)
+        d = parse(NoteIn, request)
         return self._out(ps.proposal_return(actor=request.user, proposal_id=self.get_object().pk, note=d["note"]))
 
-    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @extend_schema(request=NoteIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="to-suggestion")
     def to_suggestion(self, request, pk=None):
-        d = _parse(NoteIn, request)
+        d = parse(NoteIn, request)
         p = ps.proposal_to_suggestion(actor=request.user, proposal_id=self.get_object().pk, note=d["note"])
         return self._out(p)
 
-    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @extend_schema(request=NoteIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="to-opinion")
     def to_opinion(self, request, pk=None):
-        d = _parse(NoteIn, request)
+        d = parse(NoteIn, request)
         p = ps.proposal_propose_opinion(actor=request.user, proposal_id=self.get_object().pk, note=d["note"])
         return self._out(p)
 
-    @extend_schema(request=ConsentIn, responses=ProposalOut)
+    @extend_schema(request=ConsentIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"], url_path="opinion-consent")
     def opinion_consent(self, request, pk=None):
-        d = _parse(ConsentIn, request)
+        d = parse(ConsentIn, request)
         p = ps.proposal_opinion_consent(actor=request.user, proposal_id=self.get_object().pk, agree=d["agree"])
         return self._out(p)
 
-    @extend_schema(request=MergeIn, responses=ProposalOut)
+    @extend_schema(request=MergeIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def merge(self, request, pk=None):
-        d = _parse(MergeIn, request)
+        d = parse(MergeIn, request)
         lead = perms.get_proposal_for(request.user, d["lead"])
         p = ps.proposal_merge(actor=request.user, proposal_id=self.get_object().pk, lead_id=lead.pk, note=d["note"])
         return self._out(p)
 
-    @extend_schema(request=NoteIn, responses=ProposalOut)
+    @extend_schema(request=NoteIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def unmerge(self, request, pk=None):
-        d = _parse(NoteIn, request)
+        d = parse(NoteIn, request)
         return self._out(ps.proposal_unmerge(actor=request.user, proposal_id=self.get_object().pk, note=d["note"]))
 
-    @extend_schema(request=AssignIn, responses=ProposalOut)
+    @extend_schema(request=AssignIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def assign(self, request, pk=None):
-        d = _parse(AssignIn, request)
+        d = parse(AssignIn, request)
         p = self.get_object()
         ps.proposal_assign(
             actor=request.user,
@@ -258,16 +267,16 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         )
         return self._out(p)
 
-    @extend_schema(request=None, responses=ReplyOut(many=True))
+    @extend_schema(request=None, responses=_responses(ReplyOut(many=True)))
     @action(detail=True, methods=["get"])
     def replies(self, request, pk=None):
         info = selectors.handling_of(self.get_object())
         return Response(ReplyOut(info.get("replies", []), many=True).data)
 
-    @extend_schema(request=RateIn, responses=ProposalOut)
+    @extend_schema(request=RateIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
-        d = _parse(RateIn, request)
+        d = parse(RateIn, request)
         p = self.get_object()
         info = selectors.handling_of(p)
         if not info or d["assignment"] not in {a.pk for a in info["assignments"]}:

@@ -207,7 +207,7 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
     started = timezone.now()
     # Notices about a past year would only flood the demo inboxes.
     with (
-        mock.patch.object(ps, "notify", silent),
+        mock.patch.object(ps.common, "notify", silent),
         mock.patch.object(loop, "notify", silent),
         transaction.atomic(),
     ):

@@ -345,11 +345,8 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
             ]
             if x
         ).lower()
-        p.save(update_fields=["search_text", "item", "handling"])
+        p.save(update_fields=["search_text", "item"])
         audit.record(thread=f"proposal:{p.pk}", target=p, action="import", actor=actor, to_state=p.status)
-    for p in by_number.values():
-        if p.merged_into_id:
-            Proposal.objects.filter(pk=p.pk).update(handling=p.merged_into.handling)
     return Result(proposals=len(by_number), replies=replies)
 
 
@@ -371,7 +368,7 @@ def _import_handling(p: Proposal, r: ParsedRow, actor: Any, moment: dt.datetime,
             accepted_at=moment,
             created_by=actor,
         )
-        p.item, p.handling = item, Proposal.Handling.PENDING
+        p.item = item
         return 0
     closed = bool(r.replies) and bool(r.ratings)
     due = moment + dt.timedelta(days=90)
@@ -391,7 +388,6 @@ def _import_handling(p: Proposal, r: ParsedRow, actor: Any, moment: dt.datetime,
         closed_at=due if closed else None,
     )
     p.item = item
-    p.handling = Proposal.Handling.CLOSED if closed else Proposal.Handling.HANDLING
     n = 0
     for i, name in enumerate([*r.lead_units, *r.co_units]):
         lead = i < len(r.lead_units)

@@ -1,7 +1,9 @@
 """Proposals (提案): drafting, co-signing, review, numbering, merging, key proposals and disclosure.
 
 Handling (交办 → 答复 → 评价 → 办结) is the loop engine's: a filed proposal, or a merge group's lead,
-is a ``handling.Item`` whose ``source`` is the proposal. Only ``services.py`` changes ``status``.
+is a ``handling.Item`` whose ``source`` is the proposal; the proposal reads its handling state from
+that item (:attr:`Proposal.handling`) instead of keeping a copy. Only the services change ``status``,
+through the transition table in ``transitions.py``.
 """
 
 from __future__ import annotations
@@ -102,7 +104,6 @@ class Proposal(models.Model):
     integrity = models.CharField(_("integrity declaration"), max_length=12, choices=Integrity.choices, blank=True)
     declared = models.BooleanField(_("declaration confirmed"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
-    handling = models.CharField(_("handling"), max_length=10, choices=Handling.choices, blank=True, default="")
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     number_label = models.CharField(_("case number"), max_length=40, blank=True, db_index=True)
     not_filed_ground = models.CharField(
@@ -190,6 +191,28 @@ class Proposal(models.Model):
     @property
     def group_lead(self) -> Proposal:
         return self.merged_into if self.merged_into_id else self
+
+    @property
+    def handling(self) -> str:
+        """The loop's state of the proposal's group (待交办, 办理中, 已答复待评价, 已办结): the status of the
+        group lead's item, read from the item each time; "" before filing. Lists read it in the same
+        query (``selectors.with_handling`` annotates ``handling``)."""
+        if "_handling" in self.__dict__:
+            return self.__dict__["_handling"]
+        item_id = self.merged_into.item_id if self.merged_into_id else self.item_id
+        if item_id is None:
+            return ""
+        item_model = self._meta.get_field("item").related_model
+        status = item_model.objects.filter(pk=item_id).values_list("status", flat=True).first()  # type: ignore[union-attr]
+        return status if status in self.Handling.values else ""
+
+    @handling.setter
+    def handling(self, value: str | None) -> None:
+        # Set by the annotation of ``selectors.with_handling``; nothing stores it.
+        self.__dict__["_handling"] = value or ""
+
+    def get_handling_display(self) -> str:
+        return str(self.Handling(self.handling).label)
 
 
 class Proposer(models.Model):

@@ -12,6 +12,7 @@ from xieshang.handling.models import Assignment
 from xieshang.organisations.models import User
 
 from .models import Proposal
+from .transitions import PROPOSAL
 
 Role = User.Role
 # Offices whose staff may assign filed proposals to units (提案委 together with 两办). Configurable.
@@ -110,13 +111,18 @@ def is_proposer(user: Any, proposal: Proposal) -> bool:
     return proposal.proposers.filter(Q(user=user) | Q(member__user=user), declined_at__isnull=True).exists()
 
 
-def can_edit(user: Any, proposal: Proposal) -> bool:
-    """The first proposer (or the staff member who entered it) edits while drafting or after 退回修改."""
-    if proposal.status not in (Proposal.Status.DRAFT, Proposal.Status.RETURNED, Proposal.Status.COSIGNING):
+def is_drafter(user: Any, proposal: Proposal) -> bool:
+    """The first proposer, or the staff member who entered the proposal on their behalf."""
+    if not _active(user):
         return False
-    if proposal.created_by_id == getattr(user, "pk", None):
+    if proposal.created_by_id == user.pk:
         return True
     return proposal.proposers.filter(Q(user=user) | Q(member__user=user), order=1).exists()
+
+
+def can_edit(user: Any, proposal: Proposal) -> bool:
+    """The drafter edits while drafting or after 退回修改 (the transition table's ``edit``)."""
+    return PROPOSAL.can(proposal, "edit") and is_drafter(user, proposal)
 
 
 def can_see_stats(user: Any) -> bool:

@@ -6,8 +6,22 @@ import re
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Lookup, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import StrIndex
+from django.db.models import (
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Lookup,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, StrIndex
 from django.db.models.lookups import GreaterThan
 
 from xieshang.core import audit
@@ -21,9 +35,30 @@ from .similar import similar_proposals
 St = Proposal.Status
 
 
+def _item_status(ref: str) -> Subquery:
+    # A declined item is a merged proposal's own, given up for the group's: no handling state.
+    items = Item.objects.filter(pk=OuterRef(ref)).exclude(status=Item.Status.DECLINED)
+    return Subquery(items.values("status")[:1])
+
+
+def with_handling(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Each proposal with ``handling`` read from its group lead's item in the same query (what
+    ``Proposal.handling`` reads one by one); ``.filter(handling=...)`` works on the result."""
+    state = Case(
+        When(merged_into__isnull=False, then=_item_status("merged_into__item_id")),
+        default=_item_status("item_id"),
+    )
+    # The annotation fills the property's value (its setter); django-stubs sees a second definition.
+    return qs.annotate(handling=Coalesce(state, Value("")))  # type: ignore[no-redef]
+
+
 def with_people(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    return qs.select_related("session__term", "merged_into").prefetch_related(
-        Prefetch("proposers", queryset=Proposer.objects.select_related("member").order_by("order", "id"))
+    return (
+        with_handling(qs)
+        .select_related("session__term", "merged_into")
+        .prefetch_related(
+            Prefetch("proposers", queryset=Proposer.objects.select_related("member").order_by("order", "id"))
+        )
     )
 
 
@@ -36,17 +71,18 @@ ROW_FIELDS = (
     "category",
     "status",
     "kind",
-    "handling",
+    "item_id",
     "merged_into_id",
     "merged_into__number_label",
 )
 
 
 def as_rows(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
-    """A list's rows with their proposers, reading only the columns the list prints."""
+    """A list's rows with their proposers and handling state, reading only the columns the list prints."""
     proposers = Proposer.objects.only("proposal_id", "order", "name", "confirmed_at", "declined_at")
     return (
-        qs.select_related("merged_into")
+        with_handling(qs)
+        .select_related("merged_into")
         .only(*ROW_FIELDS)
         .prefetch_related(Prefetch("proposers", queryset=proposers.order_by("order", "id")))
     )

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -26,6 +27,7 @@ from . import documents, forms, metrics, selectors
 from . import permissions as perms
 from . import services as ps
 from .models import Category, KeyProposal, Proposal, PublishedReply
+from .transitions import PROPOSAL
 
 St = Proposal.Status
 
@@ -243,8 +245,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     p = _get(request, pk)
     user = request.user
     office = perms.is_proposals_office(user, p.committee_id)
+    # The moves the proposal's state allows now (the transition table); each button also needs the role.
+    actions = set(PROPOSAL.available(p))
+    handling = p.handling
     ctx: dict[str, Any] = {
         "p": p,
+        "actions": actions,
+        "handling": handling,
+        "handling_label": Proposal.Handling(handling).label,
         "proposers": list(p.proposers.select_related("member").all()),
         "group": selectors.group_of(p) if p.status == St.FILED else [],
         "info": selectors.handling_of(p),
@@ -263,7 +271,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         bool(ctx["info"]) and loop_perms.items_visible_to(user).filter(pk=ctx["info"]["item"].pk).exists()
     )
     mine = p.proposers.filter(member__user=user, order__gt=1, confirmed_at__isnull=True, declined_at__isnull=True)
-    ctx["must_confirm"] = p.status in (St.COSIGNING,) and mine.exists()
+    ctx["must_confirm"] = "cosign" in actions and p.status == St.COSIGNING and mine.exists()
     if ctx["can_edit"]:
         ctx["similar"] = selectors.similar_to(p)
         first = p.proposers.filter(order=1).values_list("member_id", flat=True).first()
@@ -272,18 +280,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             committee=p.committee,
             exclude=[first] if first else None,
         )
-    if office and p.status == St.SUBMITTED:
+    if office and "file" in actions:
         ctx["file_form"] = forms.FileForm(initial={"category": p.category}, auto_id="file_%s")
         ctx["not_file_form"] = forms.NotFileForm(auto_id="notfile_%s")
         ctx["merge_form"] = forms.MergeForm(proposal=p, auto_id="merge_%s")
         ctx["similar"] = selectors.similar_to(p)
-    mergeable = office and p.status == St.FILED and p.merged_into_id is None and not p.merged.exists()
-    if mergeable and ctx["info"] and ctx["info"]["item"].status == "pending":
-        ctx["merge_form"] = forms.MergeForm(proposal=p, auto_id="merge_%s")
     info = ctx["info"]
-    if info and perms.can_assign(user, p.committee_id) and info["item"].status == "pending" and p.is_lead:
+    pending = bool(info) and info["item"].status == "pending"
+    mergeable = office and "merge" in actions and p.is_lead and not p.merged.exists()
+    if mergeable and pending:
+        ctx["merge_form"] = forms.MergeForm(proposal=p, auto_id="merge_%s")
+    if pending and "assign" in actions and perms.can_assign(user, p.committee_id) and p.is_lead:
         ctx["assign_form"] = forms.AssignForm(committee=p.committee, initial={"mode": "single"})
-    if office and p.is_lead and not p.is_key:
+    if office and "key" in actions and p.is_lead and not p.is_key:
         ctx["key_form"] = forms.KeyForm(
             auto_id="key_%s",
             initial={"decided_on": timezone.localdate()},
@@ -299,7 +308,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         (a, key, label, forms.RateForm(initial={"assignment": a.pk, "rater": key}, prefix=f"r{a.pk}-{i}"))
         for i, (a, key, label) in enumerate(selectors.pending_ratings(user, p))
     ]
-    if office and info:
+    if office and info and "publish" in actions:
         published = set(PublishedReply.objects.filter(withdrawn_at__isnull=True).values_list("reply_id", flat=True))
         ctx["publishable"] = [
             (r, forms.PublishForm(initial={"reply": r.pk, "body": r.body}, prefix=f"pub{r.pk}"))
@@ -546,8 +555,8 @@ def key_list(request: HttpRequest) -> HttpResponse:
     _require(perms.can_see_stats(request.user))
     keys = (
         KeyProposal.objects.filter(proposal__in=perms.proposals_visible_to(request.user))
-        .select_related("proposal", "leader")
-        .prefetch_related("activities")
+        .select_related("leader")
+        .prefetch_related(Prefetch("proposal", queryset=selectors.with_handling(Proposal.objects.all())), "activities")
         .order_by("-proposal__year", "proposal__number")
     )
     if request.GET.get("format") == "xlsx":

@@ -7,7 +7,7 @@ import os
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from xieshang.organisations import demo
+from xieshang.demo import organisations as demo
 
 
 class Command(BaseCommand):
@@ -35,8 +35,9 @@ class Command(BaseCommand):
         if not quiet_logins:
             self.stdout.write("")
             self.stdout.write("演示账号（角色 / 用户名 / 密码）：")
-            width = max(len(u) for _, u, _ in report.logins)
-            for label, username, pw in report.logins:
+            accounts = demo.logins(password)
+            width = max(len(u) for _, u, _ in accounts)
+            for label, username, pw in accounts:
                 self.stdout.write(f"  {username.ljust(width)}  {pw}  {label}")
 
     def _train_router(self) -> None:

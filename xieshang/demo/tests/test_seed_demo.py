@@ -114,7 +114,9 @@ def test_every_demo_account_has_its_role_and_the_demo_password(seeded):
 
 
 def test_a_run_with_another_password_leaves_existing_accounts_as_they_are(seeded):
-    out = _seed(password="Other#pass2024", no_messages=True)
+    buffer = StringIO()
+    call_command("seed_demo", password="Other#pass2024", no_messages=True, stdout=buffer)
+    out = buffer.getvalue()
     office = User.objects.get(username="office")
     assert office.check_password(PASSWORD)
     assert not office.check_password("Other#pass2024")

@@ -2,6 +2,8 @@
 
 from .base import *  # noqa: F403
 
+# The demo committee and its generators (seed_demo) are tested too; production does not install them.
+INSTALLED_APPS = [*INSTALLED_APPS, "xieshang.demo"]  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {

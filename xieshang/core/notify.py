@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
@@ -10,9 +12,24 @@ from django.db import IntegrityError, transaction
 
 from .models import Notification
 
+_muted: ContextVar[bool] = ContextVar("xieshang_notify_muted", default=False)
+
+
+@contextlib.contextmanager
+def muted() -> Iterator[None]:
+    """Send no notices inside the block: for records made about the past (an import of an earlier
+    year's histories, the demo year), whose notices would only flood today's inboxes."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
 
 def notify(recipients: Iterable[Any], *, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
     """Notify each user once; with ``dedupe_key`` a repeated call for the same user adds nothing."""
+    if _muted.get():
+        return 0
     created = 0
     # a 200-character item title plus a prefix would overflow the column (an error on PostgreSQL)
     title = title if len(title) <= 200 else title[:199] + "…"

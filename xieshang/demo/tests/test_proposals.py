@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
+from xieshang.demo import proposals as demo
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item
 from xieshang.organisations.models import User
@@ -20,7 +21,7 @@ from xieshang.organisations.tests.factories import (
     UnitFactory,
     UserFactory,
 )
-from xieshang.proposals import demo, metrics
+from xieshang.proposals import metrics
 from xieshang.proposals.models import KeyProposal, Proposal
 from xieshang.workdays.calendar import Unit as TimeUnit
 from xieshang.workdays.calendar import add_period

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from xieshang.proposals import demo
+from xieshang.demo import proposals as demo
 
 
 class Command(BaseCommand):

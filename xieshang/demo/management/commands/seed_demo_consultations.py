@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from xieshang.consultations import demo, selectors
+from xieshang.consultations import selectors
+from xieshang.demo import consultations as demo
 from xieshang.organisations.models import Committee
 
 

@@ -1,4 +1,4 @@
-"""Build the demo committee (禅城区政协) and then every app's own ``seed_demo_<app>`` command."""
+"""Build the demo committee (禅城区政协), then run every ``seed_demo_<name>`` command (the channels' demo years)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from xieshang.organisations import demo
+from xieshang.demo import organisations as demo
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         report = demo.seed(password=password, messages=not no_messages)
         made = "，".join(f"{k} {v}" for k, v in report.created.items() if v) or "无（数据已存在）"
         self.stdout.write(f"演示数据：新建 {made}")
-        # Other apps add their own demo records; they run after the committee and people exist.
+        # The channels' demo years (and any other seed_demo_<name>) run after the committee and people exist.
         for name in sorted(get_commands()):
             if name.startswith("seed_demo_"):
                 self.stdout.write(f"运行 {name} …")
@@ -35,8 +35,9 @@ class Command(BaseCommand):
         if not quiet_logins:
             self.stdout.write("")
             self.stdout.write("演示账号（角色 / 用户名 / 密码）：")
-            width = max(len(u) for _, u, _ in report.logins)
-            for label, username, pw in report.logins:
+            accounts = demo.logins(password)
+            width = max(len(u) for _, u, _ in accounts)
+            for label, username, pw in accounts:
                 self.stdout.write(f"  {username.ljust(width)}  {pw}  {label}")
 
     def _train_router(self) -> None:

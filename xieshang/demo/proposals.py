@@ -8,7 +8,7 @@ or basically satisfied, 14 proposals whose first proposer is a HK/Macao member.
 The proposals are entered by the proposals office on the members' behalf (代录入, as for paper
 proposals handed in at the plenary) and rated by the office for members who are offline.
 
-Each step runs now through the services and is then moved to its day in 2022 (``handling.demo``):
+Each step runs through the services on its day in 2022, under the demo's travelling clock (``timeline.at``):
 handed in around the plenary, reviewed (立案、并案) after the Spring Festival, key proposals chosen by the
 chair's council, assigned at the 交办会, then each item on its own days — signed for the same or the
 next working day, the proposer contacted within 15 working days, co-units' opinions within the month,
@@ -19,22 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from unittest import mock
 
-from django.db import transaction
-from django.utils import timezone
-
-from xieshang.core.models import AuditEntry
+from xieshang.core.notify import muted as notices_muted
+from xieshang.demo.organisations import lead_unit, staffed_units
+from xieshang.demo.timeline import at, on, working_day
 from xieshang.handling import services as loop
-from xieshang.handling.demo import Timeline, on, silent, working_day
 from xieshang.handling.models import Item
-from xieshang.organisations.demo import lead_unit, staffed_units
 from xieshang.organisations.models import Committee, Leader, Member, Session, User
+from xieshang.proposals import services as ps
+from xieshang.proposals.models import Category, Proposal
 from xieshang.workdays.calendar import is_workday
 
-from . import services as ps
-from .demo_texts import TOPIC_TEXTS
-from .models import Category, Proposal, Proposer
+from .texts import load
 
 YEAR = 2022
 FILED = 194
@@ -125,7 +121,8 @@ def _titles(rng: random.Random) -> list[tuple[str, str, str, str]]:
 
 def _content(topic: str, n: int, start: int) -> dict[str, str]:
     """A proposal on ``topic``: its situation and analysis, and ``n`` of its suggestions from ``start``."""
-    situation, analysis, suggestions = TOPIC_TEXTS[topic]
+    text = load("proposal_texts")["topics"][topic]
+    situation, analysis, suggestions = text["situation"], text["analysis"], text["suggestions"]
     picked = [suggestions[(start + k) % len(suggestions)] for k in range(n)]
     numerals = "一二三四五六"
     return {
@@ -168,13 +165,6 @@ def _handling_days(k: int) -> dict[str, dt.datetime]:
     }
 
 
-def _track(clock: Timeline, pks: list[int]) -> None:
-    """Proposals, their proposers and their histories move in time with their items."""
-    clock.track(Proposal, *pks)
-    clock.track(Proposer, *Proposer.objects.filter(proposal_id__in=pks).values_list("pk", flat=True))
-    clock.threads.update(f"proposal:{pk}" for pk in pks)
-
-
 def seed(committee: Committee | None = None) -> dict[str, int]:
     """Create the 2022 year once; a second run finds it and adds nothing."""
     committee = committee or Committee.objects.filter(name="政协佛山市禅城区委员会").first()
@@ -204,20 +194,14 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
         raise SeedError("演示委员不足。")
     titles = _titles(rng)
     hk_slots = set(rng.sample(range(FILED), HK))
-    started = timezone.now()
-    # Notices about a past year would only flood the demo inboxes.
-    with (
-        mock.patch.object(ps.common, "notify", silent),
-        mock.patch.object(loop, "notify", silent),
-        transaction.atomic(),
-    ):
-        year = Timeline()
+    # Notices about a past year would only flood the demo inboxes. Each step commits on its own, at its
+    # moment, so what the services do after commit (the loop telling a proposal its item closed) is
+    # dated then too.
+    with notices_muted():
         submission_days = _working_days(SUBMITTED)
         proposals = []
         for i, (cat, topic, title, _lead) in enumerate(titles):
             day = _spread(submission_days, i, FILED)
-            if year.when is None or day > year.when.date():
-                year.at(on(day, 10))
             n_sugg = 3 + (i % 3)
             data = {
                 "title": title,
@@ -236,113 +220,94 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
             else:
                 member = members[(i * 7) % len(members)]
                 data["proposer_kind"] = "member"
-            p = ps.proposal_save_draft(actor=office, data=data, on_behalf_of=member)
-            if member is not None and i % 4 == 1 and i not in hk_slots:
-                cos = [members[(i * 7 + k * 13) % len(members)] for k in (1, 2)][: 1 + i % 2]
-                cos = [c for c in cos if c.pk != member.pk]
-                ps.proposal_set_cosigners(actor=office, proposal_id=p.pk, member_ids=[c.pk for c in cos])
-            ps.proposal_submit(actor=office, proposal_id=p.pk, on=day)
+            with at(on(day, 10)):
+                p = ps.proposal_save_draft(actor=office, data=data, on_behalf_of=member)
+                if member is not None and i % 4 == 1 and i not in hk_slots:
+                    cos = [members[(i * 7 + k * 13) % len(members)] for k in (1, 2)][: 1 + i % 2]
+                    cos = [c for c in cos if c.pk != member.pk]
+                    ps.proposal_set_cosigners(actor=office, proposal_id=p.pk, member_ids=[c.pk for c in cos])
+                ps.proposal_submit(actor=office, proposal_id=p.pk, on=day)
             proposals.append(p)
-            _track(year, [p.pk])
 
         review_days = _working_days(REVIEWED)
         by_title = {p.title: p for p in proposals}
         leads = [p for p, t in zip(proposals, titles, strict=True) if not t[3]]
         for k, p in enumerate(leads):
-            day = _spread(review_days, k, len(leads))
-            if year.when is None or day > year.when.date():
-                year.at(on(day, 10))
-            filed = ps.proposal_file(actor=office, proposal_id=p.pk)
-            year.items.add(filed.item_id)
-        year.at(on(review_days[-1], 15))
-        for p, (_cat, _topic, _title, lead) in zip(proposals, titles, strict=True):
-            if lead:
-                ps.proposal_merge(
-                    actor=office, proposal_id=p.pk, lead_id=by_title[lead].pk, note="所提事项相同，并案办理"
+            with at(on(_spread(review_days, k, len(leads)), 10)):
+                ps.proposal_file(actor=office, proposal_id=p.pk)
+        with at(on(review_days[-1], 15)):
+            for p, (_cat, _topic, _title, lead) in zip(proposals, titles, strict=True):
+                if lead:
+                    ps.proposal_merge(
+                        actor=office, proposal_id=p.pk, lead_id=by_title[lead].pk, note="所提事项相同，并案办理"
+                    )
+
+        with at(on(KEY_DECIDED_ON, 15)):
+            for k, lead in enumerate(leads[:KEY]):
+                ps.key_proposal_set(
+                    actor=office, proposal_id=lead.pk, decided_on=KEY_DECIDED_ON, leader_id=leaders[k % LEADERS].pk
                 )
 
-        year.at(on(KEY_DECIDED_ON, 15))
-        for k, lead in enumerate(leads[:KEY]):
-            ps.key_proposal_set(
-                actor=office, proposal_id=lead.pk, decided_on=KEY_DECIDED_ON, leader_id=leaders[k % LEADERS].pk
-            )
-
-        year.at(on(ASSIGNED_ON, 10))
-        groups: dict[int, list[int]] = {p.pk: [p.pk] for p in leads}
-        for p in Proposal.objects.filter(pk__in=[p.pk for p in proposals], merged_into__isnull=False):
-            groups[p.merged_into_id].append(p.pk)
         adopted_left = ADOPTED
         for k, lead in enumerate(leads):
             lead.refresh_from_db()
-            # from here on each item goes on its own days
-            clock = year.branch()
-            clock.items.add(lead.item_id)
-            _track(clock, groups[lead.pk])
+            # assigned at the 交办会; from then on each item goes on its own days
             days = _handling_days(k)
             unit = lead_unit(lead.title, units, k)
             co = units[(k + max(1, len(units) // 2)) % len(units)] if k % 5 == 0 else None
             if co == unit:
                 co = units[(units.index(unit) + 1) % len(units)]
-            ps.proposal_assign(
-                actor=office,
-                proposal_id=lead.pk,
-                mode="joint" if co else "single",
-                lead_unit_ids=[unit.pk],
-                co_unit_ids=[co.pk] if co else [],
-            )
+            with at(on(ASSIGNED_ON, 10)):
+                ps.proposal_assign(
+                    actor=office,
+                    proposal_id=lead.pk,
+                    mode="joint" if co else "single",
+                    lead_unit_ids=[unit.pk],
+                    co_unit_ids=[co.pk] if co else [],
+                )
             item = Item.objects.get(pk=lead.item_id)
-            clock.at(days["signed"])
-            for a in item.assignments.all():
-                loop.assignment_sign(assignment_id=a.pk, actor=staff[a.unit_id])
+            with at(days["signed"]):
+                for a in item.assignments.all():
+                    loop.assignment_sign(assignment_id=a.pk, actor=staff[a.unit_id])
             a = item.assignments.get(role="lead")
-            clock.at(days["contacted"])
-            loop.assignment_record_contact(
-                assignment_id=a.pk,
-                actor=staff[a.unit_id],
-                method=["meeting", "phone", "forum"][k % 3],
-                happened_at=timezone.now(),
-                note="与提案人沟通办理思路。",
-            )
+            with at(days["contacted"]):
+                loop.assignment_record_contact(
+                    assignment_id=a.pk,
+                    actor=staff[a.unit_id],
+                    method=["meeting", "phone", "forum"][k % 3],
+                    happened_at=days["contacted"],
+                    note="与提案人沟通办理思路。",
+                )
             if co:
-                clock.at(days["opinion"])
-                for c in item.assignments.filter(role="co"):
-                    loop.co_opinion_send(assignment_id=c.pk, actor=staff[c.unit_id], body="同意主办单位的办理意见。")
-            clock.at(days["replied"])
+                with at(days["opinion"]):
+                    for c in item.assignments.filter(role="co"):
+                        loop.co_opinion_send(
+                            assignment_id=c.pk, actor=staff[c.unit_id], body="同意主办单位的办理意见。"
+                        )
             category = "A" if k % 4 == 0 else ("C" if k % 7 == 3 else "B")
             adopted = 1 if adopted_left > 0 and category != "C" else 0
             adopted_left -= adopted
-            reply = loop.assignment_reply(
-                assignment_id=a.pk,
-                actor=staff[a.unit_id],
-                category=category,
-                adopted_count=adopted,
-                # A: the matter was solved or the proposal adopted; the unit says so
-                resolved=category == "A",
-                body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"
-                "有关建议已纳入年度工作计划。联系人：办公室，电话 0757-83000000。",
-            )
-            clock.at(days["reviewed"])
-            loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
-            clock.at(days["rated"])
-            for r in ps.raters_for_item(item):
-                ps.proposal_rate(
-                    actor=office,
+            with at(days["replied"]):
+                reply = loop.assignment_reply(
                     assignment_id=a.pk,
-                    rater_key=r.key,
-                    value="satisfied" if (k + len(r.key)) % 6 else "basic",
+                    actor=staff[a.unit_id],
+                    category=category,
+                    adopted_count=adopted,
+                    # A: the matter was solved or the proposal adopted; the unit says so
+                    resolved=category == "A",
+                    body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"
+                    "有关建议已纳入年度工作计划。联系人：办公室，电话 0757-83000000。",
                 )
-            clock.settle()
+            with at(days["reviewed"]):
+                loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
+            with at(days["rated"]):
+                for r in ps.raters_for_item(item):
+                    ps.proposal_rate(
+                        actor=office,
+                        assignment_id=a.pk,
+                        rater_key=r.key,
+                        value="satisfied" if (k + len(r.key)) % 6 else "basic",
+                    )
         if adopted_left:
             raise SeedError("采纳建议条数分配有误。")
-    # The loop tells the proposals after commit that their item closed (the audit row "办结" of each
-    # proposal of the group): those rows are written now, so date them when the loop closed the item.
-    closed_at = dict(
-        AuditEntry.objects.filter(thread__in=[f"item:{p.item_id}" for p in leads], action="item_close").values_list(
-            "thread", "created_at"
-        )
-    )
-    for lead in leads:
-        AuditEntry.objects.filter(
-            thread__in=[f"proposal:{pk}" for pk in groups[lead.pk]], action="closed", created_at__gte=started
-        ).update(created_at=closed_at[f"item:{lead.item_id}"])
     return {"filed": FILED, "items": ITEMS}

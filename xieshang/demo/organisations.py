@@ -15,11 +15,10 @@ from django.db import transaction
 
 from xieshang.areas.divisions import DISTRICT_CODE, load_chancheng
 from xieshang.areas.models import Area
-from xieshang.core.models import AuditEntry
-from xieshang.handling.demo import audit_mark, on
+from xieshang.demo.timeline import at, on
+from xieshang.organisations import services
+from xieshang.organisations.models import Committee, Leader, Member, Sector, Session, SpecialCommittee, Term, Unit, User
 
-from .. import services
-from ..models import Committee, Leader, Member, Sector, Session, SpecialCommittee, Term, Unit, User
 from . import data
 
 DEFAULT_PASSWORD = "Xieshang@2022"  # noqa: S105 - the demo's documented password, printed at start
@@ -28,7 +27,6 @@ DEFAULT_PASSWORD = "Xieshang@2022"  # noqa: S105 - the demo's documented passwor
 @dataclass
 class Report:
     created: dict[str, int] = field(default_factory=dict)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, what: str, n: int = 1) -> None:
         self.created[what] = self.created.get(what, 0) + n
@@ -37,38 +35,38 @@ class Report:
 def seed(*, password: str = DEFAULT_PASSWORD, messages: bool = True) -> Report:
     report = Report()
     with transaction.atomic():
-        last_audit = audit_mark()
-        last_user = User.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         report.add("areas", load_chancheng(grids_per_community=3))
         committee = _committees(report)
         terms = _terms(committee, report)
         sectors = _sectors(committee, report)
         specials = _special_committees(committee, report)
-        _units(committee, report)
-        _accounts(committee, password, report)
-        _unit_staff(committee, password, report)
-        _leaders(committee, report)
-        _members(committee, terms[5], sectors, specials, report)
-        _date_set_up(last_audit, last_user)
+        # The demo's year of work starts with proposals accepted from 2021-12-01; its people and units
+        # were registered before that, on the day the committee set them up, not on the day it is seeded.
+        with at(on(data.SET_UP_ON, 9)):
+            _units(committee, report)
+            _accounts(committee, password, report)
+            _unit_staff(committee, password, report)
+            _leaders(committee, report)
+            _members(committee, terms[5], sectors, specials, report)
     if messages:
         from .messages import seed_messages
 
         report.add("messages", seed_messages(committee))
-    for username, (_role, _office, _name, _unit, label) in data.ACCOUNTS.items():
-        report.logins.append((label, username, password))
     return report
 
 
-def _date_set_up(last_audit: int, last_user: int) -> None:
-    """Date the units, accounts and members made by this run to the day the committee set them up.
+KEPT = "（已有账号，密码未改动）"
 
-    The demo's year of work starts with proposals accepted from 2021-12-01; its people and units
-    were registered before that, not on the day the demo is seeded.
-    """
-    when = on(data.SET_UP_ON, 9)
-    made = ("unit_create", "user_create", "member_create")
-    AuditEntry.objects.filter(pk__gt=last_audit, action__in=made).update(created_at=when)
-    User.objects.filter(pk__gt=last_user).update(date_joined=when)
+
+def logins(password: str) -> list[tuple[str, str, str]]:
+    """(label, username, password) of the printed demo accounts: an account that already had another
+    password keeps it, and the list says so instead of printing a password that does not work."""
+    users = {u.username: u for u in User.objects.filter(username__in=list(data.ACCOUNTS))}
+    out = []
+    for username, (_role, _office, _name, _unit, label) in data.ACCOUNTS.items():
+        user = users.get(username)
+        out.append((label, username, password if user is not None and user.check_password(password) else KEPT))
+    return out
 
 
 def _committees(report: Report) -> Committee:
@@ -171,9 +169,8 @@ def _accounts(committee: Committee, password: str, report: Report) -> None:
                 check_password_strength=False,
             )
             report.add("users")
-        elif not user.check_password(password):
-            # DEMO_PASSWORD changed since the last run: keep the printed logins true
-            services.user_set_password(actor=None, user=user, password=password, check_password_strength=False)
+        # an account that exists already (made by an earlier run or by someone else) is left as it is:
+        # the demo never changes a password it did not just set
 
 
 def _unit_staff(committee: Committee, password: str, report: Report) -> None:
@@ -184,12 +181,9 @@ def _unit_staff(committee: Committee, password: str, report: Report) -> None:
     wanted = [(username, unit) for username, unit in wanted if unit not in named]
     # the same names every run: drawn for every account, whether or not it exists
     names = _names(random.Random(data.STAFF_NAMES_SEED), len(wanted), set())
-    existing = {u.username: u for u in User.objects.filter(username__in=[name for name, _unit in wanted])}
-    # all were made with one password, so checking one (a slow hash) tells whether DEMO_PASSWORD changed
-    first = next(iter(existing.values()), None)
-    if first is not None and not first.check_password(password):
-        for user in existing.values():
-            services.user_set_password(actor=None, user=user, password=password, check_password_strength=False)
+    existing = set(
+        User.objects.filter(username__in=[name for name, _unit in wanted]).values_list("username", flat=True)
+    )
     for (username, unit_name), full_name in zip(wanted, names, strict=True):
         if username in existing:
             continue

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from xieshang.opinions import demo, selectors
+from xieshang.demo import opinions as demo
+from xieshang.opinions import selectors
 from xieshang.organisations.models import Committee
 
 

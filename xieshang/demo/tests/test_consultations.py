@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from xieshang.areas.models import Area
-from xieshang.consultations import demo, notices, selectors
+from xieshang.consultations import notices, selectors
 from xieshang.consultations.models import Activity, Participant, ResearchReport, Suggestion, Topic
 from xieshang.core.models import AuditEntry
+from xieshang.demo import consultations as demo
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item, Reply
 from xieshang.organisations.models import User

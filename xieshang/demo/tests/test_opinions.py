@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 
 from xieshang.core.models import AuditEntry
+from xieshang.demo import opinions as demo
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item
-from xieshang.opinions import demo, selectors
+from xieshang.opinions import selectors
 from xieshang.opinions.models import (
     Adoption,
     BulletinIssue,

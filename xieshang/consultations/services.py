@@ -219,8 +219,7 @@ def plan_publish(*, actor: Any, plan_id: int, published: bool = True) -> Plan:
     _require_organiser(actor, plan.committee_id)
     plan.is_published = published
     writes.save(plan, "is_published")
-    action = "publish" if published else "unpublish"
-    audit.record(thread=f"plan:{plan.pk}", target=plan, action=action, actor=actor)
+    audit.record(thread=f"plan:{plan.pk}", target=plan, action="publish" if published else "unpublish", actor=actor)
     return plan
 
 

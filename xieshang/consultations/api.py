@@ -13,41 +13,18 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from xieshang.core import api as core_api
+from xieshang.core.api import ERRORS, Pagination, parse
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.organisations.models import Member, Unit, User
 
 from . import metrics, selectors, services
 from . import permissions as perms
 from .models import Activity, Participant, Suggestion, Topic
-
-
-class Pagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
-
-
-def _parse(cls: type[serializers.Serializer], request: Any) -> dict[str, Any]:
-    try:
-        data = request.data
-    except (ParseError, UnsupportedMediaType):
-        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
-    s = cls(data=data)
-    if not s.is_valid():
-        key, errors = next(iter(s.errors.items()))
-        label = getattr(s.fields.get(key), "label", "") or ""
-        raise ServiceError(f"{label}：{errors[0]}" if label else str(errors[0]))
-    return dict(s.validated_data)
-
-
-def _year(params: Any) -> int | None:
-    y = params.get("year", "")
-    return int(y) if y.isdigit() else None
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -184,25 +161,29 @@ class TopicViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     def get_queryset(self):
         p = self.request.query_params
-        return selectors.topics_for(self.request.user, status=p.get("status", ""), year=_year(p))
+        return selectors.topics_for(self.request.user, status=p.get("status", ""), year=core_api.year(p))
 
     def get_object(self) -> Topic:
         return perms.get_topic_for(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=TopicInput, responses=TopicSerializer, summary="提出议题（委员、单位、机关）")
+    @extend_schema(
+        request=TopicInput,
+        responses={200: TopicSerializer, 201: TopicSerializer, **ERRORS},
+        summary="提出议题（委员、单位、机关）",
+    )
     def create(self, request, *args, **kwargs):
         if request.user.committee_id is None:
             raise PermissionDeniedError("账号未关联政协组织。")
         topic, created = services.topic_propose(
-            committee=request.user.committee, actor=request.user, **_parse(TopicInput, request)
+            committee=request.user.committee, actor=request.user, **parse(TopicInput, request)
         )
         return Response(TopicSerializer(topic).data, status=201 if created else 200)
 
-    @extend_schema(request=SelectInput, responses=TopicSerializer, summary="列入年度协商计划")
+    @extend_schema(request=SelectInput, responses={200: TopicSerializer, **ERRORS}, summary="列入年度协商计划")
     @action(detail=True, methods=["post"])
     def select(self, request, pk=None):
         topic = self.get_object()
-        topic = services.topic_select(actor=request.user, topic_id=topic.pk, **_parse(SelectInput, request))
+        topic = services.topic_select(actor=request.user, topic_id=topic.pk, **parse(SelectInput, request))
         return Response(TopicSerializer(topic).data)
 
 
@@ -212,16 +193,16 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         p = self.request.query_params
-        return selectors.activities_for(self.request.user, kind=p.get("kind", ""), year=_year(p)).prefetch_related(
-            "participants"
-        )
+        return selectors.activities_for(
+            self.request.user, kind=p.get("kind", ""), year=core_api.year(p)
+        ).prefetch_related("participants")
 
     def get_object(self) -> Activity:
         return perms.get_activity_for(self.request.user, self.kwargs["pk"])
 
-    @extend_schema(request=ActivityInput, responses=ActivitySerializer, summary="安排活动")
+    @extend_schema(request=ActivityInput, responses={201: ActivitySerializer, **ERRORS}, summary="安排活动")
     def create(self, request, *args, **kwargs):
-        d = _parse(ActivityInput, request)
+        d = parse(ActivityInput, request)
         if request.user.committee_id is None:
             raise PermissionDeniedError("账号未关联政协组织。")
         topic_id = d.pop("topic_id")
@@ -231,11 +212,11 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         a = services.activity_create(actor=request.user, committee=request.user.committee, topic=topic, **d)
         return Response(ActivitySerializer(a).data, status=201)
 
-    @extend_schema(request=InviteInput, responses=ActivitySerializer, summary="邀请参加人员")
+    @extend_schema(request=InviteInput, responses={200: ActivitySerializer, **ERRORS}, summary="邀请参加人员")
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         a = self.get_object()
-        d = _parse(InviteInput, request)
+        d = parse(InviteInput, request)
         member_id, user_id = d.pop("member_id"), d.pop("user_id")
         member = Member.objects.filter(pk=member_id, committee_id=a.committee_id).first() if member_id else None
         user = User.objects.filter(pk=user_id, committee_id=a.committee_id).first() if user_id else None
@@ -246,9 +227,9 @@ class ActivityViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 
 class SignInView(APIView):
-    @extend_schema(request=SignInInput, responses=ParticipantSerializer, summary="扫码签到")
+    @extend_schema(request=SignInInput, responses={200: ParticipantSerializer, **ERRORS}, summary="扫码签到")
     def post(self, request):
-        p = services.activity_sign_in(token=_parse(SignInInput, request)["token"], actor=request.user)
+        p = services.activity_sign_in(token=parse(SignInInput, request)["token"], actor=request.user)
         return Response(ParticipantSerializer(p).data)
 
 
@@ -258,9 +239,8 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def get_queryset(self):
         p = self.request.query_params
-        topic = p.get("topic", "")
-        qs = selectors.suggestions_for(self.request.user, topic_id=int(topic) if topic.isdigit() else None)
-        year = _year(p)
+        qs = selectors.suggestions_for(self.request.user, topic_id=core_api.number(p, "topic"))
+        year = core_api.year(p)
         return qs.filter(created_at__year=year) if year else qs
 
     def get_object(self) -> Suggestion:
@@ -269,9 +249,13 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise NotFoundError("未找到该建议。")
         return s
 
-    @extend_schema(request=SuggestionInput, responses=SuggestionSerializer, summary="记录协商建议")
+    @extend_schema(
+        request=SuggestionInput,
+        responses={200: SuggestionSerializer, 201: SuggestionSerializer, **ERRORS},
+        summary="记录协商建议",
+    )
     def create(self, request, *args, **kwargs):
-        d = _parse(SuggestionInput, request)
+        d = parse(SuggestionInput, request)
         cid = request.user.committee_id
         activity_id, topic_id = d.pop("activity_id"), d.pop("topic_id")
         activity = Activity.objects.filter(pk=activity_id, committee_id=cid).first() if activity_id else None
@@ -281,28 +265,30 @@ class SuggestionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         s, created = services.suggestion_record(actor=request.user, activity=activity, topic=topic, **d)
         return Response(SuggestionSerializer(self.get_queryset().get(pk=s.pk)).data, status=201 if created else 200)
 
-    @extend_schema(request=SendInput, responses=SuggestionSerializer, summary="交承办单位办理")
+    @extend_schema(request=SendInput, responses={200: SuggestionSerializer, **ERRORS}, summary="交承办单位办理")
     @action(detail=True, methods=["post"])
     def send(self, request, pk=None):
         s = self.get_object()
-        unit = Unit.objects.filter(pk=_parse(SendInput, request)["unit_id"], committee_id=s.committee_id).first()
+        unit = Unit.objects.filter(pk=parse(SendInput, request)["unit_id"], committee_id=s.committee_id).first()
         services.suggestion_send(actor=request.user, suggestion_id=s.pk, unit=unit)
         return Response(SuggestionSerializer(self.get_object()).data)
 
-    @extend_schema(request=RateInput, responses=SuggestionSerializer, summary="回头看评价")
+    @extend_schema(request=RateInput, responses={200: SuggestionSerializer, **ERRORS}, summary="回头看评价")
     @action(detail=True, methods=["post"])
     def rate(self, request, pk=None):
         s = self.get_object()
-        services.suggestion_follow_up_rate(actor=request.user, suggestion_id=s.pk, **_parse(RateInput, request))
+        services.suggestion_follow_up_rate(actor=request.user, suggestion_id=s.pk, **parse(RateInput, request))
         return Response(SuggestionSerializer(self.get_object()).data)
 
 
 class FiguresView(APIView):
-    @extend_schema(summary="年度协商数据（视察、调研报告、协商会、微协商、专家、建议及转化率）", responses=dict)
+    @extend_schema(
+        summary="年度协商数据（视察、调研报告、协商会、微协商、专家、建议及转化率）", responses={200: dict, **ERRORS}
+    )
     def get(self, request):
         if not perms.sees_all(request.user) or request.user.committee_id is None:
             raise PermissionDeniedError("只有政协机关和区领导可以查看协商统计。")
-        year = _year(request.query_params) or timezone.localdate().year
+        year = core_api.year(request.query_params) or timezone.localdate().year
         return Response({"year": year, **selectors.year_figures(request.user.committee_id, year)})
 
 

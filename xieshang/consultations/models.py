@@ -256,6 +256,11 @@ class ResearchReport(models.Model):
 class Suggestion(models.Model):
     """One suggestion from a consultation (协商建议), sent to a unit through the closed loop."""
 
+    class Stage(models.TextChoices):
+        # not a column: read from ``item`` (see ``transitions.SUGGESTION``)
+        RECORDED = "recorded", "未交办"
+        SENT = "sent", "已交办"
+
     class Source(models.TextChoices):
         ACTIVITY = "activity", _("a consultation activity")
         LIAISON = "liaison", _("a liaison station")
@@ -297,6 +302,10 @@ class Suggestion(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def stage(self) -> str:
+        return self.Stage.SENT if self.item_id else self.Stage.RECORDED
 
 
 class ActivityNotice(models.Model):

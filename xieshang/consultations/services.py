@@ -14,13 +14,13 @@ from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from xieshang.areas.models import Area
-from xieshang.core import audit
+from xieshang.core import audit, writes
 from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.core.notify import notify
+from xieshang.core.text import clean_text
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, Rating
 from xieshang.organisations.models import Committee, Member, Unit, User
@@ -28,33 +28,13 @@ from xieshang.organisations.models import Committee, Member, Unit, User
 from . import permissions as perms
 from .channel import CHANNEL, FOLLOW_UP_RATER
 from .models import Activity, Attachment, Participant, Plan, ResearchReport, SignInAttempt, Suggestion, Topic
+from .transitions import ACTIVITY, ATTENDANCE, SUGGESTION, TOPIC
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SIGNIN_SALT = "consultations.signin"
 SIGNIN_EARLY = dt.timedelta(minutes=60)
 MAX_TEXT = 5000
 A = Participant.Attendance
-
-
-def _clean(value: str | None, field: str, limit: int, *, required: bool = True, min_len: int = 1) -> str:
-    text = _CONTROL.sub("", value or "").strip()
-    if required and len(text) < min_len:
-        raise ServiceError(f"请填写{field}。" if not text else f"{field}太短，请至少写 {min_len} 个字。")
-    if len(text) > limit:
-        raise ServiceError(f"{field}不能超过 {limit} 字（现有 {len(text)} 字）。")
-    return text
-
-
-def _save(obj: Model, *fields: str) -> None:
-    if hasattr(obj, "version"):
-        obj.version += 1
-        fields = (*fields, "version")
-    obj.save(update_fields=list(fields))
-
-
-def _log(thread: str, target: Model, action: str, actor: Any, **kw: Any) -> None:
-    audit.record(thread=thread, target=target, action=action, actor=actor, **kw)
 
 
 def _require_organiser(actor: Any, committee_id: int) -> None:
@@ -67,10 +47,6 @@ def _token(value: Any) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise ServiceError("提交已失效，请刷新页面后重新提交。") from None
-
-
-def _later(fn) -> None:
-    transaction.on_commit(fn)
 
 
 # --- topics and the plan ---------------------------------------------------------------------------
@@ -99,8 +75,8 @@ def topic_propose(
     existing = Topic.objects.filter(submission_token=token).first()
     if existing:
         return existing, False
-    title = _clean(title, "议题名称", 100, min_len=4)
-    description = _clean(description, "议题说明", MAX_TEXT, min_len=10)
+    title = clean_text(title, field="议题名称", limit=100, min_len=4, single_line=True)
+    description = clean_text(description, field="议题说明", limit=MAX_TEXT, min_len=10)
     signed_in = bool(getattr(actor, "is_authenticated", False))
     if signed_in:
         if actor.committee_id != committee.pk and not actor.is_superuser:
@@ -112,11 +88,12 @@ def topic_propose(
         if source is None:
             raise PermissionDeniedError("请通过公众服务页面提出议题。")
         name = actor.unit.name if source == Topic.Source.UNIT and actor.unit_id else actor.display_name
-        name = (proposer_name or "").strip()[:100] if source == Topic.Source.OFFICE and proposer_name else name
+        if source == Topic.Source.OFFICE and proposer_name:
+            name = clean_text(proposer_name, field="提出人", limit=100, single_line=True)
         phone = ""
     else:
         source = Topic.Source.PUBLIC
-        name = _clean(proposer_name, "姓名或称呼", 50)
+        name = clean_text(proposer_name, field="姓名或称呼", limit=50, single_line=True)
         phone = re.sub(r"\s", "", proposer_phone or "")
         if not PHONE_RE.match(phone):
             raise ServiceError("请填写正确的手机号码或固定电话（如 13800138000 或 0757-83000000）。")
@@ -135,11 +112,11 @@ def topic_propose(
                 submission_token=token,
                 created_at=now,
             )
-            _log(
-                topic.thread,
-                topic,
-                "propose",
-                actor if signed_in else None,
+            audit.record(
+                thread=topic.thread,
+                target=topic,
+                action="propose",
+                actor=actor if signed_in else None,
                 to_state=topic.status,
                 actor_label="" if signed_in else "群众（公众服务平台）",
             )
@@ -160,15 +137,12 @@ def plan_ensure(*, actor: Any, committee: Committee, year: int, adopted_on: dt.d
         committee=committee, year=year, defaults={"title": f"{year}年度协商计划", "adopted_on": adopted_on}
     )
     if created:
-        _log(f"plan:{plan.pk}", plan, "create", actor)
+        audit.record(thread=f"plan:{plan.pk}", target=plan, action="create", actor=actor)
     return plan
 
 
 def _lock_topic(pk: Any) -> Topic:
-    try:
-        return Topic.objects.select_for_update().get(pk=pk)
-    except (Topic.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("未找到该协商议题。") from None
+    return writes.lock(Topic, pk, name="该协商议题")
 
 
 @transaction.atomic
@@ -176,17 +150,25 @@ def topic_select(*, actor: Any, topic_id: int, year: int, lead: str = "", note: 
     """主席会议确定: the topic goes into the year's consultation plan."""
     topic = _lock_topic(topic_id)
     _require_organiser(actor, topic.committee_id)
-    if topic.status != Topic.Status.PROPOSED:
-        raise ConflictError(f"该议题当前为「{topic.get_status_display()}」，不能再列入计划。")
+    TOPIC.check(topic, "select")
+    lead = clean_text(lead, field="牵头单位", limit=100, required=False, single_line=True)
+    note = clean_text(note, field="意见", limit=MAX_TEXT, required=False)
     plan = plan_ensure(actor=actor, committee=topic.committee, year=year)
-    topic.status, topic.plan = Topic.Status.SELECTED, plan
-    topic.lead = (lead or "").strip()[:100]
-    topic.decision_note = (note or "").strip()[:MAX_TEXT]
-    _save(topic, "status", "plan", "lead", "decision_note")
-    _log(topic.thread, topic, "select", actor, from_state="proposed", to_state=topic.status, data={"year": year})
+    before = TOPIC.move(topic, "select")
+    topic.plan, topic.lead, topic.decision_note = plan, lead, note
+    writes.save(topic, "status", "plan", "lead", "decision_note")
+    audit.record(
+        thread=topic.thread,
+        target=topic,
+        action="select",
+        actor=actor,
+        from_state=before,
+        to_state=topic.status,
+        data={"year": year},
+    )
     if topic.proposer_user_id:
         user = topic.proposer_user
-        _later(
+        transaction.on_commit(
             lambda: notify(
                 [user], title=f"您提出的议题已列入{plan.title}：{topic.title}", url=f"/consultations/topics/{topic.pk}/"
             )
@@ -198,11 +180,20 @@ def topic_select(*, actor: Any, topic_id: int, year: int, lead: str = "", note: 
 def topic_decline(*, actor: Any, topic_id: int, note: str) -> Topic:
     topic = _lock_topic(topic_id)
     _require_organiser(actor, topic.committee_id)
-    if topic.status != Topic.Status.PROPOSED:
-        raise ConflictError(f"该议题当前为「{topic.get_status_display()}」，不能作未列入处理。")
-    topic.status, topic.decision_note = Topic.Status.NOT_SELECTED, _clean(note, "未列入的理由", MAX_TEXT)
-    _save(topic, "status", "decision_note")
-    _log(topic.thread, topic, "decline", actor, from_state="proposed", to_state=topic.status, reason=note)
+    TOPIC.check(topic, "decline")
+    note = clean_text(note, field="未列入的理由", limit=MAX_TEXT)
+    before = TOPIC.move(topic, "decline")
+    topic.decision_note = note
+    writes.save(topic, "status", "decision_note")
+    audit.record(
+        thread=topic.thread,
+        target=topic,
+        action="decline",
+        actor=actor,
+        from_state=before,
+        to_state=topic.status,
+        reason=note,
+    )
     return topic
 
 
@@ -211,24 +202,24 @@ def topic_conclude(*, actor: Any, topic_id: int, outcome: str) -> Topic:
     """协商成果公开: the topic's outcome is written up and shown on the portal."""
     topic = _lock_topic(topic_id)
     _require_organiser(actor, topic.committee_id)
-    if topic.status != Topic.Status.SELECTED:
-        raise ConflictError("只有列入计划的议题可以发布协商成果。")
-    topic.outcome = _clean(outcome, "协商成果", MAX_TEXT, min_len=10)
-    topic.status, topic.outcome_published_at = Topic.Status.CONCLUDED, timezone.now()
-    _save(topic, "status", "outcome", "outcome_published_at")
-    _log(topic.thread, topic, "conclude", actor, from_state="selected", to_state=topic.status)
+    TOPIC.check(topic, "conclude")
+    outcome = clean_text(outcome, field="协商成果", limit=MAX_TEXT, min_len=10)
+    before = TOPIC.move(topic, "conclude")
+    topic.outcome, topic.outcome_published_at = outcome, timezone.now()
+    writes.save(topic, "status", "outcome", "outcome_published_at")
+    audit.record(
+        thread=topic.thread, target=topic, action="conclude", actor=actor, from_state=before, to_state=topic.status
+    )
     return topic
 
 
 @transaction.atomic
 def plan_publish(*, actor: Any, plan_id: int, published: bool = True) -> Plan:
-    plan = Plan.objects.select_for_update().filter(pk=plan_id).first()
-    if plan is None:
-        raise NotFoundError("未找到该协商计划。")
+    plan = writes.lock(Plan, plan_id, name="该协商计划")
     _require_organiser(actor, plan.committee_id)
     plan.is_published = published
-    plan.save(update_fields=["is_published"])
-    _log(f"plan:{plan.pk}", plan, "publish" if published else "unpublish", actor)
+    writes.save(plan, "is_published")
+    audit.record(thread=f"plan:{plan.pk}", target=plan, action="publish" if published else "unpublish", actor=actor)
     return plan
 
 
@@ -266,26 +257,23 @@ def activity_create(
         committee=committee,
         topic=topic,
         kind=kind,
-        title=_clean(title, "活动名称", 150, min_len=4),
+        title=clean_text(title, field="活动名称", limit=150, min_len=4, single_line=True),
         starts_at=starts_at,
         ends_at=ends_at,
-        location=_clean(location, "地点", 150, required=False),
+        location=clean_text(location, field="地点", limit=150, required=False, single_line=True),
         area=area,
-        organiser=_clean(organiser, "组织单位", 100, required=False),
-        agenda=_clean(agenda, "议程", MAX_TEXT, required=False),
+        organiser=clean_text(organiser, field="组织单位", limit=100, required=False, single_line=True),
+        agenda=clean_text(agenda, field="议程", limit=MAX_TEXT, required=False),
         signin_opens_at=starts_at - SIGNIN_EARLY,
         signin_closes_at=ends_at,
         created_by=actor,
     )
-    _log(activity.thread, activity, "create", actor, to_state=activity.status)
+    audit.record(thread=activity.thread, target=activity, action="create", actor=actor, to_state=activity.status)
     return activity
 
 
 def _lock_activity(pk: Any) -> Activity:
-    try:
-        return Activity.objects.select_for_update().get(pk=pk)
-    except (Activity.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("未找到该协商活动。") from None
+    return writes.lock(Activity, pk, name="该协商活动")
 
 
 @transaction.atomic
@@ -302,8 +290,7 @@ def participant_add(
     """邀请: a member, leader or unit staff (with an account) or an outside expert or resident (without)."""
     activity = _lock_activity(activity_id)
     _require_organiser(actor, activity.committee_id)
-    if activity.status != Activity.Status.PLANNED:
-        raise ConflictError("活动已结束或取消，不能再邀请。")
+    ACTIVITY.check(activity, "invite")
     if kind not in Participant.Kind.values:
         raise ServiceError("请选择参加人员类别。")
     if member is not None:
@@ -318,7 +305,7 @@ def participant_add(
         name = name or user.display_name
         if member is None:
             member = getattr(user, "member", None) if hasattr(user, "member") else None
-    name = _clean(name, "姓名", 50)
+    name = clean_text(name, field="姓名", limit=50, single_line=True)
     dup = activity.participants.filter(user=user).exists() if user else False
     dup = dup or (activity.participants.filter(member=member).exists() if member else False)
     if dup:
@@ -329,9 +316,9 @@ def participant_add(
         user=user,
         member=member,
         name=name,
-        organisation=_clean(organisation, "单位职务", 100, required=False),
+        organisation=clean_text(organisation, field="单位职务", limit=100, required=False, single_line=True),
     )
-    _log(activity.thread, p, "invite", actor, data={"name": name, "kind": kind})
+    audit.record(thread=activity.thread, target=p, action="invite", actor=actor, data={"name": name, "kind": kind})
     return p
 
 
@@ -340,7 +327,7 @@ def _lock_participant(pk: Any) -> tuple[Activity, Participant]:
     if activity_id is None:
         raise NotFoundError("未找到该参加人员。")
     activity = _lock_activity(activity_id)
-    return activity, Participant.objects.select_for_update().get(pk=pk)
+    return activity, writes.lock(Participant, pk, name="该参加人员")
 
 
 @transaction.atomic
@@ -351,14 +338,23 @@ def participant_request_leave(*, actor: Any, participant_id: int, reason: str) -
         raise NotFoundError("未找到该参加人员。")
     if timezone.now() >= activity.starts_at:
         raise ServiceError("活动已开始，不能再请假。")
-    if p.attendance != A.INVITED:
-        raise ConflictError(f"当前为「{p.get_attendance_display()}」，不能请假。")
-    p.attendance, p.leave_reason = A.LEAVE_REQUESTED, _clean(reason, "请假事由", 200)
-    p.save(update_fields=["attendance", "leave_reason"])
-    _log(activity.thread, p, "leave_request", actor, reason=p.leave_reason)
+    ATTENDANCE.check(p, "request_leave")
+    reason = clean_text(reason, field="请假事由", limit=200)
+    before = ATTENDANCE.move(p, "request_leave")
+    p.leave_reason = reason
+    writes.save(p, "attendance", "leave_reason")
+    audit.record(
+        thread=activity.thread,
+        target=p,
+        action="leave_request",
+        actor=actor,
+        from_state=before,
+        to_state=p.attendance,
+        reason=reason,
+    )
     organiser = activity.created_by
     if organiser is not None:
-        _later(
+        transaction.on_commit(
             lambda: notify(
                 [organiser],
                 title=f"请假申请：{p.name}（{activity.title}）",
@@ -373,14 +369,19 @@ def participant_request_leave(*, actor: Any, participant_id: int, reason: str) -
 def participant_decide_leave(*, actor: Any, participant_id: int, approve: bool) -> Participant:
     activity, p = _lock_participant(participant_id)
     _require_organiser(actor, activity.committee_id)
-    if p.attendance != A.LEAVE_REQUESTED:
-        raise ConflictError("没有待审批的请假申请。")
-    p.attendance = A.ON_LEAVE if approve else A.INVITED
-    p.save(update_fields=["attendance"])
-    _log(activity.thread, p, "leave_approve" if approve else "leave_refuse", actor)
+    before = ATTENDANCE.move(p, "approve_leave" if approve else "refuse_leave")
+    writes.save(p, "attendance")
+    audit.record(
+        thread=activity.thread,
+        target=p,
+        action="leave_approve" if approve else "leave_refuse",
+        actor=actor,
+        from_state=before,
+        to_state=p.attendance,
+    )
     if p.user_id:
         user = p.user
-        _later(
+        transaction.on_commit(
             lambda: notify(
                 [user],
                 title=f"请假{'已批准' if approve else '未获批准'}：{activity.title}",
@@ -434,7 +435,7 @@ def activity_sign_in(*, token: str, actor: Any, now: dt.datetime | None = None) 
     window = (int(activity.signin_opens_at.timestamp()), int(activity.signin_closes_at.timestamp()))
     if (data["o"], data["c"]) != window:
         _refuse(activity, actor, "code_outdated", "活动时间已调整，该签到码已失效，请扫描现场最新的二维码。")
-    if activity.status == Activity.Status.CANCELLED:
+    if not ACTIVITY.can(activity, "sign_in"):
         _refuse(activity, actor, "cancelled", "该活动已取消。")
     if now < activity.signin_opens_at:
         _refuse(
@@ -452,11 +453,18 @@ def activity_sign_in(*, token: str, actor: Any, now: dt.datetime | None = None) 
         elif p.attendance == A.PRESENT:
             return p
         else:
-            before = p.attendance
-            p.attendance, p.signed_in_at = A.PRESENT, now
-            p.save(update_fields=["attendance", "signed_in_at"])
+            before = ATTENDANCE.move(p, "sign_in")
+            p.signed_in_at = now
+            writes.save(p, "attendance", "signed_in_at")
             SignInAttempt.objects.create(activity=activity, user=actor, ok=True)
-            _log(activity.thread, p, "sign_in", actor, from_state=before, to_state=A.PRESENT)
+            audit.record(
+                thread=activity.thread,
+                target=p,
+                action="sign_in",
+                actor=actor,
+                from_state=before,
+                to_state=p.attendance,
+            )
             return p
     _refuse(activity, actor, "not_invited", "您不在本次活动的邀请名单中，不能签到。如有疑问请联系活动组织人员。")
     raise AssertionError("unreachable")
@@ -467,13 +475,15 @@ def participant_mark(*, actor: Any, participant_id: int, attendance: str) -> Par
     """谁组织谁记录: the organiser records attendance for those who did not scan (experts, residents)."""
     activity, p = _lock_participant(participant_id)
     _require_organiser(actor, activity.committee_id)
-    if attendance not in (A.PRESENT, A.ABSENT, A.INVITED):
+    move = {A.PRESENT: "mark_present", A.ABSENT: "mark_absent", A.INVITED: "mark_invited"}.get(attendance)
+    if move is None:
         raise ServiceError("请选择出席情况。")
-    before = p.attendance
-    p.attendance = attendance
-    p.signed_in_at = p.signed_in_at or (timezone.now() if attendance == A.PRESENT else None)
-    p.save(update_fields=["attendance", "signed_in_at"])
-    _log(activity.thread, p, "attendance", actor, from_state=before, to_state=attendance)
+    before = ATTENDANCE.move(p, move)
+    p.signed_in_at = p.signed_in_at or (timezone.now() if p.attendance == A.PRESENT else None)
+    writes.save(p, "attendance", "signed_in_at")
+    audit.record(
+        thread=activity.thread, target=p, action="attendance", actor=actor, from_state=before, to_state=p.attendance
+    )
     return p
 
 
@@ -482,19 +492,26 @@ def activity_record_minutes(*, actor: Any, activity_id: int, minutes: str) -> Ac
     """纪要: recorded after the activity; the activity is then held and the unscanned invitees are absent."""
     activity = _lock_activity(activity_id)
     _require_organiser(actor, activity.committee_id)
-    if activity.status == Activity.Status.CANCELLED:
-        raise ConflictError("活动已取消。")
+    ACTIVITY.check(activity, "record_minutes")
     if timezone.now() < activity.starts_at:
         raise ServiceError("活动尚未开始，不能记录纪要。")
-    activity.minutes = _clean(minutes, "会议纪要", 20000, min_len=10)
+    minutes = clean_text(minutes, field="会议纪要", limit=20000, min_len=10)
     first = activity.minutes_recorded_at is None
+    before = ACTIVITY.move(activity, "record_minutes")
+    activity.minutes = minutes
     activity.minutes_recorded_at = activity.minutes_recorded_at or timezone.now()
-    before = activity.status
-    activity.status = Activity.Status.HELD
-    _save(activity, "minutes", "minutes_recorded_at", "status")
+    writes.save(activity, "minutes", "minutes_recorded_at", "status")
     if first:
-        activity.participants.filter(attendance__in=[A.INVITED, A.LEAVE_REQUESTED]).update(attendance=A.ABSENT)
-    _log(activity.thread, activity, "minutes", actor, from_state=before, to_state=activity.status)
+        close = ATTENDANCE.transitions["close"]
+        activity.participants.filter(attendance__in=close.sources).update(attendance=close.target)
+    audit.record(
+        thread=activity.thread,
+        target=activity,
+        action="minutes",
+        actor=actor,
+        from_state=before,
+        to_state=activity.status,
+    )
     return activity
 
 
@@ -502,14 +519,21 @@ def activity_record_minutes(*, actor: Any, activity_id: int, minutes: str) -> Ac
 def activity_cancel(*, actor: Any, activity_id: int, reason: str) -> Activity:
     activity = _lock_activity(activity_id)
     _require_organiser(actor, activity.committee_id)
-    if activity.status != Activity.Status.PLANNED:
-        raise ConflictError("只有未举行的活动可以取消。")
-    reason = _clean(reason, "取消原因", 500)
-    activity.status = Activity.Status.CANCELLED
-    _save(activity, "status")
-    _log(activity.thread, activity, "cancel", actor, from_state="planned", to_state="cancelled", reason=reason)
+    ACTIVITY.check(activity, "cancel")
+    reason = clean_text(reason, field="取消原因", limit=500)
+    before = ACTIVITY.move(activity, "cancel")
+    writes.save(activity, "status")
+    audit.record(
+        thread=activity.thread,
+        target=activity,
+        action="cancel",
+        actor=actor,
+        from_state=before,
+        to_state=activity.status,
+        reason=reason,
+    )
     users = [p.user for p in activity.participants.select_related("user") if p.user_id]
-    _later(
+    transaction.on_commit(
         lambda: notify(
             users, title=f"活动取消：{activity.title}", body=reason, url=f"/consultations/activities/{activity.pk}/"
         )
@@ -539,9 +563,13 @@ def attachment_add(*, actor: Any, activity_id: int, kind: str, title: str, file:
         raise ServiceError("请选择要上传的文件。")
     _check_file(file)
     att = Attachment.objects.create(
-        activity=activity, kind=kind, title=_clean(title, "附件名称", 150), file=file, uploaded_by=actor
+        activity=activity,
+        kind=kind,
+        title=clean_text(title, field="附件名称", limit=150, single_line=True),
+        file=file,
+        uploaded_by=actor,
     )
-    _log(activity.thread, att, "attach", actor, data={"title": att.title})
+    audit.record(thread=activity.thread, target=att, action="attach", actor=actor, data={"title": att.title})
     return att
 
 
@@ -554,7 +582,7 @@ def research_report_add(
     _require_organiser(actor, activity.committee_id)
     if activity.kind != Activity.Kind.RESEARCH:
         raise ServiceError("只有专题调研活动可以提交调研报告。")
-    title = _clean(title, "报告标题", 150, min_len=4)
+    title = clean_text(title, field="报告标题", limit=150, min_len=4, single_line=True)
     if activity.research_reports.filter(title=title).exists():
         raise ConflictError("该调研报告已经提交过了。")
     if completed_on is None or completed_on > timezone.localdate():
@@ -564,12 +592,12 @@ def research_report_add(
     report = ResearchReport.objects.create(
         activity=activity,
         title=title,
-        summary=_clean(summary, "报告摘要", 20000, min_len=10),
+        summary=clean_text(summary, field="报告摘要", limit=20000, min_len=10),
         completed_on=completed_on,
         file=file or "",
         created_by=actor,
     )
-    _log(activity.thread, report, "research_report", actor, data={"title": title})
+    audit.record(thread=activity.thread, target=report, action="research_report", actor=actor, data={"title": title})
     return report
 
 
@@ -608,6 +636,10 @@ def suggestion_record(
         raise ServiceError("议题不存在。")
     if source not in Suggestion.Source.values:
         raise ServiceError("建议来源无效。")
+    title = clean_text(title, field="建议标题", limit=150, min_len=4, single_line=True)
+    text = clean_text(text, field="建议内容", limit=MAX_TEXT, min_len=10)
+    source_label = clean_text(source_label, field="来源说明", limit=100, required=False, single_line=True)
+    raised_by = clean_text(raised_by, field="提出人", limit=100, required=False, single_line=True)
     try:
         with transaction.atomic():
             s = Suggestion.objects.create(
@@ -615,15 +647,15 @@ def suggestion_record(
                 topic=topic,
                 activity=activity,
                 source=source,
-                source_label=(source_label or "").strip()[:100],
-                title=_clean(title, "建议标题", 150, min_len=4),
-                text=_clean(text, "建议内容", MAX_TEXT, min_len=10),
-                raised_by=(raised_by or "").strip()[:100],
+                source_label=source_label,
+                title=title,
+                text=text,
+                raised_by=raised_by,
                 submission_token=token,
                 created_by=actor,
                 created_at=created_at or timezone.now(),
             )
-            _log(f"suggestion:{s.pk}", s, "record", actor)
+            audit.record(thread=f"suggestion:{s.pk}", target=s, action="record", actor=actor)
     except IntegrityError:
         existing = Suggestion.objects.filter(submission_token=token).first()
         if existing:
@@ -635,14 +667,12 @@ def suggestion_record(
 @transaction.atomic
 def suggestion_send(*, actor: Any, suggestion_id: int, unit: Unit | None, note: str = "") -> Item:
     """交办: the suggestion enters the loop (受理) and goes to its unit (单办) at once."""
-    s = Suggestion.objects.select_for_update().filter(pk=suggestion_id).first()
-    if s is None:
-        raise NotFoundError("未找到该建议。")
+    s = writes.lock(Suggestion, suggestion_id, name="该建议")
     _require_organiser(actor, s.committee_id)
-    if s.item_id:
-        raise ConflictError("该建议已经交办过了。")
+    SUGGESTION.check(s, "send")
     if unit is None or unit.committee_id != s.committee_id or not unit.is_active:
         raise ServiceError("请选择承办单位。")
+    note = clean_text(note, field="交办说明", limit=500, required=False)
     item = loop.item_accept(
         committee=Committee.objects.get(pk=s.committee_id),
         channel=CHANNEL,
@@ -652,12 +682,12 @@ def suggestion_send(*, actor: Any, suggestion_id: int, unit: Unit | None, note: 
         source=s,
         actor=actor,
     )
-    item = loop.item_assign(
-        item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=(note or "").strip()[:500]
-    )
+    item = loop.item_assign(item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=note)
     s.item = item
-    s.save(update_fields=["item"])
-    _log(f"suggestion:{s.pk}", s, "send", actor, data={"unit": unit.name, "item": item.pk})
+    writes.save(s, "item")
+    audit.record(
+        thread=f"suggestion:{s.pk}", target=s, action="send", actor=actor, data={"unit": unit.name, "item": item.pk}
+    )
     return item
 
 

@@ -22,6 +22,7 @@ from xieshang.organisations.models import Committee
 from . import forms, metrics, notices, selectors, services
 from . import permissions as perms
 from .models import Activity, Participant, Plan, Topic
+from .transitions import ACTIVITY, ATTENDANCE, SUGGESTION, TOPIC
 
 
 def _int(value, default=None):
@@ -113,6 +114,7 @@ def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "topic": topic,
             "organiser": organiser,
+            "actions": set(TOPIC.available(topic)) if organiser else set(),
             "select_form": forms.SelectForm(),
             **selectors.topic_detail(topic, request.user),
         },
@@ -210,15 +212,22 @@ def activity_new(request: HttpRequest) -> HttpResponse:
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _or_404(perms.get_activity_for, request.user, pk)
     organiser = perms.is_organiser(request.user, activity.committee_id)
+    me = perms.participation_of(request.user, activity)
     ctx = {
         "activity": activity,
         "organiser": organiser,
-        "me": perms.participation_of(request.user, activity),
+        "actions": set(ACTIVITY.available(activity)) if organiser else set(),
+        "me": me,
         "now": timezone.now(),
         **selectors.activity_detail(activity),
     }
+    # each participant's buttons are the attendance moves the table allows now
+    for p in [*ctx["participants"], *([me] if me else [])]:
+        p.moves = set(ATTENDANCE.available(p))
     if organiser:
         suggestions = list(selectors.suggestions_for(request.user, activity_id=activity.pk))
+        for s in suggestions:
+            s.can_send = SUGGESTION.can(s, "send")
         ctx.update(
             {
                 "suggestions": suggestions,
@@ -377,6 +386,7 @@ def suggestion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "replies": replies,
             "awaiting": awaiting,
             "organiser": perms.is_organiser(request.user),
+            "actions": set(SUGGESTION.available(s)),
             "send_form": forms.SendForm(committee_id=s.committee_id),
             "rate_form": forms.RateForm(),
             "units": selectors.suggestion_units([s]),

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from xieshang.core.transitions import Machine, Transition
+
 
 class RouterTraining(models.Model):
     """One (re)training run of the routing model, polled by the page that started it."""
@@ -30,3 +32,16 @@ class RouterTraining(models.Model):
 
     def __str__(self) -> str:
         return f"RouterTraining #{self.pk} {self.status} {self.progress:.0%}"
+
+
+_T = RouterTraining.Status
+# The worker moves a run through this table; progress is written while it runs (no version: one
+# worker owns a run, and the page only polls it).
+TRAINING = Machine(
+    name="该训练任务",
+    transitions={
+        "start": Transition.of([_T.QUEUED], _T.RUNNING, "开始"),
+        "finish": Transition.of([_T.RUNNING], _T.DONE, "完成"),
+        "fail": Transition.of([_T.QUEUED, _T.RUNNING], _T.FAILED, "记为失败"),
+    },
+)

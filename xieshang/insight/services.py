@@ -19,6 +19,7 @@ from pathlib import Path
 import joblib
 import psutil
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from . import defaults
@@ -238,13 +239,14 @@ def router_training_start(samples: list[tuple[str, str, str]] | None = None, com
 
 def router_training_run(training_id: int, samples: list[list[str]] | None) -> None:
     """Run a recorded training: status running -> done (metrics) or failed (error), with progress."""
-    from .models import RouterTraining
+    from .models import TRAINING, RouterTraining
 
-    run = RouterTraining.objects.get(pk=training_id)
-    run.status = RouterTraining.Status.RUNNING
-    run.started_at = timezone.now()
-    run.progress = 0.0
-    run.save(update_fields=["status", "started_at", "progress"])
+    with transaction.atomic():
+        run = RouterTraining.objects.select_for_update().get(pk=training_id)
+        TRAINING.move(run, "start")
+        run.started_at = timezone.now()
+        run.progress = 0.0
+        run.save(update_fields=["status", "started_at", "progress"])
     data = (
         [(s[0], s[1], s[2]) for s in samples]
         if samples is not None
@@ -260,12 +262,14 @@ def router_training_run(training_id: int, samples: list[list[str]] | None) -> No
     try:
         report = route_train(data, progress=progress, committee=run.committee or None)
     except Exception as exc:
-        RouterTraining.objects.filter(pk=training_id).update(
-            status=RouterTraining.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        failed = TRAINING.transitions["fail"]
+        RouterTraining.objects.filter(pk=training_id, status__in=failed.sources).update(
+            status=failed.target, error=str(exc)[:2000], finished_at=timezone.now()
         )
         raise
-    RouterTraining.objects.filter(pk=training_id).update(
-        status=RouterTraining.Status.DONE,
+    done = TRAINING.transitions["finish"]
+    RouterTraining.objects.filter(pk=training_id, status__in=done.sources).update(
+        status=done.target,
         progress=1.0,
         n_samples=report.n_train,
         finished_at=timezone.now(),

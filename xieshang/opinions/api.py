@@ -6,43 +6,23 @@ and calls one service; a refusal becomes ``{"detail": "中文信息"}`` with 400
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import include, path
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from xieshang.core import api as core_api
+from xieshang.core.api import ERRORS, Pagination, parse
 from xieshang.core.errors import PermissionDeniedError, ServiceError
 from xieshang.organisations.models import Leader, Member, Unit
 
 from . import permissions as perms
 from . import scoring, selectors, services
 from .models import Adoption, BulletinIssue, BulletinRelease, Instruction, OpinionReport
-
-
-class Pagination(LimitOffsetPagination):
-    default_limit = 50
-    max_limit = 200
-
-
-def _parse(cls: type[serializers.Serializer], request: Any) -> dict[str, Any]:
-    try:
-        data = request.data
-    except (ParseError, UnsupportedMediaType):
-        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
-    s = cls(data=data)
-    if not s.is_valid():
-        key, errors = next(iter(s.errors.items()))
-        label = getattr(s.fields.get(key), "label", "") or ""
-        raise ServiceError(f"{label}：{errors[0]}" if label else str(errors[0]))
-    return dict(s.validated_data)
 
 
 class AdoptionSerializer(serializers.ModelSerializer):
@@ -163,11 +143,10 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_queryset(self):
         p = self.request.query_params
-        year = p.get("year")
         return selectors.reports_for(
             self.request.user,
             status=p.get("status", ""),
-            year=int(year) if (year or "").isdigit() else None,
+            year=core_api.year(p),
             q=(p.get("q") or "")[:50],
         ).prefetch_related("adoptions", "instructions")
 
@@ -177,9 +156,13 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _out(self, report_id: int) -> Response:
         return Response(ReportSerializer(perms.get_report_for(self.request.user, report_id)).data)
 
-    @extend_schema(request=SubmitInput, responses=ReportSerializer, summary="报送社情民意信息")
+    @extend_schema(
+        request=SubmitInput,
+        responses={200: ReportSerializer, 201: ReportSerializer, **ERRORS},
+        summary="报送社情民意信息",
+    )
     def create(self, request, *args, **kwargs):
-        d = _parse(SubmitInput, request)
+        d = parse(SubmitInput, request)
         member, member_id = None, d.pop("member_id")
         if member_id:
             member = Member.objects.filter(pk=member_id, committee_id=request.user.committee_id).first()
@@ -188,47 +171,47 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         report, created = services.report_submit(actor=request.user, member=member, **d)
         return Response(ReportSerializer(report).data, status=201 if created else 200)
 
-    @extend_schema(request=EditInput, responses=ReportSerializer, summary="编辑（信息科）")
+    @extend_schema(request=EditInput, responses={200: ReportSerializer, **ERRORS}, summary="编辑（信息科）")
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         report = self.get_object()
-        d = _parse(EditInput, request)
+        d = parse(EditInput, request)
         services.report_edit(actor=request.user, report_id=report.pk, expected_version=d.pop("version"), **d)
         return self._out(report.pk)
 
-    @extend_schema(request=ReasonInput, responses=ReportSerializer, summary="采用（本级）")
+    @extend_schema(request=ReasonInput, responses={200: ReportSerializer, **ERRORS}, summary="采用（本级）")
     @action(detail=True, methods=["post"])
     def adopt(self, request, pk=None):
         report = self.get_object()
-        services.report_adopt(actor=request.user, report_id=report.pk, note=_parse(ReasonInput, request)["reason"])
+        services.report_adopt(actor=request.user, report_id=report.pk, note=parse(ReasonInput, request)["reason"])
         return self._out(report.pk)
 
-    @extend_schema(request=ReasonInput, responses=ReportSerializer, summary="不采用")
+    @extend_schema(request=ReasonInput, responses={200: ReportSerializer, **ERRORS}, summary="不采用")
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         report = self.get_object()
-        services.report_decline(actor=request.user, report_id=report.pk, reason=_parse(ReasonInput, request)["reason"])
+        services.report_decline(actor=request.user, report_id=report.pk, reason=parse(ReasonInput, request)["reason"])
         return self._out(report.pk)
 
-    @extend_schema(request=ReasonInput, responses=ReportSerializer, summary="退回修改")
+    @extend_schema(request=ReasonInput, responses={200: ReportSerializer, **ERRORS}, summary="退回修改")
     @action(detail=True, methods=["post"], url_path="return")
     def send_back(self, request, pk=None):
         report = self.get_object()
-        services.report_return(actor=request.user, report_id=report.pk, reason=_parse(ReasonInput, request)["reason"])
+        services.report_return(actor=request.user, report_id=report.pk, reason=parse(ReasonInput, request)["reason"])
         return self._out(report.pk)
 
-    @extend_schema(request=AdoptionInput, responses=ReportSerializer, summary="登记上级或党委政府采用")
+    @extend_schema(request=AdoptionInput, responses={200: ReportSerializer, **ERRORS}, summary="登记上级或党委政府采用")
     @action(detail=True, methods=["post"])
     def adoptions(self, request, pk=None):
         report = self.get_object()
-        services.report_record_adoption(actor=request.user, report_id=report.pk, **_parse(AdoptionInput, request))
+        services.report_record_adoption(actor=request.user, report_id=report.pk, **parse(AdoptionInput, request))
         return self._out(report.pk)
 
-    @extend_schema(request=InstructionInput, responses=ReportSerializer, summary="登记领导批示")
+    @extend_schema(request=InstructionInput, responses={200: ReportSerializer, **ERRORS}, summary="登记领导批示")
     @action(detail=True, methods=["post"])
     def instructions(self, request, pk=None):
         report = self.get_object()
-        d = _parse(InstructionInput, request)
+        d = parse(InstructionInput, request)
         leader_id = d.pop("leader_id")
         leader = Leader.objects.filter(pk=leader_id, committee_id=report.committee_id).first() if leader_id else None
         if leader_id and leader is None:
@@ -236,11 +219,11 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         services.report_record_instruction(actor=request.user, report_id=report.pk, leader=leader, **d)
         return self._out(report.pk)
 
-    @extend_schema(request=TransferInput, responses=ReportSerializer, summary="转办")
+    @extend_schema(request=TransferInput, responses={200: ReportSerializer, **ERRORS}, summary="转办")
     @action(detail=True, methods=["post"])
     def transfer(self, request, pk=None):
         report = self.get_object()
-        d = _parse(TransferInput, request)
+        d = parse(TransferInput, request)
         unit = Unit.objects.filter(pk=d["unit_id"], committee_id=report.committee_id).first()
         services.report_transfer(actor=request.user, report_id=report.pk, unit=unit, reason=d["reason"])
         return self._out(report.pk)
@@ -259,43 +242,42 @@ class IssueViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def _out(self, issue_id: int) -> Response:
         return Response(IssueSerializer(perms.get_issue_for(self.request.user, issue_id)).data)
 
-    @extend_schema(request=IssueInput, responses=IssueSerializer, summary="新建一期（期号自动顺延）")
+    @extend_schema(request=IssueInput, responses={201: IssueSerializer, **ERRORS}, summary="新建一期（期号自动顺延）")
     def create(self, request, *args, **kwargs):
-        d = _parse(IssueInput, request)
+        d = parse(IssueInput, request)
         if request.user.committee_id is None:
             raise ServiceError("账号未关联政协组织。")
         issue = services.issue_create(actor=request.user, committee=request.user.committee, **d)
         return Response(IssueSerializer(issue).data, status=201)
 
-    @extend_schema(request=ReportIdInput, responses=IssueSerializer, summary="编入信息")
+    @extend_schema(request=ReportIdInput, responses={200: IssueSerializer, **ERRORS}, summary="编入信息")
     @action(detail=True, methods=["post"])
     def add(self, request, pk=None):
         issue = self.get_object()
-        services.issue_add_report(actor=request.user, issue_id=issue.pk, **_parse(ReportIdInput, request))
+        services.issue_add_report(actor=request.user, issue_id=issue.pk, **parse(ReportIdInput, request))
         return self._out(issue.pk)
 
-    @extend_schema(request=ReportIdInput, responses=IssueSerializer, summary="移出信息")
+    @extend_schema(request=ReportIdInput, responses={200: IssueSerializer, **ERRORS}, summary="移出信息")
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         issue = self.get_object()
-        services.issue_remove_report(actor=request.user, issue_id=issue.pk, **_parse(ReportIdInput, request))
+        services.issue_remove_report(actor=request.user, issue_id=issue.pk, **parse(ReportIdInput, request))
         return self._out(issue.pk)
 
-    @extend_schema(request=ReleaseInput, responses=IssueSerializer, summary="签发报送")
+    @extend_schema(request=ReleaseInput, responses={200: IssueSerializer, **ERRORS}, summary="签发报送")
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
         issue = self.get_object()
-        services.issue_release(actor=request.user, issue_id=issue.pk, **_parse(ReleaseInput, request))
+        services.issue_release(actor=request.user, issue_id=issue.pk, **parse(ReleaseInput, request))
         return self._out(issue.pk)
 
 
 class StatsView(APIView):
-    @extend_schema(summary="采用率（按反映人、界别、党派）", responses=dict)
+    @extend_schema(summary="采用率（按反映人、界别、党派）", responses={200: dict, **ERRORS})
     def get(self, request):
         if not perms.is_information_office(request.user):
             raise PermissionDeniedError("只有信息科工作人员可以查看采用统计。")
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = core_api.year(request.query_params) or timezone.localdate().year
         data = selectors.adoption_stats(request.user, year)
         data["points"] = scoring.points_table(request.user.committee_id) if request.user.committee_id else {}
         return Response({"year": year, **data})

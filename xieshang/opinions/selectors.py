@@ -26,6 +26,7 @@ ACTION_LABELS = {
     "instruction": "登记领导批示",
     "transfer": "转办",
     "from_proposal": "由提案转为社情民意信息",
+    "create": "新建一期",
 }
 
 

@@ -12,12 +12,12 @@ import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model
 from django.utils import timezone
 
-from xieshang.core import audit
+from xieshang.core import audit, writes
 from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.core.notify import notify
+from xieshang.core.text import clean_text
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Unit, User
@@ -34,9 +34,11 @@ from .models import (
     OpinionReport,
     ReportVersion,
 )
+from .transitions import ISSUE, REPORT
 
 S = OpinionReport.Status
 MAX_NOTE = 2000
+MAX_TEXT = 20000  # characters with spaces; the length rule (rules.MAX_CHARS) counts without them
 MAX_INSTRUCTION = 5000
 RECIPIENT_NAMES = {
     BulletinRelease.Recipient.PARTY: "中共佛山市禅城区委员会",
@@ -45,51 +47,17 @@ RECIPIENT_NAMES = {
 }
 
 
-def _note(value: str | None, field: str, *, required: bool = True, limit: int = MAX_NOTE) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ServiceError(f"请填写{field}。")
-    if len(text) > limit:
-        raise ServiceError(f"{field}不能超过 {limit} 字。")
-    return text
-
-
-def _save(obj: Model, *fields: str) -> None:
-    obj.version += 1  # type: ignore[attr-defined]
-    obj.save(update_fields=[*fields, "version"])
-
-
-def _log(report: OpinionReport, action: str, actor: Any, *, frm: str = "", to: str = "", reason: str = "", data=None):
-    audit.record(
-        thread=report.thread,
-        target=report,
-        action=action,
-        actor=actor,
-        from_state=frm,
-        to_state=to,
-        reason=reason,
-        data=data,
-    )
-
-
 def _lock(report_id: Any, expected_version: int | None = None) -> OpinionReport:
-    try:
-        report = OpinionReport.objects.select_for_update().get(pk=report_id)
-    except (OpinionReport.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("未找到该社情民意信息。") from None
-    if expected_version is not None and report.version != expected_version:
-        raise ConflictError("该信息刚刚已被他人修改，页面上的内容已过时。请刷新后再操作。")
-    return report
+    return writes.lock(OpinionReport, report_id, name="该社情民意信息", expected_version=expected_version)
+
+
+def _lock_issue(issue_id: Any) -> BulletinIssue:
+    return writes.lock(BulletinIssue, issue_id, name="该期《社情民意》")
 
 
 def _require_office(actor: Any, report: OpinionReport, doing: str) -> None:
     if not perms.is_information_office(actor, report.committee_id):
         raise PermissionDeniedError(f"只有信息科（社情民意工作人员）可以{doing}。")
-
-
-def _require(report: OpinionReport, allowed: tuple[str, ...], doing: str) -> None:
-    if report.status not in allowed:
-        raise ConflictError(f"该信息当前为「{report.get_status_display()}」，不能{doing}。请刷新页面查看最新状态。")
 
 
 def _author_users(report: OpinionReport) -> list[User]:
@@ -106,12 +74,9 @@ def _notify_author(report: OpinionReport, title: str, body: str = "", key: str =
 
 def _check_text(title: str, text: str, *, confirm_single: bool, author: bool) -> tuple[str, str]:
     """Length is a hard limit; the two-matter heuristic sends the report back unless the author confirmed."""
-    title = (title or "").strip()
-    text = (text or "").strip()
-    if not title:
-        raise ServiceError("请填写标题。")
-    if len(title) > rules.MAX_TITLE:
-        raise ServiceError(f"标题不能超过 {rules.MAX_TITLE} 字。")
+    title = clean_text(title, field="标题", limit=rules.MAX_TITLE, single_line=True)
+    # An empty or short text is refused by the length rule below, with the count the author sees.
+    text = clean_text(text, field="正文", limit=MAX_TEXT, required=False)
     c = rules.check(title, text)
     if c.too_short:
         raise ServiceError(f"正文太短（{c.length} 字），请把情况和建议写清楚，至少 {rules.MIN_CHARS} 字。")
@@ -162,7 +127,7 @@ def report_submit(
         raise ServiceError("请选择报送名义。")
     if not office:
         member = actor.member
-    author_org = (author_org or "").strip()[:100]
+    author_org = clean_text(author_org, field="名称", limit=100, required=False, single_line=True)
     if author_kind == OpinionReport.AuthorKind.MEMBER:
         if member is None:
             raise ServiceError("请选择反映人（委员）。")
@@ -198,7 +163,14 @@ def report_submit(
             return existing, False
         raise
     ReportVersion.objects.create(report=report, number=1, title=title, text=text, note="原稿", created_by=actor)
-    _log(report, "submit", actor, to=report.status, data={"chars": rules.char_count(text), "confirmed": flagged})
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="submit",
+        actor=actor,
+        to_state=report.status,
+        data={"chars": rules.char_count(text), "confirmed": flagged},
+    )
     return report, True
 
 
@@ -210,13 +182,16 @@ def report_resubmit(
     report = _lock(report_id)
     if not perms.is_author(actor, report):
         raise NotFoundError("未找到该社情民意信息。")
-    _require(report, (S.RETURNED,), "重新报送")
+    REPORT.check(report, "resubmit")
     title, text = _check_text(title, text, confirm_single=confirm_single, author=True)
     _new_version(report, actor, title, text, "作者修改后重新报送")
-    report.title, report.text, report.status, report.return_reason = title, text, S.SUBMITTED, ""
+    before = REPORT.move(report, "resubmit")
+    report.title, report.text, report.return_reason = title, text, ""
     report.single_matter_confirmed = rules.check(title, text).flagged_two_matters and confirm_single
-    _save(report, "title", "text", "status", "return_reason", "single_matter_confirmed")
-    _log(report, "resubmit", actor, frm=S.RETURNED, to=report.status)
+    writes.save(report, "title", "text", "status", "return_reason", "single_matter_confirmed")
+    audit.record(
+        thread=report.thread, target=report, action="resubmit", actor=actor, from_state=before, to_state=report.status
+    )
     return report
 
 
@@ -232,11 +207,20 @@ def report_return(*, actor: Any, report_id: int, reason: str) -> OpinionReport:
     """退回: the office sends a report back to its author with the reason (e.g. two matters in one)."""
     report = _lock(report_id)
     _require_office(actor, report, "退回信息")
-    _require(report, (S.SUBMITTED,), "退回")
-    reason = _note(reason, "退回理由")
-    report.status, report.return_reason = S.RETURNED, reason
-    _save(report, "status", "return_reason")
-    _log(report, "return", actor, frm=S.SUBMITTED, to=S.RETURNED, reason=reason)
+    REPORT.check(report, "return")
+    reason = clean_text(reason, field="退回理由", limit=MAX_NOTE)
+    before = REPORT.move(report, "return")
+    report.return_reason = reason
+    writes.save(report, "status", "return_reason")
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="return",
+        actor=actor,
+        from_state=before,
+        to_state=report.status,
+        reason=reason,
+    )
     _notify_author(report, f"社情民意信息被退回修改：{report.title}", reason)
     return report
 
@@ -248,16 +232,17 @@ def report_edit(
     """编辑: the office edits the text before release; each edit is kept as a version beside the original."""
     report = _lock(report_id, expected_version)
     _require_office(actor, report, "编辑信息")
-    _require(report, (S.SUBMITTED, S.ADOPTED), "编辑")
-    if report.issue_id and report.issue.status == BulletinIssue.Status.RELEASED:
-        raise ConflictError("该期已签发，不能再修改。")
+    REPORT.check(report, "edit")
+    if report.issue_id:
+        ISSUE.check(report.issue, "edit_report")
     title, text = _check_text(title, text, confirm_single=True, author=False)
     if title == report.title and text == report.text:
         raise ServiceError("内容没有改动。")
-    v = _new_version(report, actor, title, text, _note(note, "修改说明", required=False, limit=200) or "编辑修改")
+    note = clean_text(note, field="修改说明", limit=200, required=False)
+    v = _new_version(report, actor, title, text, note or "编辑修改")
     report.title, report.text = title, text
-    _save(report, "title", "text")
-    _log(report, "edit", actor, data={"version": v.number})
+    writes.save(report, "title", "text")
+    audit.record(thread=report.thread, target=report, action="edit", actor=actor, data={"version": v.number})
     return report
 
 
@@ -266,21 +251,24 @@ def report_adopt(*, actor: Any, report_id: int, note: str = "", on: dt.date | No
     """采用 at this committee's level; the report can then go into a bulletin issue."""
     report = _lock(report_id)
     _require_office(actor, report, "采用信息")
-    _require(report, (S.SUBMITTED,), "采用")
-    now = timezone.now()
+    REPORT.check(report, "adopt")
     day = on or timezone.localdate()
     if report.adoptions.filter(level=Adoption.Level.OWN).exists():
         raise ConflictError("该信息已被本级采用，不能重复采用。")
-    Adoption.objects.create(
-        report=report,
-        level=Adoption.Level.OWN,
-        adopted_on=day,
-        note=_note(note, "说明", required=False, limit=200),
-        recorded_by=actor,
+    note = clean_text(note, field="说明", limit=200, required=False)
+    Adoption.objects.create(report=report, level=Adoption.Level.OWN, adopted_on=day, note=note, recorded_by=actor)
+    before = REPORT.move(report, "adopt")
+    report.decided_at, report.decision_note = timezone.now(), note
+    writes.save(report, "status", "decided_at", "decision_note")
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="adopt",
+        actor=actor,
+        from_state=before,
+        to_state=report.status,
+        reason=note,
     )
-    report.status, report.decided_at, report.decision_note = S.ADOPTED, now, (note or "").strip()[:MAX_NOTE]
-    _save(report, "status", "decided_at", "decision_note")
-    _log(report, "adopt", actor, frm=S.SUBMITTED, to=S.ADOPTED, reason=note)
     _notify_author(report, f"您的社情民意信息已被采用：{report.title}", key=f"opinion:{report.pk}:adopted")
     return report
 
@@ -290,11 +278,20 @@ def report_decline(*, actor: Any, report_id: int, reason: str) -> OpinionReport:
     """不予采用, with the reason shown to the author."""
     report = _lock(report_id)
     _require_office(actor, report, "作不采用处理")
-    _require(report, (S.SUBMITTED,), "作不采用处理")
-    reason = _note(reason, "不采用的理由")
-    report.status, report.decided_at, report.decision_note = S.NOT_ADOPTED, timezone.now(), reason
-    _save(report, "status", "decided_at", "decision_note")
-    _log(report, "decline", actor, frm=S.SUBMITTED, to=S.NOT_ADOPTED, reason=reason)
+    REPORT.check(report, "decline")
+    reason = clean_text(reason, field="不采用的理由", limit=MAX_NOTE)
+    before = REPORT.move(report, "decline")
+    report.decided_at, report.decision_note = timezone.now(), reason
+    writes.save(report, "status", "decided_at", "decision_note")
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="decline",
+        actor=actor,
+        from_state=before,
+        to_state=report.status,
+        reason=reason,
+    )
     _notify_author(report, f"您的社情民意信息未被采用：{report.title}", reason)
     return report
 
@@ -325,18 +322,10 @@ def issue_create(*, actor: Any, committee: Committee, year: int | None = None, n
     if year < 2000 or year > timezone.localdate().year + 1:
         raise ServiceError("年份无效。")
     number = _next_number(committee.pk, year)
-    issue = BulletinIssue.objects.create(
-        committee=committee, year=year, number=number, note=(note or "").strip()[:200], created_by=actor
-    )
+    note = clean_text(note, field="编者按", limit=200, required=False)
+    issue = BulletinIssue.objects.create(committee=committee, year=year, number=number, note=note, created_by=actor)
     audit.record(thread=f"bulletin:{issue.pk}", target=issue, action="create", actor=actor, to_state=issue.status)
     return issue
-
-
-def _lock_issue(issue_id: Any) -> BulletinIssue:
-    try:
-        return BulletinIssue.objects.select_for_update().get(pk=issue_id)
-    except (BulletinIssue.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError("未找到该期《社情民意》。") from None
 
 
 @transaction.atomic
@@ -345,19 +334,18 @@ def issue_add_report(*, actor: Any, issue_id: int, report_id: int) -> OpinionRep
     issue = _lock_issue(issue_id)
     if not perms.is_information_office(actor, issue.committee_id):
         raise PermissionDeniedError("只有信息科工作人员可以编发《社情民意》。")
-    if issue.status != BulletinIssue.Status.DRAFT:
-        raise ConflictError("该期已签发，不能再增加信息。")
+    ISSUE.check(issue, "add_report")
     report = _lock(report_id)
     if report.committee_id != issue.committee_id:
         raise NotFoundError("未找到该社情民意信息。")
     if report.issue_id == issue.pk:
         return report
-    _require(report, (S.ADOPTED,), "编入刊物")
+    REPORT.check(report, "add_to_issue")
     if report.issue_id:
         raise ConflictError(f"该信息已编入{report.issue.label}。")
     report.issue = issue
-    _save(report, "issue")
-    _log(report, "add_to_issue", actor, data={"issue": issue.label})
+    writes.save(report, "issue")
+    audit.record(thread=report.thread, target=report, action="add_to_issue", actor=actor, data={"issue": issue.label})
     return report
 
 
@@ -366,14 +354,16 @@ def issue_remove_report(*, actor: Any, issue_id: int, report_id: int) -> Opinion
     issue = _lock_issue(issue_id)
     if not perms.is_information_office(actor, issue.committee_id):
         raise PermissionDeniedError("只有信息科工作人员可以编发《社情民意》。")
-    if issue.status != BulletinIssue.Status.DRAFT:
-        raise ConflictError("该期已签发，不能再移出信息。")
+    ISSUE.check(issue, "remove_report")
     report = _lock(report_id)
     if report.issue_id != issue.pk:
         raise ConflictError("该信息不在本期。")
+    REPORT.check(report, "remove_from_issue")
     report.issue = None
-    _save(report, "issue")
-    _log(report, "remove_from_issue", actor, data={"issue": issue.label})
+    writes.save(report, "issue")
+    audit.record(
+        thread=report.thread, target=report, action="remove_from_issue", actor=actor, data={"issue": issue.label}
+    )
     return report
 
 
@@ -385,13 +375,14 @@ def issue_release(
     issue = _lock_issue(issue_id)
     if not perms.is_information_office(actor, issue.committee_id):
         raise PermissionDeniedError("只有信息科工作人员可以签发《社情民意》。")
-    if issue.status != BulletinIssue.Status.DRAFT:
-        raise ConflictError("该期已经签发过了。")
+    ISSUE.check(issue, "release")
     reports = list(OpinionReport.objects.select_for_update().filter(issue=issue).order_by("id"))
     if not reports:
         raise ServiceError("本期还没有编入任何信息，不能签发。")
+    for report in reports:
+        REPORT.check(report, "release")
     chosen = [r for r in dict.fromkeys(recipients or []) if r in BulletinRelease.Recipient.values]
-    other_recipient = (other_recipient or "").strip()[:100]
+    other_recipient = clean_text(other_recipient, field="其他报送单位", limit=100, required=False, single_line=True)
     if BulletinRelease.Recipient.OTHER in chosen and not other_recipient:
         raise ServiceError("请填写其他报送单位的名称。")
     if not chosen:
@@ -400,21 +391,29 @@ def issue_release(
     for key in chosen:
         name = other_recipient if key == BulletinRelease.Recipient.OTHER else RECIPIENT_NAMES[key]
         BulletinRelease.objects.create(issue=issue, recipient=key, recipient_name=name, sent_at=now, sent_by=actor)
-    issue.status, issue.released_at, issue.released_by = BulletinIssue.Status.RELEASED, now, actor
-    _save(issue, "status", "released_at", "released_by")
+    issue_before = ISSUE.move(issue, "release")
+    issue.released_at, issue.released_by = now, actor
+    writes.save(issue, "status", "released_at", "released_by")
     for report in reports:
-        _require(report, (S.ADOPTED,), "签发")
-        report.status = S.RELEASED
-        _save(report, "status")
+        before = REPORT.move(report, "release")
+        writes.save(report, "status")
         Adoption.objects.filter(report=report, level=Adoption.Level.OWN).update(issue_label=issue.label)
-        _log(report, "release", actor, frm=S.ADOPTED, to=S.RELEASED, data={"issue": issue.label})
+        audit.record(
+            thread=report.thread,
+            target=report,
+            action="release",
+            actor=actor,
+            from_state=before,
+            to_state=report.status,
+            data={"issue": issue.label},
+        )
         _notify_author(report, f"您的社情民意信息已编入{issue.label}签发报送：{report.title}")
     audit.record(
         thread=f"bulletin:{issue.pk}",
         target=issue,
         action="release",
         actor=actor,
-        from_state=BulletinIssue.Status.DRAFT,
+        from_state=issue_before,
         to_state=issue.status,
         data={"recipients": chosen},
     )
@@ -433,10 +432,12 @@ def report_record_adoption(
     _require_office(actor, report, "登记采用情况")
     if level not in Adoption.Level.values or level == Adoption.Level.OWN:
         raise ServiceError("请选择采用单位的级别。")
-    _require(report, (S.RELEASED,), "登记上级采用（须先编刊签发）")
+    REPORT.check(report, "record_adoption")
     if adopted_on is None or adopted_on > timezone.localdate():
         raise ServiceError("请填写正确的采用日期（不能晚于今天）。")
     label = Adoption.Level(level).label
+    issue_label = clean_text(issue_label, field="刊物期号或文号", limit=100, required=False, single_line=True)
+    note = clean_text(note, field="备注", limit=200, required=False)
     if report.adoptions.filter(level=level).exists():
         raise ConflictError(f"该信息已登记被{label}采用，同一级别不能重复登记。")
     try:
@@ -445,14 +446,20 @@ def report_record_adoption(
                 report=report,
                 level=level,
                 adopted_on=adopted_on,
-                issue_label=(issue_label or "").strip()[:100],
-                note=(note or "").strip()[:200],
+                issue_label=issue_label,
+                note=note,
                 recorded_by=actor,
             )
     except IntegrityError:
         raise ConflictError(f"该信息已登记被{label}采用，同一级别不能重复登记。") from None
-    _save(report, "status")
-    _log(report, "adopted_by", actor, data={"level": level, "on": adopted_on.isoformat(), "issue": issue_label})
+    writes.save(report)
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="adopted_by",
+        actor=actor,
+        data={"level": level, "on": adopted_on.isoformat(), "issue": issue_label},
+    )
     _notify_author(report, f"您的社情民意信息被{label}采用：{report.title}", key=f"opinion:{report.pk}:adopt:{level}")
     return adoption
 
@@ -472,19 +479,18 @@ def report_record_instruction(
     """批示: a leader's written instruction on a released report, fed back to the author at once."""
     report = _lock(report_id)
     _require_office(actor, report, "登记领导批示")
-    if report.status != S.RELEASED:
-        raise ConflictError("该信息尚未编刊签发报送，不能登记领导批示。")
+    REPORT.check(report, "record_instruction")
     if level not in Instruction.Level.values:
         raise ServiceError("请选择批示领导的级别。")
     if leader is not None:
         if leader.committee_id != report.committee_id:
             raise ServiceError("批示领导不存在。")
         leader_name, leader_title = leader.name, leader.title
-    leader_name = _note(leader_name, "批示领导姓名", limit=50)
-    leader_title = (leader_title or "").strip()[:100]
+    leader_name = clean_text(leader_name, field="批示领导姓名", limit=50, single_line=True)
+    leader_title = clean_text(leader_title, field="领导职务", limit=100, required=False, single_line=True)
     if given_on is None or given_on > timezone.localdate():
         raise ServiceError("请填写正确的批示日期（不能晚于今天）。")
-    text = _note(text, "批示内容", limit=MAX_INSTRUCTION)
+    text = clean_text(text, field="批示内容", limit=MAX_INSTRUCTION)
     instruction = Instruction.objects.create(
         report=report,
         leader=leader,
@@ -495,8 +501,14 @@ def report_record_instruction(
         text=text,
         recorded_by=actor,
     )
-    _save(report, "status")
-    _log(report, "instruction", actor, data={"leader": leader_name, "level": level, "on": given_on.isoformat()})
+    writes.save(report)
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="instruction",
+        actor=actor,
+        data={"leader": leader_name, "level": level, "on": given_on.isoformat()},
+    )
     _notify_author(
         report,
         f"{leader_title}{leader_name}对您的社情民意信息作出批示：{report.title}",
@@ -511,11 +523,12 @@ def report_transfer(*, actor: Any, report_id: int, unit: Unit | None, reason: st
     """转办: a released (or adopted) report goes to a department through the closed loop."""
     report = _lock(report_id)
     _require_office(actor, report, "转办")
-    _require(report, (S.ADOPTED, S.RELEASED), "转办")
+    REPORT.check(report, "transfer")
     if report.item_id:
         raise ConflictError("该信息已经转办过了。")
     if unit is None or unit.committee_id != report.committee_id or not unit.is_active:
         raise ServiceError("请选择承办单位。")
+    reason = clean_text(reason, field="转办说明", limit=500, required=False)
     committee = Committee.objects.get(pk=report.committee_id)
     item = loop.item_accept(
         committee=committee,
@@ -525,12 +538,17 @@ def report_transfer(*, actor: Any, report_id: int, unit: Unit | None, reason: st
         source=report,
         actor=actor,
     )
-    item = loop.item_assign(
-        item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=(reason or "").strip()[:500]
-    )
+    item = loop.item_assign(item_id=item.pk, actor=actor, mode=Item.Mode.SINGLE, lead_units=[unit], reason=reason)
     report.item = item
-    _save(report, "item")
-    _log(report, "transfer", actor, reason=reason, data={"unit": unit.name, "item": item.pk})
+    writes.save(report, "item")
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="transfer",
+        actor=actor,
+        reason=reason,
+        data={"unit": unit.name, "item": item.pk},
+    )
     _notify_author(report, f"您的社情民意信息已转{unit.name}办理：{report.title}")
     return item
 
@@ -572,7 +590,15 @@ def report_from_proposal(*, proposal: Any) -> OpinionReport:
     ReportVersion.objects.create(
         report=report, number=1, title=report.title, text=report.text, note=note, created_by=actor
     )
-    _log(report, "from_proposal", actor, to=report.status, reason=note, data={"proposal": proposal.pk})
+    audit.record(
+        thread=report.thread,
+        target=report,
+        action="from_proposal",
+        actor=actor,
+        to_state=report.status,
+        reason=note,
+        data={"proposal": proposal.pk},
+    )
     return report
 
 

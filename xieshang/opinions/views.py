@@ -19,6 +19,7 @@ from . import forms, rules, scoring, selectors, services
 from . import permissions as perms
 from .bulletin import issue_docx as build_issue_docx
 from .models import OpinionReport
+from .transitions import ISSUE, REPORT
 
 
 def _get_report(request: HttpRequest, pk: int) -> OpinionReport:
@@ -104,6 +105,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_author": perms.is_author(request.user, report),
         "chars": rules.char_count(report.text),
         "max_chars": rules.MAX_CHARS,
+        # the moves the transition table allows now; each button shows only when its move is here
+        "actions": set(REPORT.available(report)),
         **selectors.report_detail(report),
     }
     if office:
@@ -149,7 +152,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def report_resubmit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _get_report(request, pk)
-    if not perms.is_author(request.user, report) or report.status != OpinionReport.Status.RETURNED:
+    if not perms.is_author(request.user, report) or not REPORT.can(report, "resubmit"):
         raise Http404
     if request.method == "POST":
         form = forms.ResubmitForm(request.POST)
@@ -246,14 +249,16 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError:
         raise Http404 from None
     office = perms.is_information_office(request.user, issue.committee_id)
+    actions = set(ISSUE.available(issue)) if office else set()
     return render(
         request,
         "opinions/issue.html",
         {
             "issue": issue,
             "office": office,
+            "actions": actions,
             "reports": selectors.issue_reports(issue),
-            "candidates": selectors.adoptable_reports(issue)[:200] if office and issue.status == "draft" else [],
+            "candidates": selectors.adoptable_reports(issue)[:200] if "add_report" in actions else [],
             "releases": list(issue.releases.all()),
             "release_form": forms.ReleaseForm(),
         },

@@ -12,6 +12,7 @@ from django.db import transaction
 from xieshang.areas.models import Area
 from xieshang.core import audit
 from xieshang.core.errors import PermissionDeniedError, ServiceError
+from xieshang.core.text import clean_text
 
 from .models import Committee, Member, Sector, Term, Unit, User
 
@@ -23,15 +24,6 @@ def _require_admin(actor: Any) -> None:
     # ``actor=None`` is the system itself (management commands such as seed_demo).
     if actor is not None and not getattr(actor, "is_superuser", False):
         raise PermissionDeniedError("只有系统管理员可以维护账号、单位和委员名册。")
-
-
-def _clean(value: str | None, field: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        raise ServiceError(f"请填写{field}。")
-    if len(text) > limit:
-        raise ServiceError(f"{field}不能超过 {limit} 字。")
-    return text
 
 
 @transaction.atomic
@@ -68,7 +60,7 @@ def user_create(
         raise ServiceError("只有承办单位工作人员可以关联承办单位。")
     user = User(
         username=username,
-        full_name=(full_name or "").strip()[:50],
+        full_name=clean_text(full_name, field="姓名", limit=50, required=False, single_line=True),
         role=role,
         office=office,
         committee=committee,
@@ -114,7 +106,7 @@ def unit_create(
     """A handling unit. A town, street or village committee answers for an area of its own level,
     which is what escalation (村居 → 镇街 → 区) follows."""
     _require_admin(actor)
-    name = _clean(name, "单位名称", 100)
+    name = clean_text(name, field="单位名称", limit=100, single_line=True)
     if kind not in Unit.Kind.values:
         raise ServiceError("单位类型无效。")
     expected = _UNIT_AREA_LEVEL.get(kind)
@@ -123,7 +115,11 @@ def unit_create(
     if Unit.objects.filter(committee=committee, name=name).exists():
         raise ServiceError(f"承办单位「{name}」已存在。")
     unit = Unit.objects.create(
-        committee=committee, name=name, kind=kind, short_name=(short_name or "").strip()[:30], area=area
+        committee=committee,
+        name=name,
+        kind=kind,
+        short_name=clean_text(short_name, field="单位简称", limit=30, required=False, single_line=True),
+        area=area,
     )
     audit.record(thread=f"unit:{unit.pk}", target=unit, action="unit_create", actor=actor)
     return unit
@@ -144,7 +140,7 @@ def member_create(
     user: User | None = None,
 ) -> Member:
     _require_admin(actor)
-    name = _clean(name, "委员姓名", 50)
+    name = clean_text(name, field="委员姓名", limit=50, single_line=True)
     if sector is not None and sector.committee_id != term.committee_id:
         raise ServiceError("界别不属于该政协。")
     if user is not None and Member.objects.filter(user=user).exists():
@@ -155,10 +151,10 @@ def member_create(
         name=name,
         sector=sector,
         gender=(gender or "")[:2],
-        party=(party or "")[:30],
+        party=clean_text(party, field="党派", limit=30, required=False, single_line=True),
         is_standing=is_standing,
         is_hk_macao=is_hk_macao,
-        workplace=(workplace or "")[:100],
+        workplace=clean_text(workplace, field="工作单位及职务", limit=100, required=False, single_line=True),
         user=user,
     )
     audit.record(thread=f"member:{member.pk}", target=member, action="member_create", actor=actor)

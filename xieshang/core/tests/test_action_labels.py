@@ -13,8 +13,9 @@ from xieshang.handling.templatetags.loop_labels import LABELS
 
 
 def _logged_actions(app: str, position: int) -> set[str]:
-    """Literal action names passed to ``_log`` in ``xieshang.<app>.services`` (both arms of a
-    conditional); f-string actions are checked by their callers' tests."""
+    """Literal action names passed to ``_log`` or ``audit.record(action=…)`` in
+    ``xieshang.<app>.services`` (both arms of a conditional); f-string actions are checked by their
+    callers' tests."""
     services = importlib.import_module(f"xieshang.{app}.services")
     names: set[str] = set()
 
@@ -27,8 +28,14 @@ def _logged_actions(app: str, position: int) -> set[str]:
 
     tree = ast.parse(Path(str(services.__file__)).read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_log" and len(node.args) > position:
+        if not isinstance(node, ast.Call):
+            continue
+        if getattr(node.func, "id", "") == "_log" and len(node.args) > position:
             collect(node.args[position])
+        elif getattr(node.func, "attr", "") == "record" and getattr(node.func.value, "id", "") == "audit":  # type: ignore[attr-defined]
+            for kw in node.keywords:
+                if kw.arg == "action":
+                    collect(kw.value)
     return names
 
 

@@ -124,7 +124,7 @@ def test_the_same_level_cannot_adopt_twice(member, info_office, committee):
 def test_an_instruction_on_an_unreleased_report_is_refused(member, info_office, leader):
     report = submit(member.user)
     services.report_adopt(actor=info_office, report_id=report.pk)
-    with pytest.raises(ConflictError, match="尚未编刊签发"):
+    with pytest.raises(ConflictError, match="须先编刊签发"):
         services.report_record_instruction(
             actor=info_office,
             report_id=report.pk,

@@ -109,6 +109,12 @@ class _Router:
                 self.loaded_at = timezone.now()
         return True
 
+    def loaded(self) -> bool:
+        """Whether the model is in memory now (no loading is started, no waiting)."""
+        with self.lock:
+            future = self.future
+        return future is not None and future.done() and not future.cancelled() and future.exception() is None
+
     def _refresh_if_retrained(self) -> None:
         # A training run in another process (the task worker) wrote a new file: reload it here.
         if self.loaded_at is None:

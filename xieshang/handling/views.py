@@ -540,7 +540,6 @@ def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _refused(request, item.pk, "assign", item.pk, form, exc)
-    assist.route_decision_settle(item_id=item.pk, chosen=list(d["lead_units"]), actor=request.user)
     return _done(request, item.pk, "已交办。")
 
 

@@ -117,8 +117,9 @@ def test_accepting_and_changing_the_suggestion_are_recorded(client, world, drive
     school = _accept(drive, "关于石湾学校学位紧张的问题", "石湾学校学位紧张，家长反映孩子上学难，希望增加学位。")
     for item in (lift, school):
         client.get(reverse("handling:assist_panel", args=[item.pk]))
-    assert RouteDecision.objects.get(item=lift).suggested_unit == world.dept1
-    assert RouteDecision.objects.get(item=school).suggested_unit == world.dept2
+        client.get(reverse("handling:item", args=[item.pk]))
+    # showing the suggestion writes nothing; 交办 records it with the choice
+    assert not RouteDecision.objects.exists()
 
     def assign(item, unit):
         item.refresh_from_db()
@@ -130,6 +131,7 @@ def test_accepting_and_changing_the_suggestion_are_recorded(client, world, drive
     assign(school, world.dept3)  # changed
     accepted = RouteDecision.objects.get(item=lift)
     changed = RouteDecision.objects.get(item=school)
+    assert (accepted.suggested_unit, changed.suggested_unit) == (world.dept1, world.dept2)
     assert (accepted.accepted, accepted.chosen_unit, accepted.decided_by) == (True, world.dept1, world.office)
     assert (changed.accepted, changed.chosen_unit) == (False, world.dept3)
     rate = assist.acceptance(world.committee.pk)

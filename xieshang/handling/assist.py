@@ -634,9 +634,9 @@ def merge_groups(docs: Sequence[tuple[int, str, str]]) -> list[list[int]]:
 # --- hotspots ---------------------------------------------------------------------------------------
 
 
-# Channels whose items the public sends over months, where items about one matter come close in
-# time (``insight.matters.time_lift``).
-BURSTY_CHANNELS = frozenset({"message"})
+def bursty_channels() -> frozenset[str]:
+    """Channels whose items come in bursts about one matter (``registry.Channel.bursty``)."""
+    return frozenset(c.key for c in registry.all_channels() if c.bursty)
 
 
 @dataclass
@@ -687,7 +687,8 @@ def hotspot_rows(
         ]
         # posting times group citizens' messages (they come in bursts about one matter); a
         # session's proposals or a consultation's suggestions arrive together by design
-        by_time = all(ch in BURSTY_CHANNELS for _pk, _t, _x, _a, ch, *_rest in rows)
+        bursty = bursty_channels()
+        by_time = all(ch in bursty for _pk, _t, _x, _a, ch, *_rest in rows)
         spots = insight_hotspots(docs, top, now=min(timezone.now(), end), by_time=by_time)
         cached = (
             [(h.rank, h.heat, h.period, h.place, h.description, [int(i) for i in h.ids]) for h in spots],

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from xieshang.handling import assist
+from xieshang.handling import assist, registry
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, RouteDecision
 from xieshang.insight import services as insight_services
@@ -239,7 +239,8 @@ def test_hotspots_group_by_posting_time_only_items_the_public_sends_over_months(
         return []
 
     monkeypatch.setattr(assist, "insight_hotspots", spy)
-    monkeypatch.setattr(assist, "BURSTY_CHANNELS", frozenset({CHANNEL}))
+    # the test channel says its items come in bursts, as the messages channel does
+    monkeypatch.setattr(registry.get(CHANNEL), "bursty", True)
     first = _lift(drive)
     _accept(drive, "石湾工地夜间施工噪音", "石湾某工地深夜施工，噪音扰民严重。")
     start, end = timezone.now() - dt.timedelta(days=30), timezone.now() + dt.timedelta(days=1)
@@ -405,3 +406,12 @@ def test_a_suggestion_never_reads_as_certain(world) -> None:  # type: ignore[no-
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.9991).percent == 99
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.734).percent == 73
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.0).percent == 0
+
+
+def test_the_messages_channel_is_the_bursty_one():
+    """Bursts are a flag each channel sets on its registration; the engine names no channel."""
+    import xieshang.messages.channel  # noqa: F401 - registers the channel
+
+    assert registry.get("message").bursty
+    assert "message" in assist.bursty_channels()
+    assert not registry.get(CHANNEL).bursty

@@ -42,7 +42,7 @@ class PastReply:
     category: str
     body: str
     adopted_count: int = 0
-    replied_at: dt.datetime | None = None  # None: on the day the reply was due
+    replied_at: dt.datetime | None = None  # None: when the reply was due (or now, if that is later)
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,7 @@ def _handle(
             raise ServiceError(f"「{r.unit}」不是该事项的主办单位，不能有它的答复。")
         if r.category not in dict(spec.reply_categories):
             raise ServiceError("答复类别无效。")
-        when = r.replied_at or a.reply_due_at
+        when = r.replied_at or min(a.reply_due_at, now)
         if when > now or when < at:
             raise ServiceError("答复时间须在交办之后、现在之前。")
         reply = Reply.objects.create(

@@ -253,3 +253,17 @@ def test_recount_deadlines_is_audited_and_versioned(world, drive):
     # a second run finds nothing to change
     assert loop.recount_deadlines([item.pk]) == 0
     assert AuditEntry.objects.filter(action="deadline_recounted").count() == 1
+
+
+def test_the_item_page_shows_the_buttons_the_table_allows(client, world, drive):
+    item = drive.single(world.dept1)
+    a = drive.lead(item)
+    client.force_login(world.unit_user(world.dept1))
+    ctx = client.get(reverse("handling:item", args=[item.pk])).context
+    shown = ctx["page"].assignments[0]
+    assert "sign" in shown.allowed and "sign" in shown.forms and "reply" not in shown.forms
+    assert ctx["item_actions"] == {"supervise"}
+    drive.sign(a)
+    ctx = client.get(reverse("handling:item", args=[item.pk])).context
+    shown = ctx["page"].assignments[0]
+    assert "sign" not in shown.forms and {"reply", "contact"} <= set(shown.forms) & shown.allowed

@@ -238,7 +238,7 @@ def test_hotspots_group_by_posting_time_only_items_the_public_sends_over_months(
         seen.append(by_time)
         return []
 
-    monkeypatch.setattr(assist, "insight_hotspots", spy)
+    monkeypatch.setattr(assist.hotspots, "insight_hotspots", spy)
     # the test channel says its items come in bursts, as the messages channel does
     monkeypatch.setattr(registry.get(CHANNEL), "bursty", True)
     first = _lift(drive)

@@ -19,6 +19,8 @@ Every transition accepts ``expected_version`` (the version the caller read).
 
 from __future__ import annotations
 
+from xieshang.core.notify import notify
+
 from ..models import LIVE_STATES
 from ..transitions import HANDED_BACK
 from ._common import MAX_NOTE, MAX_TEXT, MAX_TITLE, lock_assignment, lock_item, rule_for
@@ -60,6 +62,7 @@ __all__ = [
     "item_supervise",
     "lock_assignment",
     "lock_item",
+    "notify",
     "raters_for",
     "recompute_open_deadlines",
     "recount_deadlines",

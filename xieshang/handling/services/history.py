@@ -127,7 +127,7 @@ def _handle(
     item = lock_item(item.pk)
     spec = registry.get(item.channel)
     rule = rule_for(item.channel, item.kind)
-    assignments = list(item.assignments.select_for_update().select_related("unit").order_by("pk"))
+    assignments = list(item.assignments.select_for_update().order_by("pk"))
     for a in assignments:
         before = ASSIGNMENT.move(a, "sign")
         a.signed_at = at

@@ -208,8 +208,12 @@ class Timeline:
         mark = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         services.recount_deadlines(self.items)
         if self.when is not None:
-            # the recount's audit rows are part of the history being made, not of the day the demo runs
-            AuditEntry.objects.filter(pk__gt=mark, action="deadline_recounted").update(created_at=self.when)
+            # the recount's audit rows are part of the history being made, not of the day the demo runs:
+            # each is dated with the last row of its thread, so the history still reads in order
+            for row in AuditEntry.objects.filter(pk__gt=mark, action="deadline_recounted"):
+                before = AuditEntry.objects.filter(thread=row.thread, pk__lt=row.pk).order_by("-created_at").first()
+                at = before.created_at if before is not None else self.when
+                AuditEntry.objects.filter(pk=row.pk).update(created_at=at)
 
     def branch(self) -> Timeline:
         return Timeline(offset=self.offset, when=self.when)

@@ -13,19 +13,17 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import include, path
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ParseError, UnsupportedMediaType
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from xieshang.core.api import ERRORS, ID_REGEX, Pagination, choices, date, flag, number, parse
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.organisations.models import Leader, Unit
 
@@ -33,104 +31,6 @@ from . import permissions as perms
 from . import serializers as s
 from . import services
 from .models import LIVE_STATES, Assignment, Item, Reply, Request
-
-ID_REGEX = r"[0-9]{1,18}"
-
-
-class Pagination(LimitOffsetPagination):
-    """Limit/offset pages that sort narrow rows first and join only the rows of the page.
-
-    Sorting a unit's 2,500 open assignments with their items joined in made PostgreSQL look up
-    every item before the LIMIT (44 ms at 100,000 items); sorting the ids alone and then loading
-    one page of rows with their relations costs a few milliseconds.
-    """
-
-    default_limit = 50
-    max_limit = 200
-
-    def paginate_queryset(self, queryset: Any, request: ApiRequest, view: Any = None) -> list[Any] | None:
-        self.request = request
-        self.limit = self.get_limit(request)
-        if self.limit is None:
-            return None
-        self.count = self.get_count(queryset)
-        self.offset = self.get_offset(request)
-        if self.count == 0 or self.offset > self.count:
-            return []
-        ids = list(queryset.values_list("pk", flat=True)[self.offset : self.offset + self.limit])
-        rows = queryset.order_by().in_bulk(ids)
-        return [rows[pk] for pk in ids if pk in rows]
-
-
-# --- parsing -------------------------------------------------------------------------------------
-
-
-def _first_error(errors: Any, fields: dict[str, Any] | None = None) -> str:
-    """The first validation message, prefixed with the field's Chinese label."""
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            message = _first_error(value)
-            field = (fields or {}).get(key)
-            label = getattr(field, "label", None)
-            if key in ("non_field_errors", "__all__") or not label or not isinstance(key, str):
-                return message
-            return f"{label}：{message}"
-    if isinstance(errors, list) and errors:
-        return _first_error(errors[0])
-    return str(errors)
-
-
-def _parse(input_class: type[serializers.Serializer], request: ApiRequest) -> dict[str, Any]:
-    try:
-        data = request.data
-    except (ParseError, UnsupportedMediaType):
-        raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
-    parsed = input_class(data=data)
-    if not parsed.is_valid():
-        raise ServiceError(_first_error(parsed.errors, parsed.fields))
-    return dict(parsed.validated_data)
-
-
-def _flag(params: Any, name: str) -> bool | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    value = str(raw).strip().lower()
-    if value in ("1", "true", "yes"):
-        return True
-    if value in ("0", "false", "no"):
-        return False
-    raise ServiceError(f"参数 {name} 只能是 true 或 false。")
-
-
-def _number(params: Any, name: str) -> int | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    if not str(raw).isdigit() or len(str(raw)) > 18:
-        raise ServiceError(f"参数 {name} 须为正整数。")
-    return int(raw)
-
-
-def _date(params: Any, name: str) -> dt.date | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(raw))
-    except ValueError:
-        raise ServiceError(f"参数 {name} 须为日期，格式如 2025-03-01。") from None
-
-
-def _choices(params: Any, name: str, allowed: list[str]) -> list[str]:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return []
-    values = [v.strip() for v in str(raw).split(",") if v.strip()]
-    bad = [v for v in values if v not in allowed]
-    if bad:
-        raise ServiceError(f"参数 {name} 的取值「{bad[0]}」无效，可选：{'、'.join(allowed)}。")
-    return values
 
 
 def _units(ids: list[int]) -> list[Unit]:
@@ -144,36 +44,11 @@ def _unit_or_none(unit_id: int | None) -> Unit | None:
     return _units([unit_id])[0] if unit_id else None
 
 
-# --- optimistic concurrency -------------------------------------------------------------------
-
-
-def _with_item_version(item_id: int, version: int | None, call: Callable[[], Any]) -> Any:
-    """Run a service after checking the item's version under the same row lock."""
-    with transaction.atomic():
-        if version is not None:
-            services._lock_item(item_id, version)
-        return call()
-
-
-def _with_assignment_version(assignment_id: int, version: int | None, call: Callable[[], Any]) -> Any:
-    with transaction.atomic():
-        if version is not None:
-            services._lock_assignment(assignment_id, version)
-        return call()
-
-
 # --- schema helpers ----------------------------------------------------------------------------
-
-_ERRORS = {
-    400: OpenApiResponse(s.LoopErrorSerializer, description="输入有误或规则不允许，未作更改"),
-    403: OpenApiResponse(s.LoopErrorSerializer, description="未登录，或无权进行此操作"),
-    404: OpenApiResponse(s.LoopErrorSerializer, description="对象不存在或不在您的可见范围内"),
-    409: OpenApiResponse(s.LoopErrorSerializer, description="状态已被他人改变，请刷新后重试"),
-}
 
 
 def _transition(summary: str, body: type[serializers.Serializer], result: Any) -> Callable[[Any], Any]:
-    return extend_schema(summary=summary, request=body, responses={200: result, **_ERRORS})
+    return extend_schema(summary=summary, request=body, responses={200: result, **ERRORS})
 
 
 # --- items -------------------------------------------------------------------------------------
@@ -197,9 +72,9 @@ _ITEM_FILTERS = [
 
 @extend_schema_view(
     list=extend_schema(
-        summary="事项列表", parameters=_ITEM_FILTERS, responses={200: s.LoopItemListSerializer, **_ERRORS}
+        summary="事项列表", parameters=_ITEM_FILTERS, responses={200: s.LoopItemListSerializer, **ERRORS}
     ),
-    retrieve=extend_schema(summary="事项详情", responses={200: s.LoopItemDetailSerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(summary="事项详情", responses={200: s.LoopItemDetailSerializer, 404: ERRORS[404]}),
 )
 @extend_schema(tags=["事项"])
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -229,7 +104,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def assign(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.LoopAssignInput, request)
+        data = parse(s.LoopAssignInput, request)
         services.item_assign(
             item_id=item.pk,
             actor=request.user,
@@ -246,11 +121,9 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def decline(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.LoopReasonInput, request)
-        _with_item_version(
-            item.pk,
-            data.get("version"),
-            lambda: services.item_decline(item_id=item.pk, actor=request.user, reason=data["reason"]),
+        data = parse(s.LoopReasonInput, request)
+        services.item_decline(
+            item_id=item.pk, actor=request.user, reason=data["reason"], expected_version=data.get("version")
         )
         return self._detail(item.pk)
 
@@ -258,22 +131,20 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"])
     def supervise(self, request: ApiRequest, pk: str) -> Response:
         item = self.get_object()
-        data = _parse(s.LoopSuperviseInput, request)
+        data = parse(s.LoopSuperviseInput, request)
         leader = None
         if data.get("leader"):
             leader = Leader.objects.filter(pk=data["leader"], committee_id=item.committee_id).first()
             if leader is None:
                 raise ServiceError("督办领导不存在。")
-        _with_item_version(
-            item.pk,
-            data.get("version"),
-            lambda: services.item_supervise(item_id=item.pk, actor=request.user, note=data["note"], leader=leader),
+        services.item_supervise(
+            item_id=item.pk, actor=request.user, note=data["note"], leader=leader, expected_version=data.get("version")
         )
         return self._detail(item.pk)
 
 
 def _filter_items(qs: QuerySet[Item], params: Any) -> QuerySet[Item]:
-    statuses = _choices(params, "status", list(Item.Status.values))
+    statuses = choices(params, "status", list(Item.Status.values))
     if statuses:
         qs = qs.filter(status__in=statuses)
     for name, field in (("channel", "channel"), ("kind", "kind")):
@@ -286,20 +157,20 @@ def _filter_items(qs: QuerySet[Item], params: Any) -> QuerySet[Item]:
         ("is_urgent", "is_urgent"),
         ("escalated", "escalated_to_district"),
     ):
-        flag = _flag(params, name)
-        if flag is not None:
-            qs = qs.filter(**{field: flag})
-    unit = _number(params, "unit")
+        value = flag(params, name)
+        if value is not None:
+            qs = qs.filter(**{field: value})
+    unit = number(params, "unit")
     if unit is not None:
         live = Assignment.objects.filter(item=OuterRef("pk"), unit_id=unit, status__in=LIVE_STATES)
         qs = qs.filter(Exists(live))
-    area = _number(params, "area")
+    area = number(params, "area")
     if area is not None:
         qs = qs.filter(area_id=area)
     q = (params.get("q") or "").strip()
     if q:
         qs = qs.filter(title__icontains=q[:50])
-    start, end = _date(params, "accepted_from"), _date(params, "accepted_to")
+    start, end = date(params, "accepted_from"), date(params, "accepted_to")
     if start:
         qs = qs.filter(accepted_at__date__gte=start)
     if end:
@@ -348,11 +219,9 @@ _ASSIGNMENT_FILTERS = [
     list=extend_schema(
         summary="交办记录列表",
         parameters=_ASSIGNMENT_FILTERS,
-        responses={200: s.LoopAssignmentListSerializer, **_ERRORS},
+        responses={200: s.LoopAssignmentListSerializer, **ERRORS},
     ),
-    retrieve=extend_schema(
-        summary="交办记录详情", responses={200: s.LoopAssignmentDetailSerializer, 404: _ERRORS[404]}
-    ),
+    retrieve=extend_schema(summary="交办记录详情", responses={200: s.LoopAssignmentDetailSerializer, 404: ERRORS[404]}),
 )
 @extend_schema(tags=["交办与办理"])
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -382,16 +251,21 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._detail(self.get_object().pk)
 
     def _run(self, input_class: type[serializers.Serializer], call: Callable[[Assignment, dict[str, Any]], Any]):
+        """Parse the body and call one service with ``expected_version`` taken from it."""
         a = self.get_object()
-        data = _parse(input_class, self.request)
-        _with_assignment_version(a.pk, data.pop("version", None), lambda: call(a, data))
+        data = parse(input_class, self.request)
+        data["expected_version"] = data.pop("version", None)
+        call(a, data)
         return a
 
     @_transition("签收", s.LoopVersionedInput, s.LoopAssignmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
-            s.LoopVersionedInput, lambda a, d: services.assignment_sign(assignment_id=a.pk, actor=request.user)
+            s.LoopVersionedInput,
+            lambda a, d: services.assignment_sign(
+                assignment_id=a.pk, actor=request.user, expected_version=d["expected_version"]
+            ),
         )
         return self._detail(a.pk)
 
@@ -403,7 +277,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         def call(a: Assignment, d: dict[str, Any]) -> None:
             created.append(
                 services.assignment_reassign(
-                    assignment_id=a.pk, actor=request.user, unit=_units([d["unit"]])[0], reason=d["reason"]
+                    assignment_id=a.pk,
+                    actor=request.user,
+                    unit=_units([d["unit"]])[0],
+                    reason=d["reason"],
+                    expected_version=d["expected_version"],
                 )
             )
 
@@ -420,6 +298,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 actor=request.user,
                 reason=d["reason"],
                 suggested_unit=_unit_or_none(d.get("suggested_unit")),
+                expected_version=d["expected_version"],
             ),
         )
         return self._detail(a.pk)
@@ -430,7 +309,11 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         a = self._run(
             s.LoopRequestExtensionInput,
             lambda a, d: services.assignment_request_extension(
-                assignment_id=a.pk, actor=request.user, until=d["until"], reason=d["reason"]
+                assignment_id=a.pk,
+                actor=request.user,
+                until=d["until"],
+                reason=d["reason"],
+                expected_version=d["expected_version"],
             ),
         )
         return self._detail(a.pk)
@@ -441,7 +324,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         a = self._run(
             s.LoopContactInput,
             lambda a, d: services.assignment_record_contact(
-                assignment_id=a.pk, actor=request.user, method=d["method"], happened_at=d["happened_at"], note=d["note"]
+                assignment_id=a.pk,
+                actor=request.user,
+                method=d["method"],
+                happened_at=d["happened_at"],
+                note=d["note"],
+                expected_version=d["expected_version"],
             ),
         )
         return self._detail(a.pk)
@@ -451,7 +339,9 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def co_opinion(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
             s.LoopCoOpinionInput,
-            lambda a, d: services.co_opinion_send(assignment_id=a.pk, actor=request.user, body=d["body"]),
+            lambda a, d: services.co_opinion_send(
+                assignment_id=a.pk, actor=request.user, body=d["body"], expected_version=d["expected_version"]
+            ),
         )
         return self._detail(a.pk)
 
@@ -468,6 +358,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 adopted_count=d["adopted_count"],
                 measures=d["measures"],
                 resolved=d["resolved"],
+                expected_version=d["expected_version"],
             ),
         )
         return self._detail(a.pk)
@@ -478,7 +369,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         a = self._run(
             s.LoopRateInput,
             lambda a, d: services.assignment_rate(
-                assignment_id=a.pk, rater_key=d["rater_key"], value=d["value"], comment=d["comment"], actor=request.user
+                assignment_id=a.pk,
+                rater_key=d["rater_key"],
+                value=d["value"],
+                comment=d["comment"],
+                actor=request.user,
+                expected_version=d["expected_version"],
             ),
         )
         return self._detail(a.pk)
@@ -488,27 +384,29 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def escalate(self, request: ApiRequest, pk: str) -> Response:
         a = self._run(
             s.LoopReasonInput,
-            lambda a, d: services.assignment_escalate(assignment_id=a.pk, actor=request.user, reason=d["reason"]),
+            lambda a, d: services.assignment_escalate(
+                assignment_id=a.pk, actor=request.user, reason=d["reason"], expected_version=d["expected_version"]
+            ),
         )
         item = perms.get_item_for(request.user, a.item_id)
         return Response(s.LoopItemDetailSerializer(item, context=self.get_serializer_context()).data)
 
 
 def _filter_assignments(qs: QuerySet[Assignment], params: Any) -> QuerySet[Assignment]:
-    statuses = _choices(params, "status", list(Assignment.Status.values))
+    statuses = choices(params, "status", list(Assignment.Status.values))
     if statuses:
         qs = qs.filter(status__in=statuses)
-    roles = _choices(params, "role", list(Assignment.Role.values))
+    roles = choices(params, "role", list(Assignment.Role.values))
     if roles:
         qs = qs.filter(role__in=roles)
     for name in ("unit", "item"):
-        value = _number(params, name)
+        value = number(params, name)
         if value is not None:
             qs = qs.filter(**{f"{name}_id": value})
-    flag = _flag(params, "is_overdue")
-    if flag is not None:
-        qs = qs.filter(is_overdue=flag)
-    due = _date(params, "due_before")
+    overdue = flag(params, "is_overdue")
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    due = date(params, "due_before")
     if due is not None:
         qs = qs.filter(reply_due_at__date__lte=due)
     ordering = params.get("ordering") or "reply_due_at"
@@ -536,9 +434,9 @@ def _filter_assignments(qs: QuerySet[Assignment], params: Any) -> QuerySet[Assig
             OpenApiParameter("status", str, enum=list(Request.Status.values)),
             OpenApiParameter("kind", str, enum=list(Request.Kind.values)),
         ],
-        responses={200: s.LoopRequestSerializer, **_ERRORS},
+        responses={200: s.LoopRequestSerializer, **ERRORS},
     ),
-    retrieve=extend_schema(summary="申请详情", responses={200: s.LoopRequestSerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(summary="申请详情", responses={200: s.LoopRequestSerializer, 404: ERRORS[404]}),
 )
 @extend_schema(tags=["退回和延期申请"])
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -552,7 +450,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         qs = Request.objects.filter(assignment__in=visible).order_by("-created_at", "-id")
         if self.action == "list":
             for name, allowed in (("status", Request.Status.values), ("kind", Request.Kind.values)):
-                values = _choices(self.request.query_params, name, list(allowed))
+                values = choices(self.request.query_params, name, list(allowed))
                 if values:
                     qs = qs.filter(**{f"{name}__in": values})
         return qs
@@ -568,13 +466,13 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def decide(self, request: ApiRequest, pk: str) -> Response:
         req = self.get_object()
-        data = _parse(s.LoopDecideInput, request)
-        _with_assignment_version(
-            req.assignment_id,
-            data.get("version"),
-            lambda: services.request_decide(
-                request_id=req.pk, actor=request.user, approve=data["approve"], note=data["note"]
-            ),
+        data = parse(s.LoopDecideInput, request)
+        services.request_decide(
+            request_id=req.pk,
+            actor=request.user,
+            approve=data["approve"],
+            note=data["note"],
+            expected_version=data.get("version"),
         )
         return _assignment_response(request, req.assignment_id)
 
@@ -583,9 +481,9 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     list=extend_schema(
         summary="答复列表",
         parameters=[OpenApiParameter("review", str, enum=list(Reply.Review.values), description="审核状态")],
-        responses={200: s.LoopReplySerializer, **_ERRORS},
+        responses={200: s.LoopReplySerializer, **ERRORS},
     ),
-    retrieve=extend_schema(summary="答复详情", responses={200: s.LoopReplySerializer, 404: _ERRORS[404]}),
+    retrieve=extend_schema(summary="答复详情", responses={200: s.LoopReplySerializer, 404: ERRORS[404]}),
 )
 @extend_schema(tags=["答复审核"])
 class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -598,7 +496,7 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         visible = perms.assignments_visible_to(self.request.user)
         qs = Reply.objects.filter(assignment__in=visible).order_by("-created_at", "-id")
         if self.action == "list":
-            values = _choices(self.request.query_params, "review", list(Reply.Review.values))
+            values = choices(self.request.query_params, "review", list(Reply.Review.values))
             if values:
                 qs = qs.filter(review__in=values)
         return qs
@@ -613,17 +511,14 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @action(detail=True, methods=["post"])
     def review(self, request: ApiRequest, pk: str) -> Response:
         reply = self.get_object()
-        data = _parse(s.LoopReviewInput, request)
-        _with_assignment_version(
-            reply.assignment_id,
-            data.get("version"),
-            lambda: services.reply_review(
-                reply_id=reply.pk,
-                actor=request.user,
-                passed=data["passed"],
-                category=data["category"] or None,
-                note=data["note"],
-            ),
+        data = parse(s.LoopReviewInput, request)
+        services.reply_review(
+            reply_id=reply.pk,
+            actor=request.user,
+            passed=data["passed"],
+            category=data["category"] or None,
+            note=data["note"],
+            expected_version=data.get("version"),
         )
         return _assignment_response(request, reply.assignment_id)
 

@@ -2,7 +2,8 @@
 
 受理 → 交办 → 签收 → 办理 → 答复 → (审核) → 评价 → 办结, with returns, extensions, reminders,
 overdue flags, supervision, escalation along the area levels and re-handling.
-Only the services in ``services.py`` change ``status`` fields.
+Only the services (``services/``) change ``status`` fields, through the transition tables of
+``transitions.py``.
 """
 
 from __future__ import annotations

@@ -60,6 +60,11 @@ class Channel:
     # -> {source_id: key}. Same-matter ranking lifts a text by the same author. None: each source
     # record is its own author.
     authors: Callable[[list[int]], dict[int, str]] | None = None
+    # The public sends this channel's items over months, and items about one matter come close in
+    # time (a burst of messages about one blocked road): hotspots and same-matter groups weigh posting
+    # times (``insight.matters.time_lift``). False for items that arrive together by design (a
+    # session's proposals, a consultation's suggestions).
+    bursty: bool = False
 
     def offices(self) -> tuple[str, ...]:
         value = self.dispatcher_offices

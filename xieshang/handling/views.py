@@ -4,6 +4,7 @@ re-renders the page with the rule's message and the user's input kept."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +27,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core.errors import ConflictError, NotFoundError, ServiceError
 from xieshang.core.paging import counted_page
 
-from . import assist, forms, metrics, registry, selectors, views_assist
+from . import assist, forms, metrics, registry, selectors, transitions, views_assist
 from . import permissions as perms
 from . import services as loop
 from .models import Assignment, Item, Reply, Request
@@ -359,7 +360,9 @@ def _item_context(
         return blank
 
     for a in page.assignments:
-        acts = page.actions[a.pk]
+        # who may act comes from the permissions; which moves the state allows, from the transition table
+        a.allowed = transitions.allowed_actions(a)
+        acts = _allowed(page.actions[a.pk], a.allowed)
         version = {"version": a.version}
         a.forms = {}
         if acts.sign:
@@ -396,6 +399,10 @@ def _item_context(
             )
         a.remaining = counter.remaining(a.due) if a.is_live else None
         a.category_labels = dict(page.reply_categories)
+    item_allowed = transitions.item_actions(item)
+    page.can_assign = page.can_assign and "assign" in item_allowed
+    page.can_decline = page.can_decline and "decline" in item_allowed
+    page.can_supervise = page.can_supervise and "supervise" in item_allowed
     shown = {(kind, a.pk) for a in page.assignments for kind in a.forms}
     shown |= {("decide", r.pk) for r in page.pending_requests} | {("review", r.pk) for r in page.pending_replies}
     if page.can_assign:
@@ -422,6 +429,7 @@ def _item_context(
         "error": error,
         "kept_text": kept_text,
         "category_labels": dict(page.reply_categories),
+        "item_actions": item_allowed,
     }
     if page.can_assign:
         ctx["assign_form"] = pick("assign", item.pk, forms.AssignForm(initial={"version": item.version}, units=units))
@@ -432,6 +440,13 @@ def _item_context(
     if page.can_supervise:
         ctx["supervise_form"] = pick("supervise", item.pk, forms.SuperviseForm())
     return ctx
+
+
+def _allowed(acts: Any, allowed: frozenset[str]) -> Any:
+    """The page's actions for an assignment, limited to the moves its transition table allows now."""
+    return dataclasses.replace(
+        acts, **{f.name: getattr(acts, f.name) and f.name in allowed for f in dataclasses.fields(acts)}
+    )
 
 
 def _kind_label(item: Item) -> str:
@@ -540,7 +555,6 @@ def item_assign(request: HttpRequest, item_id: int) -> HttpResponse:
         )
     except ServiceError as exc:
         return _refused(request, item.pk, "assign", item.pk, form, exc)
-    assist.route_decision_settle(item_id=item.pk, chosen=list(d["lead_units"]), actor=request.user)
     return _done(request, item.pk, "已交办。")
 
 

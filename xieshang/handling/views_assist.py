@@ -50,8 +50,8 @@ def panel_context(item: Item, user: Any, *, wait: float) -> dict[str, Any] | Non
     similar = assist.same_matter_items(item, perms.items_visible_to(user), wait=wait)
     if similar is None:
         return None
+    # Nothing is written here (a GET): 交办 settles the suggestion, recounted the same way then.
     suggestions = assist.suggest_units(item.committee_id, item.title, item.text)
-    assist.route_suggestion_record(item, suggestions)
     return {"item": item, "suggestions": suggestions, "similar": similar, "ready": True}
 
 
@@ -158,7 +158,6 @@ def model_page(request: HttpRequest) -> HttpResponse:
     """智能交办模型: the current model, its trainings with progress, the acceptance of suggestions."""
     _require(perms.is_dispatcher(request.user) and request.user.committee_id is not None)
     committee_id = request.user.committee_id
-    assist.route_decisions_settle_from_assignments(committee_id)
     plan = assist.training_plan(committee_id)
     return render(
         request,

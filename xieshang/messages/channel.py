@@ -82,5 +82,6 @@ registry.register(
         source_url=lambda item: "",
         source_details=_source_details,
         authors=_authors,
+        bursty=True,
     )
 )

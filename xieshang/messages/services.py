@@ -13,7 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xieshang.areas.models import Area
+from xieshang.core import writes
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.core.text import clean_text
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, Rating
 from xieshang.organisations.models import Committee
@@ -25,26 +27,10 @@ MAX_TEXT = getattr(settings, "XIESHANG_MESSAGE_MAX_CHARS", 2000)
 TRACKING_VALID_DAYS = getattr(settings, "XIESHANG_TRACKING_VALID_DAYS", 180)
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def new_tracking_code() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(10))
-
-
-def _clean(value: str, field: str, limit: int, min_len: int = 1, *, single_line: bool = False) -> str:
-    text = str(value or "")
-    if _CONTROL.search(text):
-        # text pasted from another system can carry invisible characters; say so rather than store them
-        raise ServiceError(f"{field}中含有无法显示的控制字符，请删除后重新填写。")
-    if single_line:
-        text = re.sub(r"\s+", " ", text)
-    text = text.strip()
-    if len(text) < min_len:
-        raise ServiceError(f"请填写{field}。" if not text else f"{field}太短，请至少写 {min_len} 个字。")
-    if len(text) > limit:
-        raise ServiceError(f"{field}不能超过 {limit} 字（现有 {len(text)} 字）。")
-    return text
 
 
 def message_submit(
@@ -73,9 +59,10 @@ def message_submit(
         return existing, False
     if kind not in Message.Kind.values:
         raise ServiceError("请选择留言类型。")
-    title = _clean(title, "标题", 100, 4, single_line=True)
-    text = _clean(text, "留言内容", MAX_TEXT, 10)
-    name = _clean(name, "姓名或称呼", 50, single_line=True)
+    # the one policy: characters nobody can see (pasted from another system) are removed, not refused
+    title = clean_text(title, field="标题", limit=100, min_len=4, single_line=True)
+    text = clean_text(text, field="留言内容", limit=MAX_TEXT, min_len=10)
+    name = clean_text(name, field="姓名或称呼", limit=50, single_line=True)
     phone = re.sub(r"\s", "", str(phone or ""))
     if not PHONE_RE.fullmatch(phone):
         raise ServiceError("请填写正确的手机号码或固定电话（如 13800138000 或 0757-83000000）。")
@@ -111,7 +98,7 @@ def message_submit(
                 actor_label=f"群众 {mask_name(name)}",
             )
             msg.item = item
-            msg.save(update_fields=["item"])
+            writes.save(msg, "item")
     except IntegrityError:
         existing = Message.objects.filter(submission_token=token).first()
         if existing:

@@ -2,8 +2,9 @@
 
 One row per proposal. The whole file is checked first; any error names its row and column and
 nothing is imported. The import then runs in one transaction, so a failure leaves nothing behind.
-Past handling is recorded as it happened (filed, assigned, replied, reviewed, rated, closed) rather
-than replayed through the live loop, whose deadlines run from today; every imported proposal gets
+Past handling is recorded as it happened (filed, assigned, replied, reviewed, rated, closed) by the
+loop's engine (``handling.services.item_import_history``): deadlines from the proposals channel's
+rule counted from the assignment, no notices, an audit row per step; every imported proposal gets
 an audit row ``import``.
 """
 
@@ -20,8 +21,8 @@ from django.utils import timezone
 from xieshang.core import audit
 from xieshang.core.errors import ServiceError
 from xieshang.documents import read_rows, xlsx_bytes
-from xieshang.handling.models import Assignment, Item, Rating, Reply
-from xieshang.handling.services import rule_for
+from xieshang.handling import services as loop
+from xieshang.handling.models import Reply
 from xieshang.organisations.models import Committee, Leader, Member, Sector, Session, Term, Unit
 
 from . import permissions as perms
@@ -257,7 +258,6 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
     pv = _parse(committee, data)
     if pv.errors:
         raise ServiceError(pv.errors[0])
-    rule = rule_for(CHANNEL)
     by_number: dict[tuple[int, int, int], Proposal] = {}
     replies = 0
     # Leads before merged ones, so that a merged row can point at its lead.
@@ -330,7 +330,7 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
                 leader = leader or Leader.objects.create(committee=committee, name=v["领衔督办领导"], title="区领导")
             KeyProposal.objects.create(proposal=p, leader=leader, decided_on=r.opens_on, created_by=actor)
         if not r.merged_into:
-            replies += _import_handling(p, r, actor, moment, rule)
+            replies += _import_handling(p, r, actor, moment)
         p.search_text = "\n".join(
             x
             for x in [
@@ -355,84 +355,31 @@ def _unit(committee: Committee, name: str) -> Unit:
     return unit
 
 
-def _import_handling(p: Proposal, r: ParsedRow, actor: Any, moment: dt.datetime, rule) -> int:
-    if not r.lead_units:
-        item = Item.objects.create(
-            committee=p.committee,
-            channel=CHANNEL,
-            title=p.title,
-            text=p.suggestions or p.title,
-            category=p.category,
-            source_type="proposals.proposal",
-            source_id=p.pk,
-            accepted_at=moment,
-            created_by=actor,
-        )
-        p.item = item
-        return 0
-    closed = bool(r.replies) and bool(r.ratings)
-    due = moment + dt.timedelta(days=90)
-    item = Item.objects.create(
+def _import_handling(p: Proposal, r: ParsedRow, actor: Any, moment: dt.datetime) -> int:
+    """The proposal's past handling, recorded by the loop's engine (``item_import_history``): deadlines
+    from the proposals channel's rule counted from the assignment, audit rows, permission checked."""
+    leads = [_unit(p.committee, name) for name in r.lead_units]
+    replies = [
+        loop.PastReply(unit=unit, category=cat, body=body, adopted_count=adopted)
+        for unit, (cat, adopted, body) in zip(leads, r.replies, strict=False)
+    ]
+    item = loop.item_import_history(
+        actor=actor,
         committee=p.committee,
         channel=CHANNEL,
         title=p.title,
         text=p.suggestions or p.title,
         category=p.category,
-        source_type="proposals.proposal",
-        source_id=p.pk,
+        source=p,
         accepted_at=moment,
-        assigned_at=moment,
-        mode=MODE_BY_LABEL[r.values["交办方式"]],
-        created_by=actor,
-        status=Item.Status.CLOSED if closed else Item.Status.HANDLING,
-        closed_at=due if closed else None,
+        mode=MODE_BY_LABEL.get(r.values["交办方式"], "") if leads else "",
+        lead_units=leads,
+        co_units=[_unit(p.committee, name) for name in r.co_units],
+        replies=replies,
+        ratings=[loop.PastRating(label=name, value=value) for name, value in r.ratings] if replies else [],
     )
     p.item = item
-    n = 0
-    for i, name in enumerate([*r.lead_units, *r.co_units]):
-        lead = i < len(r.lead_units)
-        reply = r.replies[i] if lead and i < len(r.replies) else None
-        a = Assignment.objects.create(
-            item=item,
-            unit=_unit(p.committee, name),
-            role="lead" if lead else "co",
-            status=Assignment.Status.CLOSED if closed else (Assignment.Status.SIGNED),
-            assigned_at=moment,
-            clock_started_at=moment,
-            sign_due_at=moment,
-            objection_until=moment,
-            reply_due_at=due,
-            signed_at=moment,
-            first_contact_at=moment,
-            replied_at=moment + dt.timedelta(days=60) if reply else None,
-            first_replied_at=moment + dt.timedelta(days=60) if reply else None,
-            closed_at=due if closed else None,
-        )
-        if reply:
-            cat, adopted, body = reply
-            rp = Reply.objects.create(
-                assignment=a,
-                round=1,
-                body=body or "（导入）",
-                category=cat,
-                adopted_count=adopted,
-                review=Reply.Review.PASSED,
-                reviewed_by=actor,
-                reviewed_at=moment + dt.timedelta(days=61),
-                created_by=actor,
-            )
-            Reply.objects.filter(pk=rp.pk).update(created_at=moment + dt.timedelta(days=60))
-            n += 1
-            for rater, value in r.ratings:
-                Rating.objects.create(
-                    assignment=a,
-                    round=1,
-                    rater_key=f"import:{rater}",
-                    rater_label=rater,
-                    value=value,
-                    recorded_by=actor,
-                )
-    return n
+    return len(replies)
 
 
 def template_xlsx() -> bytes:

@@ -26,16 +26,20 @@ def _logged_actions(app: str, position: int) -> set[str]:
             collect(node.body)
             collect(node.orelse)
 
-    tree = ast.parse(Path(str(services.__file__)).read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        if getattr(node.func, "id", "") == "_log" and len(node.args) > position:
-            collect(node.args[position])
-        elif getattr(node.func, "attr", "") == "record" and getattr(node.func.value, "id", "") == "audit":  # type: ignore[attr-defined]
-            for kw in node.keywords:
-                if kw.arg == "action":
-                    collect(kw.value)
+    path = Path(str(services.__file__))
+    # a services package: every module of it
+    files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+    for file in files:
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            if getattr(node.func, "id", "") == "_log" and len(node.args) > position:
+                collect(node.args[position])
+            elif getattr(node.func, "attr", "") == "record" and getattr(node.func.value, "id", "") == "audit":  # type: ignore[attr-defined]
+                for kw in node.keywords:
+                    if kw.arg == "action":
+                        collect(kw.value)
     return names
 
 

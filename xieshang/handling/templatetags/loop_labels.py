@@ -69,6 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
         "escalate_auto": "超期自动上报",
         "overdue": "超期",
         "deadline_recomputed": "节假日调整，期限重算",
+        "deadline_recounted": "按原计时重算期限",
+        "import_history": "导入往年办理记录",
     },
 }
 

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from xieshang.handling import assist
+from xieshang.handling import assist, registry
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, RouteDecision
 from xieshang.insight import services as insight_services
@@ -117,8 +117,9 @@ def test_accepting_and_changing_the_suggestion_are_recorded(client, world, drive
     school = _accept(drive, "关于石湾学校学位紧张的问题", "石湾学校学位紧张，家长反映孩子上学难，希望增加学位。")
     for item in (lift, school):
         client.get(reverse("handling:assist_panel", args=[item.pk]))
-    assert RouteDecision.objects.get(item=lift).suggested_unit == world.dept1
-    assert RouteDecision.objects.get(item=school).suggested_unit == world.dept2
+        client.get(reverse("handling:item", args=[item.pk]))
+    # showing the suggestion writes nothing; 交办 records it with the choice
+    assert not RouteDecision.objects.exists()
 
     def assign(item, unit):
         item.refresh_from_db()
@@ -130,6 +131,7 @@ def test_accepting_and_changing_the_suggestion_are_recorded(client, world, drive
     assign(school, world.dept3)  # changed
     accepted = RouteDecision.objects.get(item=lift)
     changed = RouteDecision.objects.get(item=school)
+    assert (accepted.suggested_unit, changed.suggested_unit) == (world.dept1, world.dept2)
     assert (accepted.accepted, accepted.chosen_unit, accepted.decided_by) == (True, world.dept1, world.office)
     assert (changed.accepted, changed.chosen_unit) == (False, world.dept3)
     rate = assist.acceptance(world.committee.pk)
@@ -236,8 +238,9 @@ def test_hotspots_group_by_posting_time_only_items_the_public_sends_over_months(
         seen.append(by_time)
         return []
 
-    monkeypatch.setattr(assist, "insight_hotspots", spy)
-    monkeypatch.setattr(assist, "BURSTY_CHANNELS", frozenset({CHANNEL}))
+    monkeypatch.setattr(assist.hotspots, "insight_hotspots", spy)
+    # the test channel says its items come in bursts, as the messages channel does
+    monkeypatch.setattr(registry.get(CHANNEL), "bursty", True)
     first = _lift(drive)
     _accept(drive, "石湾工地夜间施工噪音", "石湾某工地深夜施工，噪音扰民严重。")
     start, end = timezone.now() - dt.timedelta(days=30), timezone.now() + dt.timedelta(days=1)
@@ -403,3 +406,12 @@ def test_a_suggestion_never_reads_as_certain(world) -> None:  # type: ignore[no-
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.9991).percent == 99
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.734).percent == 73
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.0).percent == 0
+
+
+def test_the_messages_channel_is_the_bursty_one():
+    """Bursts are a flag each channel sets on its registration; the engine names no channel."""
+    import xieshang.messages.channel  # noqa: F401 - registers the channel
+
+    assert registry.get("message").bursty
+    assert "message" in assist.bursty_channels()
+    assert not registry.get(CHANNEL).bursty

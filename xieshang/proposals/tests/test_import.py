@@ -109,3 +109,34 @@ def test_import_page_previews_then_imports(client, w):
     assert r.status_code == 302 and Proposal.objects.get().number_label == "第五届第一次会议第0001号"
     ws = load_workbook(io.BytesIO(client.get("/proposals/history.xlsx").content)).active
     assert ws["F3"].value == "关于某事的建议"
+
+
+def test_imported_handling_counts_deadlines_from_the_channel_rule_and_is_audited(w):
+    from xieshang.core.models import AuditEntry
+    from xieshang.handling.models import Item
+    from xieshang.handling.services import rule_for
+    from xieshang.proposals.channel import CHANNEL
+    from xieshang.workdays.calendar import add_period
+
+    open_row = {
+        **GOOD,
+        "案号": "第五届第一次会议第0002号",
+        "答复类别": "",
+        "采纳建议条数": "",
+        "答复内容": "",
+        "评价": "",
+    }
+    importer.import_rows(actor=w.office, data=_sheet([{**GOOD, "会议开幕日期": "2022-01-10"}, open_row]))
+    closed, handling = (Proposal.objects.get(number=n).item for n in (1, 2))
+    assert (closed.status, handling.status) == (Item.Status.CLOSED, Item.Status.HANDLING)
+    rule = rule_for(CHANNEL)
+    for item in (closed, handling):
+        a = item.assignments.get()
+        # the rule's deadlines counted from the assignment, not a flat 90 days
+        assert a.reply_due_at == add_period(a.assigned_at, rule.reply_amount, rule.reply_unit).at
+        assert a.sign_due_at == add_period(a.assigned_at, rule.sign_amount, rule.sign_unit).at
+        actions = set(AuditEntry.objects.filter(thread=item.thread).values_list("action", flat=True))
+        assert {"accept", "assign", "sign", "import_history"} <= actions
+    assert {"reply", "rate", "close", "item_close"} <= set(
+        AuditEntry.objects.filter(thread=closed.thread).values_list("action", flat=True)
+    )

@@ -1,0 +1,371 @@
+"""What each role READS on every item-bearing page and API endpoint, not only the status it gets.
+
+``test_permission_matrix`` checks who may reach each URL; this matrix checks what the answer
+contains. One world is built through the real services: a citizen's message handled jointly (会办)
+by a lead unit and two co-units, each co-unit with an opinion, the lead with a contact, an extension
+request and a reply; a unit outside it; a proposal handled by two units (分办), each with a reply; an
+opinion report and a consultation suggestion sent to units. Every text carries a marker (``MARK-…``)
+so the assertions say plainly what must show and what must not: another co-unit's opinion, another
+unit's reply, the citizen's full phone number, the names of units a unit is not told about.
+
+A unit sees only what is assigned to it; the lead unit of a joint item reads the co-units' opinions,
+which are addressed to it; the committee's staff, administrators and leaders see the whole item;
+the full phone number only the dispatchers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from xieshang.consultations import services as cs
+from xieshang.core.models import Notification
+from xieshang.handling import services as loop
+from xieshang.handling.models import Assignment, Item, Reply
+from xieshang.messages.services import message_submit
+from xieshang.opinions import services as os_
+from xieshang.organisations.models import Committee, Leader, Member, User
+from xieshang.organisations.tests.factories import SessionFactory, UnitFactory, UserFactory
+from xieshang.organisations.tests.fixtures import GOOD_TEXT
+from xieshang.portal.views import TRACKED
+from xieshang.proposals import services as ps
+
+PHONE = "13912345678"
+MASKED = "139****5678"
+
+CO1_OPINION = "会办意见MARK-CO1-OPINION"
+CO2_OPINION = "会办意见MARK-CO2-OPINION"
+LEAD_REPLY = "主办答复MARK-LEAD-REPLY"
+LEAD_CONTACT = "沟通记录MARK-LEAD-CONTACT"
+LEAD_EXTENSION = "延期理由MARK-LEAD-EXTENSION"
+P_REPLY_A = "提案答复MARK-PROPOSAL-REPLY-A"
+P_REPLY_B = "提案答复MARK-PROPOSAL-REPLY-B"
+OTHER_TITLE = "社情民意MARK-OTHER-ITEM"
+OTHER_REPLY = "转办答复MARK-OTHER-REPLY"
+SUGGESTION_REPLY = "建议答复MARK-SUGGESTION-REPLY"
+
+LEAD, CO1, CO2, OUTSIDE = "区住建局", "区教育局", "区交通局", "区卫健局"
+
+ROLES = ("office", "admin", "leader", "lead", "co1", "co2", "other", "member", "citizen")
+EVERY_MARK = (CO1_OPINION, CO2_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION)
+
+
+@dataclass
+class World:
+    committee: Committee
+    users: dict[str, User] = field(default_factory=dict)
+    objs: dict[str, Any] = field(default_factory=dict)
+
+
+def _contact_and_reply(a: Assignment, actor: User, body: str, category: str, office: User | None = None) -> Reply:
+    happened = timezone.now() - dt.timedelta(hours=1)
+    loop.assignment_record_contact(assignment_id=a.pk, actor=actor, method="phone", happened_at=happened)
+    reply = loop.assignment_reply(assignment_id=a.pk, actor=actor, body=body, category=category)
+    if office is not None:
+        loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
+    return reply
+
+
+@pytest.fixture
+def world(
+    committee: Committee,
+    proposals_office: User,
+    info_office: User,
+    organiser: User,
+    leader: Leader,
+    member: Member,
+    django_capture_on_commit_callbacks: Any,
+) -> World:
+    w = World(committee=committee)
+    units = {
+        key: UnitFactory(committee=committee, name=name)
+        for key, name in (("lead", LEAD), ("co1", CO1), ("co2", CO2), ("other", OUTSIDE))
+    }
+    c = {"committee": committee}
+    w.users = {
+        "office": proposals_office,
+        "admin": UserFactory(admin=True, **c),
+        "leader": leader.user,
+        "member": member.user,
+        "info": info_office,
+        "organiser": organiser,
+        **{key: UserFactory(role=User.Role.UNIT, unit=u, **c) for key, u in units.items()},
+    }
+    staff = w.users
+    with django_capture_on_commit_callbacks(execute=True):
+        # a citizen's message, handled jointly: lead + two co-units
+        msg, _ = message_submit(
+            committee=committee,
+            submission_token=uuid.uuid4(),
+            kind="suggestion",
+            title="小区道路破损积水",
+            text="小区门口道路破损多时，雨天积水严重，希望尽快修复。",
+            name="黄女士",
+            phone=PHONE,
+        )
+        item = loop.item_assign(
+            item_id=msg.item_id,
+            actor=proposals_office,
+            mode=Item.Mode.JOINT,
+            lead_units=[units["lead"]],
+            co_units=[units["co1"], units["co2"]],
+        )
+        a = {k: item.assignments.get(unit=units[k]) for k in ("lead", "co1", "co2")}
+        for k, body in (("co1", CO1_OPINION), ("co2", CO2_OPINION)):
+            loop.assignment_sign(assignment_id=a[k].pk, actor=staff[k])
+            loop.co_opinion_send(assignment_id=a[k].pk, actor=staff[k], body=body)
+        loop.assignment_sign(assignment_id=a["lead"].pk, actor=staff["lead"])
+        due = timezone.localtime(a["lead"].reply_due_at).date() + dt.timedelta(days=10)
+        loop.assignment_request_extension(
+            assignment_id=a["lead"].pk, actor=staff["lead"], until=due, reason=LEAD_EXTENSION
+        )
+        happened = timezone.now() - dt.timedelta(hours=1)
+        loop.assignment_record_contact(
+            assignment_id=a["lead"].pk, actor=staff["lead"], method="phone", happened_at=happened, note=LEAD_CONTACT
+        )
+        loop.assignment_reply(assignment_id=a["lead"].pk, actor=staff["lead"], body=LEAD_REPLY, category="solved")
+
+        # an opinion report sent to the unit outside the joint item
+        report, _ = os_.report_submit(
+            actor=member.user, submission_token=uuid.uuid4(), title=OTHER_TITLE, text=GOOD_TEXT, member=member
+        )
+        os_.report_adopt(actor=info_office, report_id=report.pk)
+        other_item = os_.report_transfer(actor=info_office, report_id=report.pk, unit=units["other"])
+        other_a = other_item.assignments.get()
+        loop.assignment_sign(assignment_id=other_a.pk, actor=staff["other"])
+        _contact_and_reply(other_a, staff["other"], OTHER_REPLY, "adopted")
+
+        # a consultation suggestion sent to the lead unit
+        suggestion, _ = cs.suggestion_record(
+            actor=organiser,
+            submission_token=uuid.uuid4(),
+            title="关于完善社区养老服务的建议",
+            text="建议在各社区增设长者饭堂，方便老年人就餐。",
+            source="other",
+            source_label="委员工作室",
+        )
+        s_item = cs.suggestion_send(actor=organiser, suggestion_id=suggestion.pk, unit=units["lead"])
+        s_a = s_item.assignments.get()
+        loop.assignment_sign(assignment_id=s_a.pk, actor=staff["lead"])
+        _contact_and_reply(s_a, staff["lead"], SUGGESTION_REPLY, "adopted")
+
+        # a proposal handled by two units, each replying (分办)
+        today = timezone.localdate()
+        SessionFactory(
+            term=member.term,
+            number=3,
+            opens_on=today - dt.timedelta(days=3),
+            closes_on=today + dt.timedelta(days=3),
+            proposals_from=today - dt.timedelta(days=30),
+            proposals_until=today + dt.timedelta(days=3),
+        )
+        content = {
+            "title": "关于加快老旧小区加装电梯的建议",
+            "situation": "我区老旧小区多，老年人上下楼困难。",
+            "analysis": "加装电梯审批环节多，居民意见难统一，资金筹措难。",
+            "suggestions": "一、简化审批流程。\n二、设立专项补贴。\n三、建立协商议事机制。",
+            "category": "城乡建设",
+            "integrity": "researched",
+            "declared": True,
+        }
+        p = ps.proposal_save_draft(actor=member.user, data=content)
+        ps.proposal_submit(actor=member.user, proposal_id=p.pk)
+        ps.proposal_file(actor=proposals_office, proposal_id=p.pk)
+        ps.proposal_assign(
+            actor=proposals_office,
+            proposal_id=p.pk,
+            mode=Item.Mode.SPLIT,
+            lead_unit_ids=[units["lead"].pk, units["co1"].pk],
+        )
+        p.refresh_from_db()
+        p_replies = {}
+        for k, body in (("lead", P_REPLY_A), ("co1", P_REPLY_B)):
+            pa = Assignment.objects.get(item_id=p.item_id, unit=units[k])
+            loop.assignment_sign(assignment_id=pa.pk, actor=staff[k])
+            p_replies[k] = _contact_and_reply(pa, staff[k], body, "A", office=proposals_office)
+
+    w.objs = {
+        "message": msg,
+        "item": item,
+        "assignments": a,
+        "other_item": other_item,
+        "suggestion": suggestion,
+        "suggestion_item": s_item,
+        "report": report,
+        "proposal": p,
+        "p_replies": p_replies,
+    }
+    return w
+
+
+def _client(w: World, role: str) -> Client:
+    client = Client()
+    if role in w.users:
+        client.force_login(w.users[role])
+    elif role == "citizen":
+        msg = w.objs["message"]
+        session = client.session
+        session[TRACKED] = {msg.tracking_code: PHONE}
+        session.save()
+    return client
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    shows: tuple[str, ...] = ()
+    hides: tuple[str, ...] = ()
+
+
+# What each role reads on the joint item (page, API detail): the whole item for the committee, its
+# own rows for a unit, the co-units' opinions for the lead, nothing for others.
+WHOLE = Expect(200, (CO1_OPINION, CO2_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, LEAD, CO1, CO2), ())
+JOINT_ITEM = {
+    "office": Expect(200, (*WHOLE.shows, PHONE)),
+    "admin": Expect(200, (*WHOLE.shows, PHONE)),
+    "leader": Expect(200, (*WHOLE.shows, MASKED), (PHONE,)),
+    "lead": Expect(200, (CO1_OPINION, CO2_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, MASKED), (PHONE,)),
+    "co1": Expect(200, (CO1_OPINION, CO1, MASKED), (CO2_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, CO2, PHONE)),
+    "co2": Expect(200, (CO2_OPINION, CO2, MASKED), (CO1_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, CO1, PHONE)),
+    "other": Expect(404, (), (*EVERY_MARK, PHONE)),
+    "member": Expect(404, (), (*EVERY_MARK, PHONE)),
+}
+JOINT_ITEM_API = {**JOINT_ITEM, "member": Expect(404, (), (*EVERY_MARK, PHONE))}
+# Lists of the API: rows of the user's scope only.
+REPLY_LIST = {
+    "office": Expect(200, (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+    "admin": Expect(200, (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+    "leader": Expect(200, (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+    "lead": Expect(200, (LEAD_REPLY, SUGGESTION_REPLY, P_REPLY_A), (OTHER_REPLY, P_REPLY_B)),
+    "co1": Expect(200, (P_REPLY_B,), (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A)),
+    "co2": Expect(200, (), (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+    "other": Expect(200, (OTHER_REPLY,), (LEAD_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+    "member": Expect(200, (), (LEAD_REPLY, OTHER_REPLY, SUGGESTION_REPLY, P_REPLY_A, P_REPLY_B)),
+}
+ITEM_LIST = {
+    "office": Expect(200, (OTHER_TITLE, "小区道路破损积水")),
+    "leader": Expect(200, (OTHER_TITLE, "小区道路破损积水")),
+    "lead": Expect(200, ("小区道路破损积水",), (OTHER_TITLE,)),
+    "co1": Expect(200, ("小区道路破损积水",), (OTHER_TITLE,)),
+    "other": Expect(200, (OTHER_TITLE,), ("小区道路破损积水",)),
+    "member": Expect(200, (), (OTHER_TITLE, "小区道路破损积水")),
+}
+ASSIGNMENT_LIST = {
+    "office": Expect(200, (LEAD, CO1, CO2, OUTSIDE)),
+    "lead": Expect(200, (LEAD,), (CO2, OUTSIDE)),
+    "co1": Expect(200, (CO1,), (CO2, OUTSIDE)),
+    "co2": Expect(200, (CO2,), (CO1, OUTSIDE)),
+    "other": Expect(200, (OUTSIDE,), (LEAD, CO1, CO2)),
+}
+REQUEST_LIST = {
+    "office": Expect(200, (LEAD_EXTENSION,)),
+    "leader": Expect(200, (LEAD_EXTENSION,)),
+    "lead": Expect(200, (LEAD_EXTENSION,)),
+    "co1": Expect(200, (), (LEAD_EXTENSION,)),
+    "co2": Expect(200, (), (LEAD_EXTENSION,)),
+    "other": Expect(200, (), (LEAD_EXTENSION,)),
+}
+# The proposal's own pages: the proposer and the committee read every unit's reply; a unit its own.
+PROPOSAL = {
+    "office": Expect(200, (P_REPLY_A, P_REPLY_B, LEAD, CO1)),
+    "leader": Expect(200, (P_REPLY_A, P_REPLY_B, LEAD, CO1)),
+    "member": Expect(200, (P_REPLY_A, P_REPLY_B, LEAD, CO1)),
+    "lead": Expect(200, (P_REPLY_A, LEAD), (P_REPLY_B, CO1)),
+    "co1": Expect(200, (P_REPLY_B, CO1), (P_REPLY_A, LEAD)),
+    "co2": Expect(404, (), (P_REPLY_A, P_REPLY_B)),
+    "other": Expect(404, (), (P_REPLY_A, P_REPLY_B)),
+}
+PROPOSAL_API = {**PROPOSAL}
+PROPOSAL_API_REPLIES = {
+    "office": Expect(200, (P_REPLY_A, P_REPLY_B)),
+    "member": Expect(200, (P_REPLY_A, P_REPLY_B)),
+    "lead": Expect(200, (P_REPLY_A,), (P_REPLY_B,)),
+    "co1": Expect(200, (P_REPLY_B,), (P_REPLY_A,)),
+    "other": Expect(404, (), (P_REPLY_A, P_REPLY_B)),
+}
+# The tracking page: the citizen reads the lead's reply, never the co-units' opinions.
+TRACKING = {
+    "citizen": Expect(200, (LEAD_REPLY,), (CO1_OPINION, CO2_OPINION, LEAD_CONTACT, LEAD_EXTENSION)),
+}
+SUGGESTION = {
+    "organiser": Expect(200, (SUGGESTION_REPLY,)),
+    "leader": Expect(200, (SUGGESTION_REPLY,)),
+    "lead": Expect(404, (), (SUGGESTION_REPLY,)),
+    "other": Expect(404, (), (SUGGESTION_REPLY,)),
+    "member": Expect(404, (), (SUGGESTION_REPLY,)),
+}
+REPORT = {
+    "member": Expect(200, (OTHER_TITLE,), (OTHER_REPLY,)),
+    "info": Expect(200, (OTHER_TITLE,)),
+    "lead": Expect(404, (), (OTHER_TITLE,)),
+    "other": Expect(404, (), (OTHER_TITLE,)),
+}
+
+
+def _pages(w: World) -> dict[str, tuple[str, dict[str, Expect]]]:
+    item, other, p = w.objs["item"], w.objs["other_item"], w.objs["proposal"]
+    lead_a = w.objs["assignments"]["lead"]
+    return {
+        "item page": (reverse("handling:item", args=[item.pk]), JOINT_ITEM),
+        "item API": (reverse("handling_api:item-detail", args=[item.pk]), JOINT_ITEM_API),
+        "item API list": (reverse("handling_api:item-list"), ITEM_LIST),
+        "other item page": (
+            reverse("handling:item", args=[other.pk]),
+            {"lead": Expect(404, (), (OTHER_REPLY,)), "other": Expect(200, (OTHER_REPLY,))},
+        ),
+        "assignments API": (reverse("handling_api:assignment-list") + "?limit=100", ASSIGNMENT_LIST),
+        "lead assignment API": (
+            reverse("handling_api:assignment-detail", args=[lead_a.pk]),
+            {
+                "lead": Expect(200, (LEAD_REPLY, LEAD_CONTACT)),
+                "co1": Expect(404, (), (LEAD_REPLY, LEAD_CONTACT)),
+                "office": Expect(200, (LEAD_REPLY,)),
+            },
+        ),
+        "replies API": (reverse("handling_api:reply-list") + "?limit=100", REPLY_LIST),
+        "requests API": (reverse("handling_api:request-list"), REQUEST_LIST),
+        "proposal page": (reverse("proposals:detail", args=[p.pk]), PROPOSAL),
+        "proposal API": (reverse("proposal-detail", args=[p.pk]), {"other": Expect(404), "co2": Expect(404)}),
+        "proposal API replies": (reverse("proposal-replies", args=[p.pk]), PROPOSAL_API_REPLIES),
+        "proposal reply letter (other unit's)": (
+            reverse("proposals:reply_letter", args=[p.pk, w.objs["p_replies"]["co1"].pk]),
+            {"lead": Expect(404), "co1": Expect(200), "member": Expect(200)},
+        ),
+        "tracking page": (reverse("portal:status", args=[w.objs["message"].tracking_code]), TRACKING),
+        "suggestion page": (reverse("consultations:suggestion", args=[w.objs["suggestion"].pk]), SUGGESTION),
+        "report page": (reverse("opinions:detail", args=[w.objs["report"].pk]), REPORT),
+    }
+
+
+@pytest.mark.django_db
+def test_each_role_reads_only_what_is_its_own_on_every_item_bearing_page(world: World) -> None:
+    wrong: list[str] = []
+    for name, (url, expect) in _pages(world).items():
+        for role, e in expect.items():
+            r = _client(world, role).get(url)
+            text = r.content.decode(errors="replace")
+            if r.status_code != e.status:
+                wrong.append(f"{role:>8} {name}: status {r.status_code}, expected {e.status}")
+                continue
+            wrong += [f"{role:>8} {name}: does not show {s!r}" for s in e.shows if s not in text]
+            wrong += [f"{role:>8} {name}: shows {s!r}" for s in e.hides if s in text]
+    assert wrong == [], "\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_notifications_quote_nothing_a_unit_may_not_read(world: World) -> None:
+    for role, hidden in (
+        ("co1", (CO2_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, PHONE)),
+        ("co2", (CO1_OPINION, LEAD_REPLY, LEAD_CONTACT, LEAD_EXTENSION, PHONE)),
+        ("other", (*EVERY_MARK, PHONE)),
+        ("lead", (PHONE, P_REPLY_B)),
+    ):
+        texts = " ".join(f"{n.title} {n.body}" for n in Notification.objects.filter(recipient=world.users[role]))
+        assert [s for s in hidden if s in texts] == [], role

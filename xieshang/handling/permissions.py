@@ -161,13 +161,19 @@ def leads_item(user: Any, item: Item) -> bool:
     return live(Assignment.objects.filter(item_id=item.pk, unit_id=user.unit_id, role=Assignment.Role.LEAD)).exists()
 
 
-def visible_opinions(user: Any, item: Item) -> QuerySet[CoOpinion]:
-    """Co-unit opinions (会办意见): the committee sees all; they are addressed to the lead unit, which
-    reads them all; a co-unit reads only its own."""
+def opinions_addressed_to(user: Any, item: Item) -> QuerySet[CoOpinion]:
+    """The co-unit opinions (会办意见) a user receives: they are addressed to the lead unit, which
+    answers for the co-units too; the committee reads them all; anyone else receives none."""
     qs = CoOpinion.objects.filter(assignment__item_id=item.pk)
     if sees_whole_item(user, item) or leads_item(user, item):
         return qs
-    return qs.filter(assignment__in=visible_assignments(user, item))
+    return qs.none()
+
+
+def visible_opinions(user: Any, item: Item) -> QuerySet[CoOpinion]:
+    """The co-unit opinions a user may read: those addressed to it, and a co-unit its own."""
+    own = CoOpinion.objects.filter(assignment__in=visible_assignments(user, item))
+    return opinions_addressed_to(user, item) | own
 
 
 def visible_replies(user: Any, item: Item) -> QuerySet[Reply]:

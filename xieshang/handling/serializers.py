@@ -281,8 +281,9 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
 
     @extend_schema_field(LoopCoUnitOpinionSerializer(many=True))
     def get_co_opinions(self, item: Item) -> list[dict[str, Any]]:
-        # Addressed to the lead unit, which answers for the co-units too (会办); a co-unit its own.
-        qs = perms.visible_opinions(_viewer(self), item).select_related("assignment__unit").order_by("id")
+        # Addressed to the lead unit, which answers for the co-units too (会办); a co-unit finds its
+        # own under its assignment.
+        qs = perms.opinions_addressed_to(_viewer(self), item).select_related("assignment__unit").order_by("id")
         return list(LoopCoUnitOpinionSerializer(qs, many=True).data)
 
     @extend_schema_field(LoopHistoryEntrySerializer(many=True))

@@ -38,6 +38,7 @@ from xieshang.organisations.tests.factories import SessionFactory, UnitFactory, 
 from xieshang.organisations.tests.fixtures import GOOD_TEXT
 from xieshang.portal.views import TRACKED
 from xieshang.proposals import services as ps
+from xieshang.proposals.tests.conftest import CONTENT
 
 PHONE = "13912345678"
 MASKED = "139****5678"
@@ -65,9 +66,11 @@ class World:
     objs: dict[str, Any] = field(default_factory=dict)
 
 
-def _contact_and_reply(a: Assignment, actor: User, body: str, category: str, office: User | None = None) -> Reply:
+def _contact_and_reply(
+    a: Assignment, actor: User, body: str, category: str, office: User | None = None, note: str = ""
+) -> Reply:
     happened = timezone.now() - dt.timedelta(hours=1)
-    loop.assignment_record_contact(assignment_id=a.pk, actor=actor, method="phone", happened_at=happened)
+    loop.assignment_record_contact(assignment_id=a.pk, actor=actor, method="phone", happened_at=happened, note=note)
     reply = loop.assignment_reply(assignment_id=a.pk, actor=actor, body=body, category=category)
     if office is not None:
         loop.reply_review(reply_id=reply.pk, actor=office, passed=True)
@@ -127,11 +130,7 @@ def world(
         loop.assignment_request_extension(
             assignment_id=a["lead"].pk, actor=staff["lead"], until=due, reason=LEAD_EXTENSION
         )
-        happened = timezone.now() - dt.timedelta(hours=1)
-        loop.assignment_record_contact(
-            assignment_id=a["lead"].pk, actor=staff["lead"], method="phone", happened_at=happened, note=LEAD_CONTACT
-        )
-        loop.assignment_reply(assignment_id=a["lead"].pk, actor=staff["lead"], body=LEAD_REPLY, category="solved")
+        _contact_and_reply(a["lead"], staff["lead"], LEAD_REPLY, "solved", note=LEAD_CONTACT)
 
         # an opinion report sent to the unit outside the joint item
         report, _ = os_.report_submit(
@@ -167,16 +166,7 @@ def world(
             proposals_from=today - dt.timedelta(days=30),
             proposals_until=today + dt.timedelta(days=3),
         )
-        content = {
-            "title": "关于加快老旧小区加装电梯的建议",
-            "situation": "我区老旧小区多，老年人上下楼困难。",
-            "analysis": "加装电梯审批环节多，居民意见难统一，资金筹措难。",
-            "suggestions": "一、简化审批流程。\n二、设立专项补贴。\n三、建立协商议事机制。",
-            "category": "城乡建设",
-            "integrity": "researched",
-            "declared": True,
-        }
-        p = ps.proposal_save_draft(actor=member.user, data=content)
+        p = ps.proposal_save_draft(actor=member.user, data=CONTENT)
         ps.proposal_submit(actor=member.user, proposal_id=p.pk)
         ps.proposal_file(actor=proposals_office, proposal_id=p.pk)
         ps.proposal_assign(

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
+# Fixtures shared by every app's tests (a committee and a person in each role).
+pytest_plugins = ["xieshang.organisations.tests.fixtures"]
+
 
 def _database_vendor() -> str:
     engine = settings.DATABASES["default"]["ENGINE"]

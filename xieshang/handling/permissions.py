@@ -1,15 +1,35 @@
-"""Who may see and do what in the loop. Lists, pages, exports, metrics and the API use these scopes."""
+"""Who may see and do what in the loop. Lists, pages, exports, metrics and the API use these scopes.
+
+What a user may read ON an item is decided here too, once per question, and the item page's
+selector, the API's serializers and any export call these functions rather than deciding again:
+
+- committee staff, administrators and leaders of the item's committee see the whole item: every
+  assignment with its replies, co-unit opinions, contacts, requests, ratings, and the whole history;
+- a unit sees only what is assigned to it: its own assignments and what hangs on them (its replies,
+  contacts, requests, ratings, its own co-unit opinion). The lead unit of a joint item (会办) also
+  reads the co-units' opinions, which are addressed to it; a co-unit never sees another co-unit's
+  opinion nor the lead's reply;
+- the history a unit sees is the item's own entries and those of its assignments, naming only the
+  units it may know of (its own, the lead for a co-unit, the co-units for the lead, where its
+  assignment was passed on to);
+- the person who raised the item: the full contact details only for dispatchers; everyone else
+  sees them masked (the channel's ``source_details`` hook does the masking);
+- members and citizens see nothing of the loop here: their channel shows them its own pages.
+"""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 
+from xieshang.core import audit
 from xieshang.core.errors import NotFoundError
-from xieshang.organisations.models import User
+from xieshang.core.models import AuditEntry
+from xieshang.organisations.models import Unit, User
 
-from .models import LIVE_STATES, Assignment, Item
+from .models import LIVE_STATES, Assignment, Contact, CoOpinion, Item, Rating, Reply, Request
 
 Role = User.Role
 
@@ -117,3 +137,123 @@ def can_escalate(user: Any, assignment: Assignment) -> bool:
 
 def live(qs: QuerySet[Assignment]) -> QuerySet[Assignment]:
     return qs.filter(status__in=LIVE_STATES)
+
+
+# --- what a user may read on one item --------------------------------------------------------------
+
+
+def sees_whole_item(user: Any, item: Item) -> bool:
+    """Committee staff, administrators and leaders of the item's committee see every unit's work."""
+    if not _active(user):
+        return False
+    return bool(user.is_superuser) or (can_see_all_items(user) and user.committee_id == item.committee_id)
+
+
+def visible_assignments(user: Any, item: Item) -> QuerySet[Assignment]:
+    """The assignments of an item a user may read: all for the committee, a unit its own."""
+    return assignments_visible_to(user).filter(item_id=item.pk)
+
+
+def leads_item(user: Any, item: Item) -> bool:
+    """The user's unit is (still) the lead unit of the item."""
+    if not is_unit_staff(user):
+        return False
+    return live(Assignment.objects.filter(item_id=item.pk, unit_id=user.unit_id, role=Assignment.Role.LEAD)).exists()
+
+
+def opinions_addressed_to(user: Any, item: Item) -> QuerySet[CoOpinion]:
+    """The co-unit opinions (会办意见) a user receives: they are addressed to the lead unit, which
+    answers for the co-units too; the committee reads them all; anyone else receives none."""
+    qs = CoOpinion.objects.filter(assignment__item_id=item.pk)
+    if sees_whole_item(user, item) or leads_item(user, item):
+        return qs
+    return qs.none()
+
+
+def visible_opinions(user: Any, item: Item) -> QuerySet[CoOpinion]:
+    """The co-unit opinions a user may read: those addressed to it, and a co-unit its own."""
+    own = CoOpinion.objects.filter(assignment__in=visible_assignments(user, item))
+    return opinions_addressed_to(user, item) | own
+
+
+def visible_replies(user: Any, item: Item) -> QuerySet[Reply]:
+    """Replies: the committee sees all; a unit its own unit's."""
+    return Reply.objects.filter(assignment__in=visible_assignments(user, item))
+
+
+def visible_contacts(user: Any, item: Item) -> QuerySet[Contact]:
+    return Contact.objects.filter(assignment__in=visible_assignments(user, item))
+
+
+def visible_requests(user: Any, item: Item) -> QuerySet[Request]:
+    return Request.objects.filter(assignment__in=visible_assignments(user, item))
+
+
+def visible_ratings(user: Any, item: Item) -> QuerySet[Rating]:
+    return Rating.objects.filter(assignment__in=visible_assignments(user, item))
+
+
+def known_unit_ids(user: Any, item: Item) -> set[int] | None:
+    """The units whose names a user may read on an item; None: every unit (the committee's view).
+
+    A unit knows itself, where its own assignment was passed on to, the lead unit if it is a co-unit
+    (it sends its opinion there) and the co-units if it leads (their opinions come to it)."""
+    if sees_whole_item(user, item):
+        return None
+    if not is_unit_staff(user):
+        return set()
+    own = list(visible_assignments(user, item).values_list("role", "successor__unit_id"))
+    known = {user.unit_id} | {succ for _, succ in own if succ}
+    roles = {role for role, _ in own}
+    others = live(Assignment.objects.filter(item_id=item.pk)).exclude(unit_id=user.unit_id)
+    if Assignment.Role.CO in roles:
+        known |= set(others.filter(role=Assignment.Role.LEAD).values_list("unit_id", flat=True))
+    if Assignment.Role.LEAD in roles and leads_item(user, item):
+        known |= set(others.filter(role=Assignment.Role.CO).values_list("unit_id", flat=True))
+    return known
+
+
+_UNIT_NAME_KEYS = ("lead", "co", "from", "to")
+
+
+def visible_history(user: Any, item: Item) -> list[AuditEntry]:
+    """The item's audit thread as the user may read it.
+
+    The committee reads it whole. A unit reads the item's own entries (accepted, assigned, closed),
+    supervision, and the entries of its own assignments; unit names it may not know are left out
+    of what an entry carries (the units an item was assigned to, where it was passed on to)."""
+    entries = list(audit.history(item.thread))
+    known = known_unit_ids(user, item)
+    if known is None:
+        return entries
+    if not known:
+        return []
+    own = {f"handling.assignment:{pk}" for pk in visible_assignments(user, item).values_list("pk", flat=True)}
+    shared = {f"handling.item:{item.pk}"}
+    names = set(Unit.objects.filter(pk__in=known).values_list("name", flat=True))
+    out = []
+    for e in entries:
+        if not (e.target in own or e.target in shared or e.target.startswith("handling.supervision:")):
+            continue
+        if any(k in (e.data or {}) for k in _UNIT_NAME_KEYS):
+            e = copy.copy(e)
+            e.data = _only_names(e.data, names)
+        out.append(e)
+    return out
+
+
+def _only_names(data: dict[str, Any], names: set[str]) -> dict[str, Any]:
+    out = dict(data)
+    for key in _UNIT_NAME_KEYS:
+        value = out.get(key)
+        if isinstance(value, list):
+            out[key] = [n for n in value if n in names]
+        elif isinstance(value, str) and value and value not in names and value != "区级":
+            out.pop(key)
+    return out
+
+
+def may_see_contact(user: Any, item: Item) -> bool:
+    """The full contact details of the person who raised the item: dispatchers only (they call back
+    and record ratings for people without an account); every unit and leader sees them masked."""
+    return is_dispatcher(user, item.committee_id)

@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from xieshang.areas.models import Area
-from xieshang.core import audit, unchanged
+from xieshang.core import unchanged
 from xieshang.organisations.models import Unit
 from xieshang.workdays.calendar import table
 
@@ -366,6 +366,8 @@ class ItemPage:
     pending_replies: list[Reply]
     supervisions: list[Supervision]
     source: list[tuple[str, str]] = field(default_factory=list)
+    # co-units' opinions on assignments the user does not see itself (the lead unit's inbox)
+    received_opinions: list[CoOpinion] = field(default_factory=list)
     can_assign: bool = False
     can_decline: bool = False
     can_supervise: bool = False
@@ -380,19 +382,19 @@ class ItemPage:
 
 
 def item_page(user: Any, item_id: int) -> ItemPage:
-    """Everything the item page shows, scoped to the user (404 outside it)."""
+    """Everything the item page shows, scoped to the user (404 outside it).
+
+    What the user may read on the item comes from ``permissions`` (the same functions the API
+    uses): a unit gets its own assignments with what hangs on them, and, when it leads a joint
+    item, the co-units' opinions addressed to it; the template prints only what is handed here.
+    """
     item = perms.get_item_for(user, item_id)
     item = Item.objects.select_related("area", "area__parent", "committee", "created_by").get(pk=item.pk)
-    assignments_qs = perms.assignments_visible_to(user).filter(item=item)
-    if perms.is_unit_staff(user):
-        # A unit sees the whole picture of a matter it handles, but acts only on its own rows.
-        assignments_qs = Assignment.objects.filter(item=item).exclude(status=S.WITHDRAWN)
     assignments = list(
-        with_effective_due(assignments_qs)
+        with_effective_due(perms.visible_assignments(user, item))
         .select_related("unit", "assigned_by")
         .prefetch_related(
             Prefetch("replies", queryset=Reply.objects.select_related("created_by", "reviewed_by")),
-            Prefetch("opinions", queryset=CoOpinion.objects.select_related("created_by")),
             Prefetch("contacts", queryset=Contact.objects.select_related("created_by")),
             Prefetch("ratings", queryset=Rating.objects.order_by("round", "id")),
             Prefetch(
@@ -402,9 +404,13 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         )
         .order_by("role", "id")
     )
+    opinions = list(perms.visible_opinions(user, item).select_related("assignment__unit", "created_by"))
+    shown = {a.pk for a in assignments}
+    for a in assignments:
+        a.shown_opinions = [op for op in opinions if op.assignment_id == a.pk]
     now = timezone.now()
     dispatcher = perms.can_dispatch(user, item)
-    reveal = perms.is_dispatcher(user, item.committee_id)
+    reveal = perms.may_see_contact(user, item)
     actions = {a.pk: _assignment_actions(user, item, a, now) for a in assignments}
     spec = _channel(item.channel)
     source: list[tuple[str, str]] = []
@@ -418,7 +424,8 @@ def item_page(user: Any, item_id: int) -> ItemPage:
     return ItemPage(
         item=item,
         assignments=assignments,
-        history=list(audit.history(item.thread)),
+        history=perms.visible_history(user, item),
+        received_opinions=[op for op in opinions if op.assignment_id not in shown],
         actions=actions,
         pending_requests=pending_reqs,
         pending_replies=pending_replies,

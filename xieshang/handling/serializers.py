@@ -3,9 +3,9 @@
 Output serializers only read; every write goes through ``services``. Input serializers only parse
 and label the fields in Chinese, the rules themselves stay in the services.
 
-Personal data: the channel's ``source_details`` hook shows who raised an item; the full phone
-number is revealed to dispatchers only (they call back and record ratings for people who have no
-account). Users are shown by name, never with their own contact details.
+What a caller may read on an item (assignments, co-unit opinions, replies, history, the contact
+details of the person who raised it) is decided by ``permissions`` — the same functions the item
+page uses. Users are shown by name, never with their own contact details.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-
-from xieshang.core import audit
 
 from . import permissions as perms
 from . import registry
@@ -275,29 +273,22 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
 
     @extend_schema_field(LoopAssignmentDetailSerializer(many=True))
     def get_assignments(self, item: Item) -> list[dict[str, Any]]:
-        # A unit sees its own assignments; co-units' opinions and other units' replies stay with
-        # the office, which sees every assignment of the item.
-        qs = perms.assignments_visible_to(_viewer(self)).filter(item=item).select_related("unit")
+        # The same rule as the item page: ``permissions.visible_assignments``.
+        qs = perms.visible_assignments(_viewer(self), item).select_related("unit")
         qs = qs.prefetch_related("replies", "requests", "contacts", "opinions", "ratings").order_by("role", "id")
         data = LoopAssignmentDetailSerializer(qs, many=True, context=self.context).data
         return list(data)
 
     @extend_schema_field(LoopCoUnitOpinionSerializer(many=True))
     def get_co_opinions(self, item: Item) -> list[dict[str, Any]]:
-        # The lead unit answers for the co-units too (会办), so it reads their opinions.
-        user = _viewer(self)
-        leads_here = (
-            perms.is_unit_staff(user)
-            and perms.live(item.assignments.all()).filter(unit_id=user.unit_id, role=Assignment.Role.LEAD).exists()
-        )
-        if not (perms.can_see_all_items(user) or getattr(user, "is_superuser", False) or leads_here):
-            return []
-        qs = CoOpinion.objects.filter(assignment__item=item).select_related("assignment__unit").order_by("id")
+        # Addressed to the lead unit, which answers for the co-units too (会办); a co-unit finds its
+        # own under its assignment.
+        qs = perms.opinions_addressed_to(_viewer(self), item).select_related("assignment__unit").order_by("id")
         return list(LoopCoUnitOpinionSerializer(qs, many=True).data)
 
     @extend_schema_field(LoopHistoryEntrySerializer(many=True))
     def get_history(self, item: Item) -> list[dict[str, Any]]:
-        return list(LoopHistoryEntrySerializer(audit.history(item.thread), many=True).data)
+        return list(LoopHistoryEntrySerializer(perms.visible_history(_viewer(self), item), many=True).data)
 
     @extend_schema_field(LoopDetailRowSerializer(many=True))
     def get_source_details(self, item: Item) -> list[dict[str, str]]:
@@ -309,7 +300,7 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
             hook = None
         if hook is None:
             return []
-        reveal = perms.is_dispatcher(_viewer(self), item.committee_id)
+        reveal = perms.may_see_contact(_viewer(self), item)
         rows = hook([item], reveal).get(item.pk, [])
         return [{"label": label, "value": value} for label, value in rows]
 

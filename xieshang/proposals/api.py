@@ -270,7 +270,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=None, responses=_responses(ReplyOut(many=True)))
     @action(detail=True, methods=["get"])
     def replies(self, request, pk=None):
-        info = selectors.handling_of(self.get_object())
+        info = selectors.handling_of(self.get_object(), request.user)
         return Response(ReplyOut(info.get("replies", []), many=True).data)
 
     @extend_schema(request=RateIn, responses=_responses(ProposalOut))

@@ -8,7 +8,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from xieshang.core.errors import NotFoundError
-from xieshang.handling.models import Assignment
+from xieshang.handling import permissions as loop_perms
+from xieshang.handling.models import Assignment, Item
 from xieshang.organisations.models import User
 
 from .models import Proposal
@@ -127,3 +128,17 @@ def can_edit(user: Any, proposal: Proposal) -> bool:
 
 def can_see_stats(user: Any) -> bool:
     return _active(user) and (user.role in (Role.OFFICE, Role.ADMIN, Role.LEADER) or user.is_superuser)
+
+
+def handling_visible_to(user: Any, item: Item) -> QuerySet[Assignment]:
+    """The units' handling of a proposal (assignments, their replies and ratings) a user may read on
+    the proposal's own pages.
+
+    The replies are addressed to the proposers, so they, the committee and leaders read every unit's;
+    a unit reads only its own, by the loop's rule (``handling.permissions.visible_assignments``), as
+    on the item page. ``user=None`` is the committee's own documents (the compilation, exports).
+    """
+    everyone = Assignment.objects.filter(item_id=item.pk).exclude(status=Assignment.Status.WITHDRAWN)
+    if user is not None and _active(user) and user.role == Role.UNIT:
+        return loop_perms.visible_assignments(user, item)
+    return everyone

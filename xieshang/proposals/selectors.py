@@ -178,14 +178,17 @@ def group_of(p: Proposal) -> list[Proposal]:
     return [lead, *with_people(lead.merged.all()).order_by("number", "id")]
 
 
-def handling_of(p: Proposal) -> dict[str, Any]:
-    """The loop's record for the proposal's group: item, assignments, passed replies, ratings."""
+def handling_of(p: Proposal, user: Any = None) -> dict[str, Any]:
+    """The loop's record for the proposal's group: item, assignments, passed replies, ratings.
+
+    With ``user``, only what that user may read of it (``permissions.handling_visible_to``).
+    """
     lead = p.group_lead
     if not lead.item_id:
         return {}
     item = Item.objects.get(pk=lead.item_id)
     assignments = list(
-        item.assignments.exclude(status=Assignment.Status.WITHDRAWN)
+        perms.handling_visible_to(user, item)
         .select_related("unit")
         .prefetch_related("replies", "ratings", "contacts", "opinions")
         .order_by("role", "id")

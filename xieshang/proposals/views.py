@@ -255,7 +255,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "handling_label": Proposal.Handling(handling).label,
         "proposers": list(p.proposers.select_related("member").all()),
         "group": selectors.group_of(p) if p.status == St.FILED else [],
-        "info": selectors.handling_of(p),
+        "info": selectors.handling_of(p, user),
         "history": selectors.history(p),
         "can_edit": perms.can_edit(user, p),
         "is_office": office,
@@ -488,7 +488,7 @@ def assignment_letter(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def reply_letter(request: HttpRequest, pk: int, reply_id: int) -> HttpResponse:
     p = _get(request, pk)
-    info = selectors.handling_of(p)
+    info = selectors.handling_of(p, request.user)
     reply = next((r for r in info.get("replies", []) if r.pk == reply_id), None)
     _require(reply is not None)
     return download(documents.reply_letter(p.group_lead, reply), f"答复函-{p.group_lead.number_label}.docx")

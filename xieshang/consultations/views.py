@@ -17,19 +17,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.core.params import to_int, to_year
 from xieshang.organisations.models import Committee
 
 from . import forms, metrics, notices, selectors, services
 from . import permissions as perms
 from .models import Activity, Participant, Plan, Topic
 from .transitions import ACTIVITY, ATTENDANCE, SUGGESTION, TOPIC
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 def _or_404(fn, *args):
@@ -59,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.sees_all(user):
         return redirect("consultations:mine")
-    year = _int(request.GET.get("year")) or _default_year(user)
+    year = to_year(request.GET.get("year")) or _default_year(user)
     status = request.GET.get("status", "")
     topics = selectors.topics_for(user, status=status, year=year)
     return render(
@@ -174,7 +168,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 def activity_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     kind = request.GET.get("kind", "")
-    year = _int(request.GET.get("year"))
+    year = to_year(request.GET.get("year"))
     qs = selectors.activities_for(user, kind=kind, year=year)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
@@ -195,7 +189,7 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.is_organiser(user) or user.committee_id is None:
         raise Http404
-    initial = {"topic": _int(request.GET.get("topic")), "kind": request.GET.get("kind", "meeting")}
+    initial = {"topic": to_int(request.GET.get("topic")), "kind": request.GET.get("kind", "meeting")}
     form = forms.ActivityForm(request.POST or None, committee_id=user.committee_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -343,7 +337,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.sees_all(user):
         raise Http404
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = to_year(request.GET.get("year")) or timezone.localdate().year
     qs = selectors.suggestions_for(user).filter(created_at__year=year)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.core.params import to_int, to_year
 from xieshang.documents.http import download
 
 from . import forms, rules, scoring, selectors, services
@@ -29,19 +30,12 @@ def _get_report(request: HttpRequest, pk: int) -> OpinionReport:
         raise Http404("未找到该社情民意信息。") from None
 
 
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @login_required
 def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     office = perms.is_information_office(user)
     status = request.GET.get("status", "")
-    year = _int(request.GET.get("year"))
+    year = to_year(request.GET.get("year"))
     q = (request.GET.get("q") or "").strip()[:50]
     qs = selectors.reports_for(user, status=status, year=year, q=q)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -227,7 +221,7 @@ def issue_list(request: HttpRequest) -> HttpResponse:
             issue = services.issue_create(
                 actor=user,
                 committee=user.committee,
-                year=_int(request.POST.get("year")),
+                year=to_year(request.POST.get("year")),
                 note=request.POST.get("note", ""),
             )
         except ServiceError as e:
@@ -284,14 +278,14 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     user = request.user
     try:
         if action == "add":
-            ids = [i for i in (_int(v) for v in request.POST.getlist("report")) if i]
+            ids = [i for i in (to_int(v) for v in request.POST.getlist("report")) if i]
             if not ids:
                 raise ServiceError("请勾选要编入本期的信息。")
             for rid in ids:
                 services.issue_add_report(actor=user, issue_id=issue.pk, report_id=rid)
             messages.success(request, f"已编入 {len(ids)} 篇信息。")
         elif action == "remove":
-            services.issue_remove_report(actor=user, issue_id=issue.pk, report_id=_int(request.POST.get("report"), 0))
+            services.issue_remove_report(actor=user, issue_id=issue.pk, report_id=to_int(request.POST.get("report"), 0))
             messages.success(request, "已移出本期。")
         elif action == "release":
             form = forms.ReleaseForm(request.POST)
@@ -310,5 +304,5 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     if not perms.is_information_office(request.user):
         raise Http404
-    year = _int(request.GET.get("year")) or timezone.localdate().year
+    year = to_year(request.GET.get("year")) or timezone.localdate().year
     return render(request, "opinions/stats.html", {"year": year, **selectors.adoption_stats(request.user, year)})

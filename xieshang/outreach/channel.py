@@ -37,10 +37,13 @@ def _supervision_raters(item: Item) -> list[registry.Rater]:
     from .models import Problem
 
     problem = Problem.objects.select_related("group__leader__user").filter(pk=item.source_id).first()
-    user = problem.group.leader.user if problem is not None else None
-    if user is None:
+    if problem is None:
         return []
-    return [registry.Rater(key=f"user:{user.pk}", label="督导组组长", user=user)]
+    leader = problem.group.leader
+    if leader.user is None:
+        # a leader without an account rates through the office, which records it (recorded_by)
+        return [registry.Rater(key=f"member:{leader.pk}", label="督导组组长")]
+    return [registry.Rater(key=f"user:{leader.user.pk}", label="督导组组长", user=leader.user)]
 
 
 def _source_url(item: Item) -> str:

@@ -558,7 +558,7 @@ def _volunteers(w: _World) -> int:
         founded_on=founded,
     )
     surnames = "陈李黄梁何罗冯邓张林郭谢曾彭潘"
-    given = "志明 丽华 建国 晓敏 伟强 慧玲 家豪 嘉欣 国栋 秀英 俊杰 婉婷 振华 美玲 永康".split()
+    given = ["志明", "丽华", "建国", "晓敏", "伟强", "慧玲", "家豪", "嘉欣", "国栋", "秀英", "俊杰", "婉婷", "振华", "美玲", "永康"]
     volunteers = [
         _step(
             _moment(founded, 10),

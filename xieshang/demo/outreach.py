@@ -558,14 +558,14 @@ def _volunteers(w: _World) -> int:
         founded_on=founded,
     )
     surnames = "陈李黄梁何罗冯邓张林郭谢曾彭潘"
-    given = ["志明", "丽华", "建国", "晓敏", "伟强", "慧玲", "家豪", "嘉欣", "国栋", "秀英", "俊杰", "婉婷", "振华", "美玲", "永康"]
+    given = "志明丽华建国晓敏伟强慧玲家豪嘉欣国栋秀英俊杰婉婷振华美玲永康"
     volunteers = [
         _step(
             _moment(founded, 10),
             services.volunteer_add,
             actor=w.office,
             team_id=team.pk,
-            name=surnames[i] + given[i],
+            name=surnames[i] + given[i * 2 : i * 2 + 2],
             joined_on=founded,
         )
         for i in range(15)

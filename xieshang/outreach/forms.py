@@ -10,7 +10,7 @@ from xieshang.handling.models import Rating
 
 from .models import Visit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class VisitForm(forms.Form):

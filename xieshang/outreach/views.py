@@ -271,7 +271,8 @@ def _visit_page(request: HttpRequest, visit: Visit, status: int = 200, **extra: 
     }
     if can and visit.status == Visit.Status.OPEN:
         ctx["dispose_form"] = forms.DisposeForm(visit=visit)
-    if can and visit.status != Visit.Status.OPEN and visit.status != Visit.Status.ANSWERED:
+    owed = visit.feedback_on is None or ctx["awaiting"] is not None
+    if can and owed and visit.status not in (Visit.Status.OPEN, Visit.Status.ANSWERED):
         ctx["feedback_form"] = forms.FeedbackForm(initial={"told_on": timezone.localdate()})
     ctx.update(extra)
     return render(request, "outreach/visit.html", ctx, status=status)

@@ -6,6 +6,20 @@ from xieshang.core.indicators import Indicator, register
 
 from . import selectors as s
 
+# The outreach counts in the order the pages and the API show them.
+KEYS = (
+    "station_people_served",
+    "station_suggestions",
+    "linked_enterprises",
+    "enterprise_visits",
+    "enterprise_appeals",
+    "enterprise_appeals_solved",
+    "supervision_groups",
+    "supervision_problems_solved",
+    "volunteers",
+    "volunteer_service_times",
+)
+
 # Section 1 (聚焦加强党的全面领导): 三走, 督导组, 志愿服务队. Section 4 (守正创新): 点站结合.
 register(
     Indicator(

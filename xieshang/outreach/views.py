@@ -26,20 +26,9 @@ from xieshang.organisations.models import User
 
 from . import forms, selectors, services
 from . import permissions as perms
+from .indicators import KEYS
 from .models import DutyShift, Station, StationMessage, Visit
 
-KEYS = (
-    "station_people_served",
-    "station_suggestions",
-    "linked_enterprises",
-    "enterprise_visits",
-    "enterprise_appeals",
-    "enterprise_appeals_solved",
-    "supervision_groups",
-    "supervision_problems_solved",
-    "volunteers",
-    "volunteer_service_times",
-)
 SENT = "outreach_station_messages"
 
 

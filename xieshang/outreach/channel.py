@@ -46,6 +46,15 @@ def _supervision_raters(item: Item) -> list[registry.Rater]:
     return [registry.Rater(key=f"user:{leader.user.pk}", label="督导组组长", user=leader.user)]
 
 
+def _sources(kind: str):
+    def details(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+        from . import selectors  # the selectors import the models, which load after this module
+
+        return getattr(selectors, kind)(items, reveal)
+
+    return details
+
+
 def _source_url(item: Item) -> str:
     from .models import Appeal, Problem, Visit
 
@@ -75,6 +84,7 @@ registry.register(
         reply_categories=REPLY_CATEGORIES,
         raters=lambda item: [VISITOR],
         source_url=_source_url,
+        source_details=_sources("visit_sources"),
         on_event=_visit_event,
     )
 )
@@ -95,6 +105,7 @@ registry.register(
         reply_categories=REPLY_CATEGORIES,
         raters=lambda item: [ENTERPRISE_RATER],
         source_url=_source_url,
+        source_details=_sources("appeal_sources"),
     )
 )
 
@@ -114,5 +125,6 @@ registry.register(
         reply_categories=REPLY_CATEGORIES,
         raters=_supervision_raters,
         source_url=_source_url,
+        source_details=_sources("problem_sources"),
     )
 )

@@ -188,3 +188,44 @@ def day_for(user: Any, today: dt.date | None = None) -> Day:
 
 def item_status(item: Item | None) -> str:
     return item.get_status_display() if item is not None else ""
+
+
+# --- who raised each loop item (for the loop's staff pages) ----------------------------------------------
+
+
+def _mask(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 8 else "****"
+
+
+def visit_sources(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+    """The visitor behind each station item; the full contact only where the page may reveal it."""
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = Visit.objects.filter(item_id__in=[i.pk for i in items]).select_related("station", "duty_member")
+    for v in rows:
+        assert v.item_id is not None
+        out[v.item_id] = [
+            ("联系站", v.station.name),
+            ("来访人", v.visitor + (f"等{v.people}人" if v.people > 1 else "")),
+            ("联系方式", v.contact if reveal else _mask(v.contact)),
+            ("接待委员", v.duty_member.name),
+            ("来访日期", f"{v.visited_on:%Y-%m-%d}"),
+        ]
+    return out
+
+
+def appeal_sources(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    rows = Appeal.objects.filter(item_id__in=[i.pk for i in items]).select_related("enterprise")
+    for a in rows:
+        assert a.item_id is not None
+        links = "、".join(a.enterprise.links.filter(ended_on__isnull=True).values_list("member__name", flat=True))
+        out[a.item_id] = [("诉求企业", a.enterprise.name), ("挂点联系", links or "—")]
+    return out
+
+
+def problem_sources(items: list[Item], reveal: bool) -> dict[int, list[tuple[str, str]]]:
+    out: dict[int, list[tuple[str, str]]] = {}
+    for p in Problem.objects.filter(item_id__in=[i.pk for i in items]).select_related("group__leader"):
+        assert p.item_id is not None
+        out[p.item_id] = [("督导组", p.group.name), ("组长", p.group.leader.name)]
+    return out

@@ -192,3 +192,21 @@ def test_a_message_taken_up_as_a_visit(station, host, members):
     visit = log(station, host, members[0], message_id=msg.pk)
     msg.refresh_from_db()
     assert msg.visit == visit
+
+
+def test_the_loop_pages_show_who_came_and_link_back_to_the_visit(station, host, members, office):
+    from django.test import Client
+
+    from xieshang.handling import registry
+
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    visit = log(station, host, members[0])
+    visit = services.visit_dispose(actor=host, visit_id=visit.pk, disposal="referred")
+    channel = registry.get("station")
+    details = channel.source_details([visit.item], False)[visit.item_id]
+    assert ("来访人", "何女士") in details and ("联系方式", "138****8000") in details
+    assert channel.source_url(visit.item) == f"/outreach/visits/{visit.pk}/"
+    c = Client()
+    c.force_login(office)
+    r = c.get(f"/handling/items/{visit.item_id}/")
+    assert r.status_code == 200 and "何女士" in r.content.decode()

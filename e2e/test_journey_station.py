@@ -4,6 +4,8 @@ rates it. Screenshots of every outreach page at desktop and phone width."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.utils import timezone
 
@@ -161,4 +163,39 @@ def test_resident_finds_station_host_sends_it_through_the_loop_and_resident_rate
     assert "依托点、站联系服务群众" in page.inner_text("main")
     shoot(page, "overview")
     assert_accessible(page)
+    assert not browser_errors, browser_errors
+
+
+def test_duty_member_turns_a_visit_into_an_opinion_report(phone_page, live_server, login, town, browser_errors):
+    page = phone_page
+    page.set_default_timeout(90_000)
+    member = town["members"][0]
+    visit, _ = services.visit_log(
+        actor=town["host"],
+        station_id=town["station"].pk,
+        submission_token=uuid.uuid4(),
+        visited_on=timezone.localdate(),
+        duty_member=member,
+        visitor="冯先生",
+        kind="suggestion",
+        matter="东风社区周边学校放学时段交通拥堵，建议增设护学岗。",
+    )
+    login(page, member.user)
+    page.goto(f"{live_server.url}/outreach/")
+    assert "冯先生" in page.inner_text("main")
+    page.click("text=冯先生")
+    page.check("input[value=opinion]")
+    page.fill("#id_title", "关于在东风社区周边学校增设护学岗的建议")
+    page.fill(
+        "#id_text",
+        "石湾镇街道东风社区周边有两所小学，放学时段接送车辆集中，道路拥堵，学生过马路存在安全隐患。"
+        "建议公安交警部门在放学时段增设护学岗，并优化周边临时停车。",
+    )
+    shoot(page, "member-opinion")
+    with page.expect_navigation():
+        page.click("text=确认处置")
+    visit.refresh_from_db()
+    assert visit.status == "opinion" and visit.opinion_report is not None
+    assert visit.opinion_report.member == member
+    assert "已转社情民意信息" in page.inner_text("main")
     assert not browser_errors, browser_errors

@@ -12,3 +12,4 @@ class OutreachConfig(AppConfig):
 
         register_nav("outreach:home", "联系站工作台", ("host", "member"))
         register_nav("outreach:overview", "联系群众", ("office", "admin", "leader"))
+        register_nav("outreach:enterprises", "挂点联系企业", ("office", "admin"))

@@ -112,3 +112,8 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("token", uuid.uuid4())
+
+
+class AppealRateForm(forms.Form):
+    value = forms.ChoiceField(label="企业评价", choices=Rating.Value.choices)
+    comment = forms.CharField(label="评价意见", required=False, max_length=500, help_text="不满意时必填。")

@@ -59,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _outreach_user(request)
     day = selectors.day_for(user)
     stations = list(perms.stations_visible_to(user).select_related("area"))
-    return render(request, "outreach/home.html", {"day": day, "stations": stations})
+    linked = perms.enterprises_visible_to(user).exists()
+    return render(request, "outreach/home.html", {"day": day, "stations": stations, "linked": linked})
 
 
 @login_required
@@ -323,6 +324,45 @@ def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "已登记反馈。")
             return redirect("outreach:visit", pk=v.pk)
     return _visit_page(request, v, 400, feedback_form=form)
+
+
+# --- enterprise linkage --------------------------------------------------------------------------------
+
+
+@login_required
+def enterprises(request: HttpRequest) -> HttpResponse:
+    """三走: the enterprises a leadership member is linked to (all of them for the office), with appeals."""
+    user = _outreach_user(request)
+    rows = perms.enterprises_visible_to(user).prefetch_related("links__member").order_by("id")
+    appeals = perms.appeals_visible_to(user).select_related("enterprise", "item").order_by("-raised_on", "-id")[:100]
+    waiting = {a.pk for a in appeals if services.awaiting_rating(a.item) is not None}
+    return render(
+        request,
+        "outreach/enterprises.html",
+        {"rows": rows, "appeals": appeals, "waiting": waiting, "rate_form": forms.AppealRateForm()},
+    )
+
+
+@login_required
+@require_POST
+def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.AppealRateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择企业的评价。")
+        return redirect("outreach:enterprises")
+    try:
+        services.appeal_rate(
+            actor=request.user, appeal_id=pk, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已录入企业评价。")
+    return redirect("outreach:enterprises")
 
 
 # --- appeals and groups (the loop's links back to their source) ----------------------------------------

@@ -217,3 +217,22 @@ def test_every_count_is_registered_once_with_a_definition():
         ind = indicators.get(key)
         assert ind.definition and ind.records is not None and not ind.manual
     assert {indicators.get(k).section for k in keys} == {1, 4}
+
+
+def test_the_linked_member_records_the_enterprises_rating_on_the_page(
+    office, committee, enterprise, chair, members, unit_staff
+):
+    from django.test import Client
+
+    a = appeal(chair.user, enterprise)
+    handle(a.item_id, office, unit_staff)
+    c = Client()
+    c.force_login(chair.user)
+    page = c.get("/outreach/enterprises/").content.decode()
+    assert enterprise.name in page and "录入企业评价" in page
+    other = Client()
+    other.force_login(members[0].user)
+    assert other.post(f"/outreach/appeals/{a.pk}/rate/", {"value": "satisfied"}).status_code == 404
+    r = c.post(f"/outreach/appeals/{a.pk}/rate/", {"value": "satisfied"})
+    assert r.status_code == 302
+    assert Assignment.objects.get(item=a.item).status == Assignment.Status.CLOSED

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("xieshang.proposals.api")),
     path("", include("xieshang.opinions.api")),
     path("", include("xieshang.consultations.api")),
+    path("", include("xieshang.outreach.api")),
 ]

@@ -49,6 +49,7 @@ urlpatterns = [
     path("proposals/", include("xieshang.proposals.urls")),
     path("opinions/", include("xieshang.opinions.urls")),
     path("consultations/", include("xieshang.consultations.urls")),
+    path("outreach/", include("xieshang.outreach.urls")),
     path("public/", include("xieshang.portal.urls")),
     path("", include("xieshang.core.urls")),
 ]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "xieshang.proposals",
     "xieshang.opinions",
     "xieshang.consultations",
+    "xieshang.outreach",
     "xieshang.insight",
     "xieshang.portal",
 ]

@@ -1,0 +1,931 @@
+"""Outreach writes: stations and rosters, the visitor log and its disposals, enterprise linkage,
+supervision groups and volunteers.
+
+Every service checks permission (``permissions.py``), refuses bad input with a Chinese message and
+changes nothing then, writes an audit row, and is idempotent where it creates a record from a form
+(``submission_token``). Matters for a department go through the loop engine's public services
+(``handling.services.item_accept``); a visit turned into a proposal draft or an opinion report is
+created through the proposals' and opinions' own services, in the name of the member on duty.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from xieshang.areas.models import Area
+from xieshang.core import audit
+from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.text import clean_text
+from xieshang.core.writes import as_id, lock, save
+from xieshang.handling import services as loop
+from xieshang.handling.models import Assignment, Item, Reply
+from xieshang.organisations.models import Committee, Member, User
+
+from . import permissions as perms
+from .channel import ENTERPRISE, STATION, SUPERVISION
+from .models import (
+    DISPOSAL_MOVE,
+    DISPOSALS_BY_KIND,
+    VISIT,
+    Appeal,
+    Attendance,
+    DutyShift,
+    Enterprise,
+    EnterpriseLink,
+    OutreachVisit,
+    Participant,
+    Problem,
+    ServiceRecord,
+    Station,
+    StationMessage,
+    SupervisionGroup,
+    Visit,
+    Volunteer,
+    VolunteerTeam,
+)
+
+MAX_TEXT = 2000
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+# A resident may leave this many messages for stations in a day, from one phone and from one address.
+MESSAGES_PER_PHONE = getattr(settings, "XIESHANG_STATION_MESSAGES_PER_PHONE", 3)
+MESSAGES_PER_ADDRESS = getattr(settings, "XIESHANG_STATION_MESSAGES_PER_ADDRESS", 10)
+
+
+class OffDutyWarning(ServiceError):
+    """The member named was not on the roster that day: the visit is logged only with a reason."""
+
+
+def _token(value: Any) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        raise ServiceError("表单已失效，请刷新页面后重新提交。") from None
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _log(thread: str, target: Model, action: str, actor: Any, **kw: Any) -> None:
+    audit.record(thread=thread, target=target, action=action, actor=actor, **kw)
+
+
+def _require_office(actor: Any, committee_id: int, doing: str) -> None:
+    if not perms.is_office(actor, committee_id):
+        raise PermissionDeniedError(f"只有政协机关工作人员可以{doing}。")
+
+
+def _member(committee_id: int, member: Member | int | None, field: str = "委员") -> Member:
+    pk = member.pk if isinstance(member, Member) else as_id(member)
+    found = Member.objects.filter(pk=pk or 0, committee_id=committee_id).first()
+    if found is None:
+        raise ServiceError(f"请选择{field}。")
+    return found
+
+
+# --- stations and rosters ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def station_create(
+    *,
+    actor: Any,
+    committee: Committee,
+    name: str,
+    area: Area,
+    kind: str = Station.Kind.STATION,
+    host: User | None = None,
+    address: str = "",
+    phone: str = "",
+    reception: str = "",
+    members: Sequence[Member] = (),
+) -> Station:
+    """设站: the office sets up a station, point or studio on a 镇街 or 村居, with its host and members."""
+    _require_office(actor, committee.pk, "设立联系站")
+    if kind not in Station.Kind.values:
+        raise ServiceError("请选择类型：联系站、联系点或委员工作室。")
+    if area is None or area.level not in (Area.Level.STREET, Area.Level.COMMUNITY):
+        raise ServiceError("联系站须设在镇街或村居。")
+    if host is not None and (host.role != User.Role.HOST or host.committee_id != committee.pk):
+        raise ServiceError("站长须为本会的联系站站长账号。")
+    name = clean_text(name, field="名称", limit=100, single_line=True)
+    if Station.objects.filter(committee=committee, name=name).exists():
+        raise ServiceError(f"已有名为「{name}」的联系站。")
+    station = Station.objects.create(
+        committee=committee,
+        name=name,
+        kind=kind,
+        area=area,
+        host=host,
+        address=clean_text(address, field="地址", limit=200, required=False, single_line=True),
+        phone=clean_text(phone, field="电话", limit=20, required=False, single_line=True),
+        reception=clean_text(reception, field="接待日", limit=100, required=False, single_line=True),
+    )
+    for m in members:
+        if m.committee_id != committee.pk:
+            raise ServiceError(f"委员「{m}」不属于本会。")
+    station.members.set(members)
+    _log(f"outreach.station:{station.pk}", station, "create", actor, data={"members": [m.pk for m in members]})
+    return station
+
+
+@transaction.atomic
+def station_set_members(*, actor: Any, station_id: Any, member_ids: Sequence[Any]) -> Station:
+    station = lock(Station, station_id, name="该联系站")
+    _require_office(actor, station.committee_id, "调整联系站委员")
+    members = [_member(station.committee_id, m) for m in member_ids]
+    station.members.set(members)
+    save(station)
+    _log(f"outreach.station:{station.pk}", station, "members", actor, data={"members": [m.pk for m in members]})
+    return station
+
+
+def _check_free(member: Member, on: dt.date, *, except_ids: Sequence[int] = ()) -> None:
+    other = DutyShift.objects.filter(member=member, on=on).exclude(pk__in=except_ids).select_related("station").first()
+    if other is not None:
+        raise ServiceError(
+            f"{member.name}委员 {on:%Y年%m月%d日} 已安排在「{other.station.name}」值班，同一委员同一天只能在一处值班。"
+        )
+
+
+def _roster_member(station: Station, member: Member | int) -> Member:
+    m = _member(station.committee_id, member)
+    if not station.members.filter(pk=m.pk).exists():
+        raise ServiceError(f"{m.name}委员不是「{station.name}」的进站委员，请先将其加入本站。")
+    return m
+
+
+@transaction.atomic
+def shift_add(*, actor: Any, station_id: Any, on: dt.date, member: Member | int, note: str = "") -> DutyShift:
+    """排班: one member on duty at the station that day; a member already on duty elsewhere that day is refused."""
+    station = lock(Station, station_id, name="该联系站")
+    if not perms.can_manage_station(actor, station):
+        raise PermissionDeniedError("只有站长或政协机关工作人员可以排班。")
+    m = _roster_member(station, member)
+    _check_free(m, on)
+    shift = DutyShift.objects.create(
+        station=station, on=on, member=m, note=clean_text(note, field="备注", limit=200, required=False)
+    )
+    _log(f"outreach.station:{station.pk}", shift, "shift_add", actor, data={"on": on.isoformat(), "member": m.pk})
+    return shift
+
+
+def reception_days(year: int, month: int, days: Sequence[int]) -> list[dt.date]:
+    last = calendar.monthrange(year, month)[1]
+    return [dt.date(year, month, d) for d in days if 1 <= d <= last]
+
+
+@transaction.atomic
+def roster_generate(
+    *,
+    actor: Any,
+    station_id: Any,
+    start: dt.date,
+    months: int,
+    days: Sequence[int] = (10, 20),
+    members: Sequence[Member | int],
+) -> list[DutyShift]:
+    """排班表: reception on the given days of each month (e.g. the 10th and 20th), the members in turn.
+
+    All or nothing: when any member would be on duty elsewhere the same day, nothing is created and
+    the message names the first clash.
+    """
+    station = lock(Station, station_id, name="该联系站")
+    if not perms.can_manage_station(actor, station):
+        raise PermissionDeniedError("只有站长或政协机关工作人员可以排班。")
+    if not members:
+        raise ServiceError("请选择参加值班的委员。")
+    if not 1 <= months <= 24:
+        raise ServiceError("一次排班不超过 24 个月。")
+    turn = [_roster_member(station, m) for m in members]
+    dates: list[dt.date] = []
+    y, mth = start.year, start.month
+    for _ in range(months):
+        dates += [d for d in reception_days(y, mth, days) if d >= start]
+        y, mth = (y + 1, 1) if mth == 12 else (y, mth + 1)
+    shifts = []
+    for i, on in enumerate(dates):
+        m = turn[i % len(turn)]
+        if DutyShift.objects.filter(station=station, on=on, member=m).exists():
+            continue
+        _check_free(m, on)
+        shifts.append(DutyShift.objects.create(station=station, on=on, member=m))
+    _log(
+        f"outreach.station:{station.pk}",
+        station,
+        "roster",
+        actor,
+        data={"from": start.isoformat(), "months": months, "days": list(days), "shifts": len(shifts)},
+    )
+    return shifts
+
+
+@transaction.atomic
+def shift_swap(
+    *, actor: Any, shift_id: Any, other_shift_id: Any = None, member: Member | int | None = None, note: str = ""
+) -> DutyShift:
+    """调班: two shifts exchange their members, or a shift passes to another member of the station (替班)."""
+    shift = lock(DutyShift.objects.select_related("station", "member"), shift_id, name="该班次")
+    if not perms.can_manage_station(actor, shift.station):
+        raise PermissionDeniedError("只有站长或政协机关工作人员可以调班。")
+    note = clean_text(note, field="调班说明", limit=200, required=False)
+    before = shift.member
+    if other_shift_id is not None:
+        other = lock(DutyShift.objects.select_related("member"), other_shift_id, name="对调的班次")
+        if other.station_id != shift.station_id:
+            raise ServiceError("只能与本站的班次对调。")
+        if other.on == shift.on:
+            raise ServiceError("同一天的两个班次无需对调。")
+        _check_free(other.member, shift.on, except_ids=[shift.pk, other.pk])
+        _check_free(shift.member, other.on, except_ids=[shift.pk, other.pk])
+        shift.member, other.member = other.member, shift.member
+        other.note = note or f"与{before.name}委员调班"
+        save(other, "member", "note")
+    else:
+        if member is None:
+            raise ServiceError("请选择替班委员或对调的班次。")
+        new = _roster_member(shift.station, member)
+        if new.pk == before.pk:
+            raise ServiceError("替班委员与原值班委员相同。")
+        _check_free(new, shift.on, except_ids=[shift.pk])
+        shift.member = new
+    shift.note = note or f"原由{before.name}委员值班，已调班"
+    save(shift, "member", "note")
+    _log(
+        f"outreach.station:{shift.station_id}",
+        shift,
+        "shift_swap",
+        actor,
+        reason=shift.note,
+        data={"from": before.pk, "to": shift.member_id},
+    )
+    return shift
+
+
+# --- the visitor log ---------------------------------------------------------------------------
+
+
+def on_duty(station: Station, member: Member, on: dt.date) -> bool:
+    return DutyShift.objects.filter(station=station, member=member, on=on).exists()
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    actor: Any,
+    station_id: Any,
+    submission_token: Any,
+    visited_on: dt.date,
+    duty_member: Member | int,
+    visitor: str,
+    kind: str,
+    matter: str,
+    contact: str = "",
+    people: int = 1,
+    off_duty_reason: str = "",
+    message_id: Any = None,
+) -> tuple[Visit, bool]:
+    """来访登记: the host or a member logs a visit. A member not on the roster that day is warned
+    (:class:`OffDutyWarning`) and the visit is logged only with a reason. A repeated submit returns
+    the first visit."""
+    token = _token(submission_token)
+    existing = Visit.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    station = lock(Station, station_id, name="该联系站")
+    if not perms.can_log_visit(actor, station):
+        raise NotFoundError("未找到该联系站。")
+    if not isinstance(visited_on, dt.date) or visited_on > _today():
+        raise ServiceError("来访日期不能晚于今天。")
+    m = _member(station.committee_id, duty_member, "接待委员")
+    if kind not in Visit.Kind.values:
+        raise ServiceError("请选择来访事项类型：咨询、个人诉求或意见建议。")
+    if isinstance(people, bool) or not isinstance(people, int) or not 1 <= people <= 200:
+        raise ServiceError("来访人数须在 1 到 200 之间。")
+    reason = clean_text(off_duty_reason, field="非值班接待原因", limit=200, required=False, single_line=True)
+    if not on_duty(station, m, visited_on):
+        if not reason:
+            raise OffDutyWarning(
+                f"{m.name}委员 {visited_on:%Y年%m月%d日} 不在本站值班表上。"
+                "如确由其接待（如临时替班），请填写原因后再登记。"
+            )
+    else:
+        reason = ""
+    message = None
+    if message_id is not None:
+        message = StationMessage.objects.select_for_update().filter(pk=as_id(message_id) or 0, station=station).first()
+        if message is None:
+            raise NotFoundError("未找到该留言。")
+        if message.visit_id is not None:
+            raise ConflictError("该留言已登记为来访。")
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                committee_id=station.committee_id,
+                station=station,
+                visited_on=visited_on,
+                duty_member=m,
+                off_duty_reason=reason,
+                visitor=clean_text(visitor, field="来访人", limit=50, single_line=True),
+                contact=clean_text(contact, field="联系方式", limit=50, required=False, single_line=True),
+                people=people,
+                kind=kind,
+                matter=clean_text(matter, field="反映事项", limit=MAX_TEXT, min_len=4),
+                recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+                submission_token=token,
+            )
+    except IntegrityError:
+        existing = Visit.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+        raise
+    if message is not None:
+        message.visit = visit
+        message.save(update_fields=["visit"])
+    _log(
+        f"outreach.visit:{visit.pk}",
+        visit,
+        "log",
+        actor,
+        to_state=visit.status,
+        reason=reason,
+        data={"station": station.pk, "off_duty": bool(reason)},
+    )
+    return visit, True
+
+
+def _visit_title(visit: Visit, title: str) -> str:
+    given = clean_text(title, field="标题", limit=100, required=False, single_line=True)
+    return given or clean_text(visit.matter, field="反映事项", limit=MAX_TEXT, single_line=True)[:40]
+
+
+@transaction.atomic
+def visit_dispose(
+    *,
+    actor: Any,
+    visit_id: Any,
+    disposal: str,
+    note: str = "",
+    title: str = "",
+    text: str = "",
+    expected_version: int | None = None,
+) -> Visit:
+    """处置: answered on the spot (with the answer), turned into a proposal draft or an opinion report of
+    the member on duty, or sent to a department through the loop (channel ``station``).
+
+    Each disposal creates its target record and links it to the visit. A disposal the matter cannot
+    take (a personal request or an enquiry as a proposal or an opinion report) is refused.
+    """
+    visit = lock(
+        perms.visits_visible_to(actor).select_related("station", "duty_member__user"),
+        visit_id,
+        name="该来访登记",
+        expected_version=expected_version,
+    )
+    if not perms.can_dispose(actor, visit):
+        raise PermissionDeniedError("只有站长、当天值班委员或政协机关工作人员可以处置来访事项。")
+    move = DISPOSAL_MOVE.get(disposal)
+    if move is None:
+        raise ServiceError("请选择处置方式。")
+    if disposal not in DISPOSALS_BY_KIND[visit.kind]:
+        raise ServiceError(
+            f"「{visit.get_kind_display()}」类事项不能{VISIT.transitions[move].label}："
+            "个人具体诉求和咨询不作为提案或社情民意信息，请当场答复或转部门办理。"
+        )
+    before = VISIT.move(visit, move)
+    now = timezone.now()
+    note = clean_text(note, field="处置说明", limit=MAX_TEXT, required=disposal == Visit.Status.ANSWERED)
+    member = visit.duty_member
+    fields = ["status", "disposal_note", "disposed_at", "disposed_by"]
+    if disposal == Visit.Status.ANSWERED:
+        visit.outcome, visit.outcome_at, visit.feedback_on = note, now, visit.visited_on
+        fields += ["outcome", "outcome_at", "feedback_on"]
+    elif disposal == Visit.Status.PROPOSAL:
+        from xieshang.proposals import services as proposals
+
+        if member.user is None:
+            raise ServiceError(f"{member.name}委员未开通平台账号，不能生成提案草稿；请委员开通账号后再转。")
+        body = clean_text(text, field="建议内容", limit=MAX_TEXT, required=False) or visit.matter
+        visit.proposal = proposals.proposal_save_draft(
+            actor=member.user,
+            data={
+                "title": _visit_title(visit, title),
+                "situation": f"{visit.visited_on:%Y年%m月%d日}，群众到{visit.station.name}反映：{visit.matter}",
+                "suggestions": body,
+            },
+        )
+        fields.append("proposal")
+    elif disposal == Visit.Status.OPINION:
+        from xieshang.opinions import services as opinions
+
+        if member.user is None:
+            raise ServiceError(f"{member.name}委员未开通平台账号，不能以其名义报送社情民意信息。")
+        report, _ = opinions.report_submit(
+            actor=member.user,
+            submission_token=uuid.uuid4(),
+            title=_visit_title(visit, title),
+            text=clean_text(text, field="社情民意信息正文", limit=MAX_TEXT),
+            member=member,
+            confirm_single=True,
+        )
+        visit.opinion_report = report
+        fields.append("opinion_report")
+    else:
+        visit.item = loop.item_accept(
+            committee=visit.station.committee,
+            channel=STATION,
+            title=_visit_title(visit, title),
+            text=f"{visit.station.name}来访（{visit.visited_on:%Y-%m-%d}）：{visit.matter}",
+            area=visit.station.area,
+            source=visit,
+            actor=actor,
+        )
+        fields.append("item")
+    visit.disposal_note, visit.disposed_at = note, now
+    visit.disposed_by = actor if getattr(actor, "is_authenticated", False) else None
+    save(visit, *fields)
+    _log(f"outreach.visit:{visit.pk}", visit, move, actor, from_state=before, to_state=visit.status, reason=note)
+    return visit
+
+
+def visit_loop_event(item: Item, event: str) -> None:
+    """Called by the loop after commit: a department's reply becomes the visit's outcome to tell the visitor."""
+    if event != "replied":
+        return
+    with transaction.atomic():
+        visit = Visit.objects.select_for_update().filter(item_id=item.pk).first()
+        if visit is None:
+            return
+        reply = (
+            Reply.objects.filter(assignment__item_id=item.pk, assignment__role=Assignment.Role.LEAD)
+            .exclude(review=Reply.Review.REJECTED)
+            .order_by("-created_at", "-id")
+            .select_related("assignment__unit")
+            .first()
+        )
+        if reply is None:
+            return
+        visit.outcome = f"{reply.assignment.unit.name}答复：{reply.body}"
+        visit.outcome_at = timezone.now()
+        visit.feedback_on = None
+        save(visit, "outcome", "outcome_at", "feedback_on")
+        _log(f"outreach.visit:{visit.pk}", visit, "outcome", None, actor_label="系统", data={"reply": reply.pk})
+
+
+def awaiting_rating(item: Item | None) -> Assignment | None:
+    if item is None:
+        return None
+    return item.assignments.filter(role=Assignment.Role.LEAD, status=Assignment.Status.AWAITING_RATING).first()
+
+
+@transaction.atomic
+def visit_feedback(
+    *,
+    actor: Any,
+    visit_id: Any,
+    told_on: dt.date,
+    note: str = "",
+    rating: str = "",
+    comment: str = "",
+) -> Visit:
+    """反馈: the host or duty member tells the visitor the outcome, on a day, and records their rating.
+
+    A visit sent to a department has something to tell only once the department replied. The
+    visitor's rating goes to the loop as the citizen's rating (不满意 sends it back for re-handling).
+    """
+    visit = lock(perms.visits_visible_to(actor).select_related("station", "item"), visit_id, name="该来访登记")
+    if not perms.can_dispose(actor, visit):
+        raise PermissionDeniedError("只有站长、当天值班委员或政协机关工作人员可以登记反馈。")
+    VISIT.check(visit, "feedback")
+    if visit.status == Visit.Status.REFERRED and not visit.outcome:
+        raise ServiceError("承办单位尚未答复，暂无办理结果可反馈给来访群众。")
+    if not isinstance(told_on, dt.date) or told_on > _today() or told_on < visit.visited_on:
+        raise ServiceError("反馈日期须在来访日期之后、不晚于今天。")
+    note = clean_text(note, field="反馈情况", limit=500, required=False)
+    if rating:
+        assignment = awaiting_rating(visit.item)
+        if assignment is None:
+            raise ServiceError("该事项当前没有待评价的答复。")
+        label = getattr(actor, "display_name", "") or "站长"
+        loop.assignment_rate(
+            assignment_id=assignment.pk,
+            rater_key="citizen",
+            value=rating,
+            comment=comment,
+            actor=actor if perms.is_office(actor, visit.committee_id) else None,
+            actor_label=f"来访群众（{label}代为录入）",
+        )
+    visit.feedback_on, visit.feedback_note = told_on, note
+    save(visit, "feedback_on", "feedback_note")
+    _log(
+        f"outreach.visit:{visit.pk}",
+        visit,
+        "feedback",
+        actor,
+        reason=note,
+        data={"told_on": told_on.isoformat(), "rating": rating},
+    )
+    return visit
+
+
+def _key(kind: str, value: str) -> str:
+    return kind + ":" + hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+@transaction.atomic
+def station_message_leave(
+    *, station_id: Any, submission_token: Any, name: str, phone: str, text: str, address: str = ""
+) -> tuple[StationMessage, bool]:
+    """A resident leaves a message for a station on the portal. A repeated submit returns the first
+    message; more than a few a day from one phone or one address are politely refused."""
+    token = _token(submission_token)
+    existing = StationMessage.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    station = Station.objects.filter(pk=as_id(station_id) or 0, is_active=True).first()
+    if station is None:
+        raise NotFoundError("未找到该联系站。")
+    name = clean_text(name, field="姓名或称呼", limit=50, single_line=True)
+    phone = re.sub(r"\s", "", str(phone or ""))
+    if not PHONE_RE.fullmatch(phone):
+        raise ServiceError("请填写正确的手机号码或固定电话（如 13800138000 或 0757-83000000）。")
+    text = clean_text(text, field="留言内容", limit=1000, min_len=5)
+    since = timezone.now() - dt.timedelta(days=1)
+    phone_key = _key("tel", phone)
+    recent = StationMessage.objects.filter(created_at__gte=since)
+    if recent.filter(client_key=phone_key).count() >= MESSAGES_PER_PHONE:
+        raise ServiceError(
+            f"您今天已留言 {MESSAGES_PER_PHONE} 次，我们已收到，联系站会尽快与您联系。"
+            "如有急事，请在接待日到站面谈或拨打联系站电话，谢谢您的理解。"
+        )
+    if address and recent.filter(address_key=_key("ip", address)).count() >= MESSAGES_PER_ADDRESS:
+        raise ServiceError("此网络今天的留言次数已达上限，请明天再试，或在接待日到站面谈，谢谢您的理解。")
+    try:
+        with transaction.atomic():
+            message = StationMessage.objects.create(
+                station=station,
+                name=name,
+                phone=phone,
+                text=text,
+                client_key=phone_key,
+                address_key=_key("ip", address) if address else "",
+                submission_token=token,
+            )
+    except IntegrityError:
+        existing = StationMessage.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+        raise
+    _log(f"outreach.station:{station.pk}", message, "message", None, actor_label="群众")
+    return message, True
+
+
+# --- enterprise linkage (三走) ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    actor: Any,
+    committee: Committee,
+    name: str,
+    area: Area | None = None,
+    industry: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+) -> Enterprise:
+    _require_office(actor, committee.pk, "登记企业")
+    name = clean_text(name, field="企业名称", limit=100, single_line=True)
+    if Enterprise.objects.filter(committee=committee, name=name).exists():
+        raise ServiceError(f"已登记企业「{name}」。")
+    enterprise = Enterprise.objects.create(
+        committee=committee,
+        name=name,
+        area=area,
+        industry=clean_text(industry, field="行业", limit=50, required=False, single_line=True),
+        contact_name=clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
+        contact_phone=clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
+    )
+    _log(f"outreach.enterprise:{enterprise.pk}", enterprise, "create", actor)
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_link(*, actor: Any, enterprise_id: Any, member: Member | int, on: dt.date) -> EnterpriseLink:
+    """挂点联系: a leadership member takes an enterprise on from a day."""
+    enterprise = lock(Enterprise, enterprise_id, name="该企业")
+    _require_office(actor, enterprise.committee_id, "安排挂点联系")
+    m = _member(enterprise.committee_id, member, "挂点联系的政协领导班子成员")
+    if enterprise.links.filter(member=m, ended_on__isnull=True).exists():
+        raise ServiceError(f"{m.name}已挂点联系「{enterprise.name}」。")
+    link = EnterpriseLink.objects.create(enterprise=enterprise, member=m, linked_on=on)
+    _log(f"outreach.enterprise:{enterprise.pk}", link, "link", actor, data={"member": m.pk, "on": on.isoformat()})
+    return link
+
+
+@transaction.atomic
+def enterprise_unlink(*, actor: Any, link_id: Any, on: dt.date) -> EnterpriseLink:
+    link = lock(EnterpriseLink.objects.select_related("enterprise"), link_id, name="该挂点联系")
+    _require_office(actor, link.enterprise.committee_id, "结束挂点联系")
+    if link.ended_on is not None:
+        raise ConflictError("该挂点联系已经结束。")
+    if on < link.linked_on:
+        raise ServiceError("结束日期不能早于开始日期。")
+    link.ended_on = on
+    link.save(update_fields=["ended_on"])
+    _log(f"outreach.enterprise:{link.enterprise_id}", link, "unlink", actor, data={"on": on.isoformat()})
+    return link
+
+
+def linked_on(enterprise: Enterprise, day: dt.date) -> bool:
+    return enterprise.links.filter(linked_on__lte=day).exclude(ended_on__lt=day).exists()
+
+
+@transaction.atomic
+def outreach_visit_log(
+    *,
+    actor: Any,
+    committee: Committee,
+    submission_token: Any,
+    visited_on: dt.date,
+    topic: str,
+    went: Sequence[Member],
+    met: Sequence[tuple[str, str]],
+    kind: str = OutreachVisit.Kind.ENTERPRISE,
+    enterprise: Enterprise | None = None,
+    notes: str = "",
+) -> tuple[OutreachVisit, bool]:
+    """走访登记: who went (members) and whom they met (name, post); each person met is one person-time."""
+    token = _token(submission_token)
+    existing = OutreachVisit.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    if kind not in OutreachVisit.Kind.values:
+        raise ServiceError("请选择走访类型：走企业、走专业人士或走群众。")
+    if kind == OutreachVisit.Kind.ENTERPRISE and enterprise is None:
+        raise ServiceError("走企业请选择走访的企业。")
+    if enterprise is not None and enterprise.committee_id != committee.pk:
+        raise ServiceError("企业不属于本会。")
+    member = perms.member_of(actor)
+    allowed = perms.is_office(actor, committee.pk) or (member is not None and member.pk in {m.pk for m in went})
+    if not allowed:
+        raise PermissionDeniedError("只有参加走访的委员或政协机关工作人员可以登记走访。")
+    if not isinstance(visited_on, dt.date) or visited_on > _today():
+        raise ServiceError("走访日期不能晚于今天。")
+    if not went:
+        raise ServiceError("请填写参加走访的人员。")
+    if not met:
+        raise ServiceError("请填写走访对象（会见的企业人员或专业人士）。")
+    for m in went:
+        if m.committee_id != committee.pk:
+            raise ServiceError(f"委员「{m}」不属于本会。")
+    cleaned = [
+        (
+            clean_text(n, field="走访对象姓名", limit=50, single_line=True),
+            clean_text(t, field="走访对象职务", limit=100, required=False, single_line=True),
+        )
+        for n, t in met
+    ]
+    visit = OutreachVisit.objects.create(
+        committee=committee,
+        kind=kind,
+        visited_on=visited_on,
+        enterprise=enterprise,
+        topic=clean_text(topic, field="走访主题", limit=200, single_line=True),
+        notes=clean_text(notes, field="走访情况", limit=MAX_TEXT, required=False),
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submission_token=token,
+    )
+    Participant.objects.bulk_create(
+        [Participant(visit=visit, side=Participant.Side.OURS, name=m.name, member=m) for m in went]
+        + [Participant(visit=visit, side=Participant.Side.MET, name=n, title=t) for n, t in cleaned]
+    )
+    _log(f"outreach.linkage:{visit.pk}", visit, "log", actor, data={"went": len(went), "met": len(cleaned)})
+    return visit, True
+
+
+@transaction.atomic
+def appeal_raise(
+    *,
+    actor: Any,
+    enterprise_id: Any,
+    submission_token: Any,
+    title: str,
+    text: str,
+    raised_on: dt.date | None = None,
+    visit: OutreachVisit | None = None,
+) -> tuple[Appeal, bool]:
+    """企业诉求: recorded by staff or the linked member and handed to the loop (channel ``enterprise``).
+
+    An enterprise that no leadership member is linked to on that day is refused.
+    """
+    token = _token(submission_token)
+    existing = Appeal.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    enterprise = lock(Enterprise, enterprise_id, name="该企业")
+    if not perms.can_act_for_enterprise(actor, enterprise):
+        raise PermissionDeniedError("只有挂点联系该企业的政协领导班子成员或政协机关工作人员可以登记企业诉求。")
+    day = raised_on or _today()
+    if day > _today():
+        raise ServiceError("诉求日期不能晚于今天。")
+    if not linked_on(enterprise, day):
+        raise ServiceError(
+            f"「{enterprise.name}」在 {day:%Y年%m月%d日} 未挂点联系任何政协领导班子成员，"
+            "不能作为企业诉求登记。请先安排挂点联系，或作为群众留言提交。"
+        )
+    appeal = Appeal.objects.create(
+        committee_id=enterprise.committee_id,
+        enterprise=enterprise,
+        visit=visit,
+        title=clean_text(title, field="诉求标题", limit=100, min_len=4, single_line=True),
+        text=clean_text(text, field="诉求内容", limit=MAX_TEXT, min_len=10),
+        raised_on=day,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        submission_token=token,
+    )
+    appeal.item = loop.item_accept(
+        committee=Committee.objects.get(pk=enterprise.committee_id),
+        channel=ENTERPRISE,
+        title=appeal.title,
+        text=f"{enterprise.name}：{appeal.text}",
+        area=enterprise.area,
+        source=appeal,
+        actor=actor,
+    )
+    appeal.save(update_fields=["item"])
+    _log(f"outreach.enterprise:{enterprise.pk}", appeal, "appeal", actor)
+    return appeal, True
+
+
+def appeal_rate(*, actor: Any, appeal_id: Any, value: str, comment: str = "") -> Any:
+    """The enterprise's rating of the reply, recorded by the linked member or the office."""
+    appeal = (
+        perms.appeals_visible_to(actor).select_related("enterprise", "item").filter(pk=as_id(appeal_id) or 0).first()
+    )
+    if appeal is None:
+        raise NotFoundError("未找到该企业诉求。")
+    if not perms.can_act_for_enterprise(actor, appeal.enterprise):
+        raise PermissionDeniedError("只有挂点联系该企业的政协领导班子成员或政协机关工作人员可以录入企业评价。")
+    assignment = awaiting_rating(appeal.item)
+    if assignment is None:
+        raise ServiceError("该诉求当前没有待评价的答复。")
+    return loop.assignment_rate(
+        assignment_id=assignment.pk,
+        rater_key="citizen",
+        value=value,
+        comment=comment,
+        actor=actor if perms.is_office(actor, appeal.committee_id) else None,
+        actor_label=f"{appeal.enterprise.name}（{getattr(actor, 'display_name', '')}代为录入）",
+    )
+
+
+# --- supervision groups and volunteers ------------------------------------------------------------
+
+
+@transaction.atomic
+def group_create(
+    *,
+    actor: Any,
+    committee: Committee,
+    name: str,
+    theme: str,
+    leader: Member,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    members: Sequence[Member] = (),
+) -> SupervisionGroup:
+    """督导组: led by a leadership member, with members, a theme and a period."""
+    _require_office(actor, committee.pk, "组建督导组")
+    if leader.committee_id != committee.pk or any(m.committee_id != committee.pk for m in members):
+        raise ServiceError("督导组成员须为本会委员。")
+    if ends_on < starts_on:
+        raise ServiceError("督导期结束日期不能早于开始日期。")
+    name = clean_text(name, field="督导组名称", limit=100, single_line=True)
+    if SupervisionGroup.objects.filter(committee=committee, name=name).exists():
+        raise ServiceError(f"已有名为「{name}」的督导组。")
+    group = SupervisionGroup.objects.create(
+        committee=committee,
+        name=name,
+        theme=clean_text(theme, field="督导主题", limit=200, single_line=True),
+        leader=leader,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    group.members.set(members)
+    _log(f"outreach.group:{group.pk}", group, "create", actor)
+    return group
+
+
+@transaction.atomic
+def problem_raise(
+    *,
+    actor: Any,
+    group_id: Any,
+    submission_token: Any,
+    title: str,
+    text: str,
+    raised_on: dt.date | None = None,
+    area: Area | None = None,
+) -> tuple[Problem, bool]:
+    """督导发现问题: raised within the group's period and handed to the loop (channel ``supervision``)."""
+    token = _token(submission_token)
+    existing = Problem.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    group = lock(SupervisionGroup, group_id, name="该督导组")
+    if not perms.can_act_for_group(actor, group):
+        raise PermissionDeniedError("只有督导组成员或政协机关工作人员可以登记督导问题。")
+    day = raised_on or _today()
+    if not group.starts_on <= day <= group.ends_on or day > _today():
+        raise ServiceError(f"问题须在督导期内（{group.starts_on:%Y-%m-%d} 至 {group.ends_on:%Y-%m-%d}）登记。")
+    problem = Problem.objects.create(
+        group=group,
+        title=clean_text(title, field="问题标题", limit=100, min_len=4, single_line=True),
+        text=clean_text(text, field="问题描述", limit=MAX_TEXT, min_len=10),
+        raised_on=day,
+        area=area,
+        submission_token=token,
+    )
+    problem.item = loop.item_accept(
+        committee=Committee.objects.get(pk=group.committee_id),
+        channel=SUPERVISION,
+        title=problem.title,
+        text=f"{group.name}：{problem.text}",
+        area=area,
+        source=problem,
+        actor=actor,
+    )
+    problem.save(update_fields=["item"])
+    _log(f"outreach.group:{group.pk}", problem, "problem", actor)
+    return problem, True
+
+
+@transaction.atomic
+def team_create(*, actor: Any, committee: Committee, name: str, founded_on: dt.date) -> VolunteerTeam:
+    _require_office(actor, committee.pk, "组建志愿服务队")
+    name = clean_text(name, field="服务队名称", limit=100, single_line=True)
+    if VolunteerTeam.objects.filter(committee=committee, name=name).exists():
+        raise ServiceError(f"已有名为「{name}」的志愿服务队。")
+    team = VolunteerTeam.objects.create(committee=committee, name=name, founded_on=founded_on)
+    _log(f"outreach.team:{team.pk}", team, "create", actor)
+    return team
+
+
+@transaction.atomic
+def volunteer_add(*, actor: Any, team_id: Any, name: str, joined_on: dt.date, user: User | None = None) -> Volunteer:
+    team = lock(VolunteerTeam, team_id, name="该志愿服务队")
+    _require_office(actor, team.committee_id, "登记志愿者")
+    name = clean_text(name, field="志愿者姓名", limit=50, single_line=True)
+    if team.volunteers.filter(name=name).exists():
+        raise ServiceError(f"「{name}」已是本队队员。")
+    volunteer = Volunteer.objects.create(team=team, name=name, joined_on=joined_on, user=user)
+    _log(f"outreach.team:{team.pk}", volunteer, "join", actor)
+    return volunteer
+
+
+@transaction.atomic
+def service_record(
+    *,
+    actor: Any,
+    team_id: Any,
+    submission_token: Any,
+    served_on: dt.date,
+    activity: str,
+    volunteer_ids: Sequence[int],
+    place: str = "",
+) -> tuple[ServiceRecord, bool]:
+    """志愿服务记录: each volunteer present is one person-time; volunteers must be on the team that day."""
+    token = _token(submission_token)
+    existing = ServiceRecord.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    team = lock(VolunteerTeam, team_id, name="该志愿服务队")
+    _require_office(actor, team.committee_id, "登记志愿服务")
+    if served_on > _today():
+        raise ServiceError("服务日期不能晚于今天。")
+    ids = {as_id(v) for v in volunteer_ids} - {None}
+    present = list(team.volunteers.filter(pk__in=ids, joined_on__lte=served_on).exclude(left_on__lt=served_on))
+    if not present or len(present) != len(ids):
+        raise ServiceError("请选择当天在队的志愿者。")
+    record = ServiceRecord.objects.create(
+        team=team,
+        served_on=served_on,
+        activity=clean_text(activity, field="服务内容", limit=200, single_line=True),
+        place=clean_text(place, field="服务地点", limit=100, required=False, single_line=True),
+        submission_token=token,
+    )
+    Attendance.objects.bulk_create([Attendance(record=record, volunteer=v) for v in present])
+    _log(f"outreach.team:{team.pk}", record, "service", actor, data={"people": len(present)})
+    return record, True

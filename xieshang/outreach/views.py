@@ -1,0 +1,467 @@
+"""Outreach pages: the host's and duty member's day, a station, the visitor log, the counts with
+their records, and the public station finder. Views parse input, call one selector or service and
+render; a refused action re-renders with the rule's message."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from xieshang.areas.models import Area
+from xieshang.core import indicators
+from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.writes import as_id
+from xieshang.handling import registry
+from xieshang.organisations.models import User
+
+from . import forms, selectors, services
+from . import permissions as perms
+from .indicators import KEYS
+from .models import DutyShift, Station, StationMessage, Visit
+
+SENT = "outreach_station_messages"
+
+
+def _outreach_user(request: HttpRequest) -> Any:
+    user = request.user
+    if not (perms.is_office(user) or user.role in (User.Role.HOST, User.Role.LEADER) or perms.member_of(user)):
+        raise PermissionDenied
+    return user
+
+
+def _overview_user(request: HttpRequest) -> Any:
+    user = request.user
+    if not (perms.is_office(user) or user.role == User.Role.LEADER):
+        raise PermissionDenied
+    return user
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+
+
+# --- the host's and duty member's day ----------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = _outreach_user(request)
+    day = selectors.day_for(user)
+    stations = list(perms.stations_visible_to(user).select_related("area"))
+    linked = perms.enterprises_visible_to(user).exists()
+    return render(request, "outreach/home.html", {"day": day, "stations": stations, "linked": linked})
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    user = _overview_user(request)
+    year = _year(request)
+    committee = user.committee
+    figures = []
+    for key in KEYS:
+        ind = indicators.get(key)
+        value = ind.compute(committee, year) if ind.compute and committee is not None else None
+        figures.append({"ind": ind, "value": value})
+    stations = perms.stations_visible_to(user).select_related("area", "host")
+    return render(request, "outreach/overview.html", {"figures": figures, "year": year, "stations": stations})
+
+
+@login_required
+def count(request: HttpRequest, key: str) -> HttpResponse:
+    """The records behind one count (drill-down)."""
+    user = _overview_user(request)
+    if key not in KEYS:
+        raise Http404
+    ind = indicators.get(key)
+    year = _year(request)
+    qs = ind.records(user.committee, year) if ind.records else None
+    page = Paginator(qs.order_by("pk") if qs is not None else [], 50).get_page(request.GET.get("page"))
+    value = ind.compute(user.committee, year) if ind.compute else None
+    return render(
+        request,
+        "outreach/count.html",
+        {"ind": ind, "year": year, "page": page, "value": value, "rows": [str(r) for r in page.object_list]},
+    )
+
+
+# --- a station ------------------------------------------------------------------------------------
+
+
+def _station_context(request: HttpRequest, station: Station, **extra: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    period = request.GET.get("period", "year")
+    start, end, label = selectors.period_bounds(period, today)
+    members = list(station.members.all())
+    shifts = list(station.shifts.filter(on__gte=today - dt.timedelta(days=31)).select_related("member")[:24])
+    visits = perms.visits_visible_to(request.user).filter(station=station).select_related("duty_member")[:30]
+    manage = perms.can_manage_station(request.user, station)
+    ctx = {
+        "station": station,
+        "figures": selectors.station_figures(station, start, end),
+        "period": period,
+        "period_label": label,
+        "periods": [("month", "本月"), ("quarter", "本季度"), ("year", "本年"), (str(today.year - 1), "上一年")],
+        "members": members,
+        "shifts": shifts,
+        "visits": visits,
+        "manage": manage,
+        "can_log": perms.can_log_visit(request.user, station),
+        "today": today,
+    }
+    if manage:
+        ctx.setdefault("roster_form", forms.RosterForm(members=members, initial={"start": today}))
+        ctx.setdefault("swap_form", forms.SwapForm())
+    ctx.update(extra)
+    return ctx
+
+
+def _station(request: HttpRequest, pk: int) -> Station:
+    try:
+        return perms.get_station(request.user, pk)
+    except NotFoundError:
+        raise Http404 from None
+
+
+@login_required
+def station(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _station(request, pk)
+    return render(request, "outreach/station.html", _station_context(request, s))
+
+
+@login_required
+@require_POST
+def station_roster(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _station(request, pk)
+    members = list(s.members.all())
+    form = forms.RosterForm(request.POST, members=members)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            made = services.roster_generate(
+                actor=request.user,
+                station_id=s.pk,
+                start=d["start"],
+                months=d["months"],
+                days=d["days"],
+                members=d["members"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已排班 {len(made)} 个班次。")
+            return redirect("outreach:station", pk=s.pk)
+    return render(request, "outreach/station.html", _station_context(request, s, roster_form=form), status=400)
+
+
+@login_required
+@require_POST
+def shift_swap(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _station(request, pk)
+    shift = DutyShift.objects.filter(pk=as_id(request.POST.get("shift")) or 0, station=s).first()
+    if shift is None:
+        raise Http404
+    try:
+        services.shift_swap(
+            actor=request.user,
+            shift_id=shift.pk,
+            other_shift_id=as_id(request.POST.get("other")),
+            member=as_id(request.POST.get("member")),
+            note=request.POST.get("note", ""),
+        )
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已调班。")
+    return redirect("outreach:station", pk=s.pk)
+
+
+# --- the visitor log --------------------------------------------------------------------------------
+
+
+@login_required
+def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
+    s = _station(request, pk)
+    if not perms.can_log_visit(request.user, s):
+        raise Http404
+    members = list(s.members.all())
+    warned = False
+    if request.method == "POST":
+        form = forms.VisitForm(request.POST, members=members)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                visit, _ = services.visit_log(
+                    actor=request.user,
+                    station_id=s.pk,
+                    submission_token=d["token"],
+                    visited_on=d["visited_on"],
+                    duty_member=d["duty_member"],
+                    visitor=d["visitor"],
+                    contact=d["contact"],
+                    people=d["people"],
+                    kind=d["kind"],
+                    matter=d["matter"],
+                    off_duty_reason=d["off_duty_reason"],
+                    message_id=d.get("message"),
+                )
+            except services.OffDutyWarning as exc:
+                warned = True
+                form.add_error("off_duty_reason", exc.message)
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "来访已登记。")
+                return redirect("outreach:visit", pk=visit.pk)
+    else:
+        initial: dict[str, Any] = {"visited_on": timezone.localdate()}
+        today = s.shifts.filter(on=timezone.localdate()).first()
+        if today is not None:
+            initial["duty_member"] = today.member_id
+        msg = s.messages.filter(pk=as_id(request.GET.get("message")) or 0, visit__isnull=True).first()
+        if msg is not None:
+            initial.update(visitor=msg.name, contact=msg.phone, matter=msg.text, message=msg.pk)
+        form = forms.VisitForm(initial=initial, members=members)
+    return render(
+        request,
+        "outreach/visit_new.html",
+        {"station": s, "form": form, "warned": warned},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _visit(request: HttpRequest, pk: int) -> Visit:
+    try:
+        return perms.get_visit(request.user, pk)
+    except NotFoundError:
+        raise Http404 from None
+
+
+def _visit_page(request: HttpRequest, visit: Visit, status: int = 200, **extra: Any) -> HttpResponse:
+    can = perms.can_dispose(request.user, visit)
+    ctx: dict[str, Any] = {
+        "visit": visit,
+        "can": can,
+        "awaiting": services.awaiting_rating(visit.item),
+        "source_label": registry.channel_label("station"),
+    }
+    if can and visit.status == Visit.Status.OPEN:
+        ctx["dispose_form"] = forms.DisposeForm(visit=visit)
+    owed = visit.feedback_on is None or ctx["awaiting"] is not None
+    if can and owed and visit.status not in (Visit.Status.OPEN, Visit.Status.ANSWERED):
+        ctx["feedback_form"] = forms.FeedbackForm(initial={"told_on": timezone.localdate()})
+    ctx.update(extra)
+    return render(request, "outreach/visit.html", ctx, status=status)
+
+
+@login_required
+def visit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _visit_page(request, _visit(request, pk))
+
+
+@login_required
+@require_POST
+def visit_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    v = _visit(request, pk)
+    form = forms.DisposeForm(request.POST, visit=v)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visit_dispose(
+                actor=request.user,
+                visit_id=v.pk,
+                disposal=d["disposal"],
+                note=d["note"],
+                title=d["title"],
+                text=d["text"],
+                expected_version=d["version"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已处置。")
+            return redirect("outreach:visit", pk=v.pk)
+    return _visit_page(request, v, 400, dispose_form=form)
+
+
+@login_required
+@require_POST
+def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    v = _visit(request, pk)
+    form = forms.FeedbackForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.visit_feedback(
+                actor=request.user,
+                visit_id=v.pk,
+                told_on=d["told_on"],
+                note=d["note"],
+                rating=d["rating"],
+                comment=d["comment"],
+            )
+        except PermissionDeniedError:
+            raise PermissionDenied from None
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已登记反馈。")
+            return redirect("outreach:visit", pk=v.pk)
+    return _visit_page(request, v, 400, feedback_form=form)
+
+
+# --- enterprise linkage --------------------------------------------------------------------------------
+
+
+@login_required
+def enterprises(request: HttpRequest) -> HttpResponse:
+    """三走: the enterprises a leadership member is linked to (all of them for the office), with appeals."""
+    user = _outreach_user(request)
+    rows = perms.enterprises_visible_to(user).prefetch_related("links__member").order_by("id")
+    appeals = perms.appeals_visible_to(user).select_related("enterprise", "item").order_by("-raised_on", "-id")[:100]
+    waiting = {a.pk for a in appeals if services.awaiting_rating(a.item) is not None}
+    return render(
+        request,
+        "outreach/enterprises.html",
+        {"rows": rows, "appeals": appeals, "waiting": waiting, "rate_form": forms.AppealRateForm()},
+    )
+
+
+@login_required
+@require_POST
+def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
+    form = forms.AppealRateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择企业的评价。")
+        return redirect("outreach:enterprises")
+    try:
+        services.appeal_rate(
+            actor=request.user, appeal_id=pk, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已录入企业评价。")
+    return redirect("outreach:enterprises")
+
+
+# --- appeals and groups (the loop's links back to their source) ----------------------------------------
+
+
+@login_required
+def appeal(request: HttpRequest, pk: int) -> HttpResponse:
+    a = perms.appeals_visible_to(request.user).select_related("enterprise", "item").filter(pk=pk).first()
+    if a is None:
+        raise Http404
+    return render(request, "outreach/appeal.html", {"appeal": a, "links": a.enterprise.links.select_related("member")})
+
+
+@login_required
+def group(request: HttpRequest, pk: int) -> HttpResponse:
+    g = perms.groups_visible_to(request.user).select_related("leader").filter(pk=pk).first()
+    if g is None:
+        raise Http404
+    problems = g.problems.select_related("item")
+    return render(request, "outreach/group.html", {"group": g, "problems": problems})
+
+
+# --- public: find a station, leave a message ---------------------------------------------------------
+
+
+def public_stations(request: HttpRequest) -> HttpResponse:
+    """找联系站: by 镇街, then 村居; readable without JavaScript (a plain GET form)."""
+    streets = Area.objects.filter(level=Area.Level.STREET, pk__in=_station_streets()).order_by("code")
+    street = streets.filter(pk=as_id(request.GET.get("street")) or 0).first()
+    communities = []
+    community = None
+    stations = Station.objects.none()
+    if street is not None:
+        communities = list(Area.objects.filter(parent=street).order_by("code"))
+        community = next((c for c in communities if c.pk == as_id(request.GET.get("community"))), None)
+        stations = Station.objects.filter(is_active=True).filter(area__in=[street, *communities])
+        if community is not None:
+            # the community's own points first, then the street's station
+            stations = stations.filter(area__in=[street, community])
+    rows = [(s, _next_duty(s)) for s in stations.select_related("area").order_by("-area__level", "name")]
+    return render(
+        request,
+        "outreach/public_stations.html",
+        {"streets": streets, "street": street, "communities": communities, "community": community, "rows": rows},
+    )
+
+
+def _station_streets() -> list[int]:
+    ids = set()
+    for area in Area.objects.filter(pk__in=Station.objects.filter(is_active=True).values("area")):
+        ids.add(area.pk if area.level == Area.Level.STREET else area.parent_id)
+    return [i for i in ids if i]
+
+
+def _next_duty(s: Station, n: int = 4) -> list[tuple[dt.date, list[str]]]:
+    days: dict[dt.date, list[str]] = {}
+    for shift in s.shifts.filter(on__gte=timezone.localdate()).select_related("member").order_by("on")[: n * 3]:
+        days.setdefault(shift.on, []).append(shift.member.name)
+    return list(days.items())[:n]
+
+
+def public_station(request: HttpRequest, pk: int) -> HttpResponse:
+    s = Station.objects.filter(pk=pk, is_active=True).select_related("area").first()
+    if s is None:
+        raise Http404
+    form = forms.MessageForm()
+    if request.method == "POST":
+        form = forms.MessageForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                msg, _ = services.station_message_leave(
+                    station_id=s.pk,
+                    submission_token=d["token"],
+                    name=d["name"],
+                    phone=d["phone"],
+                    text=d["text"],
+                    address=request.META.get("REMOTE_ADDR", ""),
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                sent = request.session.get(SENT, [])
+                token = str(msg.submission_token)
+                if token not in sent:
+                    request.session[SENT] = [*sent[-19:], token]
+                return redirect("outreach:public_sent", token=token)
+    return render(
+        request,
+        "outreach/public_station.html",
+        {"station": s, "duty": _next_duty(s, 6), "members": s.members.all(), "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+def public_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    if str(token) not in request.session.get(SENT, []):
+        raise Http404
+    msg = StationMessage.objects.select_related("station").filter(submission_token=token).first()
+    if msg is None:
+        raise Http404
+    return render(request, "outreach/public_sent.html", {"msg": msg, "duty": _next_duty(msg.station, 2)})

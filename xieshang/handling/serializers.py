@@ -398,7 +398,3 @@ class LoopRateInput(LoopVersionedInput):
 class LoopSuperviseInput(LoopVersionedInput):
     note = serializers.CharField(label="督办意见", allow_blank=True, max_length=5000)
     leader = serializers.IntegerField(label="督办领导", required=False, allow_null=True, min_value=1)
-
-
-class LoopErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField(read_only=True)

@@ -37,6 +37,7 @@ from .models import (
     Supervision,
     queue_flag_order,
 )
+from .transitions import allowed_actions, item_actions
 
 S = Assignment.Status
 OPEN_STATES = (S.NEW, S.SIGNED, S.RETURN_REQUESTED)
@@ -421,6 +422,7 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         r for a in assignments for r in a.replies.all() if r.review == Reply.Review.PENDING and a.status == S.REPLIED
     ]
     open_item = item.status not in (Item.Status.CLOSED, Item.Status.DECLINED)
+    item_moves = item_actions(item)
     return ItemPage(
         item=item,
         assignments=assignments,
@@ -431,9 +433,9 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         pending_replies=pending_replies,
         supervisions=list(item.supervisions.select_related("leader", "created_by")),
         source=source,
-        can_assign=dispatcher and item.status == Item.Status.PENDING,
-        can_decline=dispatcher and item.status == Item.Status.PENDING and not assignments,
-        can_supervise=open_item and perms.can_supervise(user, item),
+        can_assign=dispatcher and "assign" in item_moves,
+        can_decline=dispatcher and "decline" in item_moves and not assignments,
+        can_supervise=open_item and "supervise" in item_moves and perms.can_supervise(user, item),
         can_decide=dispatcher and bool(pending_reqs),
         can_review=dispatcher and bool(pending_replies),
         reply_categories=list(spec.reply_categories) if spec else [],
@@ -449,21 +451,23 @@ def _channel(key: str) -> registry.Channel | None:
 
 
 def _assignment_actions(user: Any, item: Item, a: Assignment, now: dt.datetime) -> AssignmentActions:
+    """Who may act (permissions) times what the state allows (the transition table, ``transitions``)."""
     mine = perms.can_act_for_unit(user, a)
     dispatcher = perms.can_dispatch(user, item)
     has_pending_ext = any(
         r.kind == Request.Kind.EXTENSION and r.status == Request.Status.PENDING for r in a.requests.all()
     )
     lead = a.role == Assignment.Role.LEAD
+    allowed = allowed_actions(a)
     return AssignmentActions(
-        sign=mine and a.status == S.NEW,
-        contact=mine and a.status == S.SIGNED,
-        request_return=mine and a.status in (S.NEW, S.SIGNED) and now <= a.objection_until,
-        request_extension=mine and lead and a.status in (S.NEW, S.SIGNED) and not has_pending_ext,
-        co_opinion=mine and not lead and a.status == S.SIGNED,
-        reply=mine and lead and a.status == S.SIGNED,
-        escalate=(mine or dispatcher) and a.status in (S.NEW, S.SIGNED),
-        reassign=dispatcher and a.status in OPEN_STATES,
+        sign=mine and "sign" in allowed,
+        contact=mine and "contact" in allowed,
+        request_return=mine and "request_return" in allowed and now <= a.objection_until,
+        request_extension=mine and lead and "request_extension" in allowed and not has_pending_ext,
+        co_opinion=mine and "co_opinion" in allowed,
+        reply=mine and "reply" in allowed,
+        escalate=(mine or dispatcher) and "escalate" in allowed,
+        reassign=dispatcher and "reassign" in allowed and a.status in OPEN_STATES,
     )
 
 

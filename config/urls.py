@@ -49,6 +49,8 @@ urlpatterns = [
     path("proposals/", include("xieshang.proposals.urls")),
     path("opinions/", include("xieshang.opinions.urls")),
     path("consultations/", include("xieshang.consultations.urls")),
+    path("duties/", include("xieshang.duties.urls")),
+    path("scorecard/", include("xieshang.scorecard.urls")),
     path("public/", include("xieshang.portal.urls")),
     path("", include("xieshang.core.urls")),
 ]

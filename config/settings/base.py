@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "xieshang.proposals",
     "xieshang.opinions",
     "xieshang.consultations",
+    "xieshang.duties",
+    "xieshang.scorecard",
     "xieshang.insight",
     "xieshang.portal",
 ]

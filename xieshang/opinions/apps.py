@@ -11,6 +11,7 @@ class OpinionsConfig(AppConfig):
         from xieshang.proposals.services import register_opinion_conversion
 
         from . import channel  # noqa: F401  (registers the channel with the handling engine)
+        from . import indicators  # noqa: F401  (registers this app's scorecard figures)
         from .services import _proposal_hook
 
         # A proposal converted to 社情民意 (with the proposer's consent) becomes a report here.

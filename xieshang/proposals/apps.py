@@ -10,6 +10,7 @@ class ProposalsConfig(AppConfig):
         from xieshang.core.context_processors import register_nav
 
         from . import channel
+        from . import indicators  # noqa: F401  (registers this app's scorecard figures)
 
         channel.register()
         register_nav("proposals:mine", "我的提案", ("member",))

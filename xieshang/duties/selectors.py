@@ -241,15 +241,15 @@ def duty_file(member: Member, year: int) -> DutyFile:
         )
     for r in (
         OpinionReport.objects.filter(member=member, submitted_at__year=year)
-        .annotate(instructions=Count("instructions", distinct=True), adoptions=Count("adoptions", distinct=True))
+        .annotate(n_instructions=Count("instructions", distinct=True), n_adoptions=Count("adoptions", distinct=True))
         .order_by("submitted_at")
     ):
         f.opinions.append(
             {
                 "report": r,
                 "adopted": r.status in opinion_scoring.ADOPTED_STATES,
-                "instructions": r.instructions,
-                "adoptions": r.adoptions,
+                "instructions": r.n_instructions,
+                "adoptions": r.n_adoptions,
             }
         )
     f.speeches = list(Speech.objects.filter(member=member, given_on__year=year))

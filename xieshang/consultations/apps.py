@@ -7,10 +7,10 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "协商议政"
 
     def ready(self) -> None:
+        import xieshang.consultations.indicators  # noqa: F401  (registers this app's scorecard figures)
         from xieshang.core.context_processors import register_nav
 
         from . import channel  # noqa: F401  (registers the channel with the handling engine)
-        from . import indicators  # noqa: F401  (registers this app's scorecard figures)
 
         register_nav("consultations:index", "有事禅商量", ("office", "admin", "leader"))
         register_nav("consultations:mine", "我的协商活动", ("member",))

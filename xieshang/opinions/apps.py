@@ -7,11 +7,11 @@ class OpinionsConfig(AppConfig):
     verbose_name = "社情民意"
 
     def ready(self) -> None:
+        import xieshang.opinions.indicators  # noqa: F401  (registers this app's scorecard figures)
         from xieshang.core.context_processors import register_nav
         from xieshang.proposals.services import register_opinion_conversion
 
         from . import channel  # noqa: F401  (registers the channel with the handling engine)
-        from . import indicators  # noqa: F401  (registers this app's scorecard figures)
         from .services import _proposal_hook
 
         # A proposal converted to 社情民意 (with the proposer's consent) becomes a report here.

@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('areas', '0001_initial'),
-        ('organisations', '0001_initial'),
+        ("areas", "0001_initial"),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='slug',
-            field=models.SlugField(blank=True, help_text='Latin letters for commands and exports, e.g. chancheng', max_length=40, verbose_name='slug'),
+            model_name="committee",
+            name="slug",
+            field=models.SlugField(
+                blank=True,
+                help_text="Latin letters for commands and exports, e.g. chancheng",
+                max_length=40,
+                verbose_name="slug",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='committee',
-            constraint=models.UniqueConstraint(condition=models.Q(('slug', ''), _negated=True), fields=('slug',), name='committee_unique_slug'),
+            model_name="committee",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("slug", ""), _negated=True), fields=("slug",), name="committee_unique_slug"
+            ),
         ),
     ]

@@ -17,16 +17,54 @@ from xieshang.proposals.models import KeyProposal, Proposal, Proposer
 
 pytestmark = pytest.mark.django_db
 
-SEED_KEYS = """study_sessions leader_attendances leader_instructions inspections research_reports consultation_meetings
-suggestions_collected suggestions_converted experts_invited opinion_reports micro_consultations
-judicial_supervision_member_times proposals_filed proposals_assigned_after_merge key_proposals_led
-leaders_leading_key_proposals suggestions_adopted closure_rate satisfaction_rate city_brain_cost_reduction
-city_brain_savings village_window_reduction reading_events reading_person_times hkmo_proposals hkmo_opinion_reports
-rules_established training_classes topic_trainings training_person_times excellent_members member_features
-media_reports""".split()
+SEED_KEYS = [
+    "study_sessions",
+    "leader_attendances",
+    "leader_instructions",
+    "inspections",
+    "research_reports",
+    "consultation_meetings",
+    "suggestions_collected",
+    "suggestions_converted",
+    "experts_invited",
+    "opinion_reports",
+    "micro_consultations",
+    "judicial_supervision_member_times",
+    "proposals_filed",
+    "proposals_assigned_after_merge",
+    "key_proposals_led",
+    "leaders_leading_key_proposals",
+    "suggestions_adopted",
+    "closure_rate",
+    "satisfaction_rate",
+    "city_brain_cost_reduction",
+    "city_brain_savings",
+    "village_window_reduction",
+    "reading_events",
+    "reading_person_times",
+    "hkmo_proposals",
+    "hkmo_opinion_reports",
+    "rules_established",
+    "training_classes",
+    "topic_trainings",
+    "training_person_times",
+    "excellent_members",
+    "member_features",
+    "media_reports",
+]
 # registered by the outreach app (stations, enterprise linkage, supervision groups, volunteers) when it lands
-OUTREACH = """linked_enterprises enterprise_visits enterprise_appeals enterprise_appeals_solved supervision_groups
-supervision_problems_solved volunteers volunteer_service_times station_people_served station_suggestions""".split()
+OUTREACH = [
+    "linked_enterprises",
+    "enterprise_visits",
+    "enterprise_appeals",
+    "enterprise_appeals_solved",
+    "supervision_groups",
+    "supervision_problems_solved",
+    "volunteers",
+    "volunteer_service_times",
+    "station_people_served",
+    "station_suggestions",
+]
 
 
 def at(y, m, d):

@@ -70,23 +70,25 @@ def _chart(section: selectors.Section, year: int) -> dict[str, Any]:
     }
 
 
+def page_context(committee: Committee, year: int, user: Any, *, print_mode: bool = False) -> dict[str, Any]:
+    """What the scorecard page shows; the exports render the same page (``export.py``)."""
+    sections = selectors.scorecard(committee, year)
+    return {
+        "committee": committee,
+        "year": year,
+        "years": selectors.years(committee),
+        "sections": [(s, _chart(s, year), f"chart-{s.number}", f"chart-{s.number}-data") for s in sections],
+        "can_enter": perms.can_enter_figures(user, committee),
+        "print_mode": print_mode,
+    }
+
+
 @login_required
 def year_page(request: HttpRequest, year: int) -> HttpResponse:
     committee = _committee(request)
     year = _year(committee, year)
-    sections = selectors.scorecard(committee, year)
-    return render(
-        request,
-        "scorecard/year.html",
-        {
-            "committee": committee,
-            "year": year,
-            "years": selectors.years(committee),
-            "sections": [(s, _chart(s, year), f"chart-{s.number}", f"chart-{s.number}-data") for s in sections],
-            "can_enter": perms.can_enter_figures(request.user, committee),
-            "print_mode": request.GET.get("print") == "1",
-        },
-    )
+    context = page_context(committee, year, request.user, print_mode=request.GET.get("print") == "1")
+    return render(request, "scorecard/year.html", context)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.request
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from xieshang.scorecard import services
 
 
 @pytest.fixture
-def world(transactional_db: Any) -> Any:
+def world(db: Any, live_server: Any) -> Any:
     w = build(members=260, slug="chancheng")
     seed_duties(w.committee, year=2022)
     for key, value, source in [
@@ -24,6 +25,9 @@ def world(transactional_db: Any) -> Any:
         services.manual_figure_set(
             actor=w.office, committee=w.committee, year=2022, key=key, value=value, source=source
         )
+    # the server's first answer loads every URL module and app; on a busy machine that alone can
+    # take longer than a page's time-out, so it is made before the browser opens a page
+    urllib.request.urlopen(f"{live_server.url}/healthz", timeout=120).read()  # noqa: S310 - our live server
     return w
 
 

@@ -81,6 +81,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 def duty_file(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     member = _or_404(perms.get_member_for, request.user, pk)
     years = selectors.years_of(member)
+    wanted = request.GET.get("year", "")
+    if wanted.isdigit() and int(wanted) in years and int(wanted) != year:
+        return redirect("duties:file", pk=member.pk, year=int(wanted))
     if year not in years:
         raise Http404("该委员本届没有这一年度的履职档案。")
     return render(

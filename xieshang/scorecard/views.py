@@ -60,6 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def _chart(section: selectors.Section, year: int) -> dict[str, Any]:
     counts = [f for f in section.figures if f.indicator.unit != "%" and f.value is not None]
     rates = [f for f in section.figures if f.indicator.unit == "%" and f.value is not None]
+    if not any(f.value or f.previous for f in counts):
+        counts = []  # nothing recorded in either year: no empty chart
     return {
         "year": year,
         "labels": [f.indicator.label for f in counts],

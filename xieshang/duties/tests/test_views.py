@@ -23,6 +23,8 @@ def test_a_member_sees_and_prints_their_own_file_and_not_anothers(client, w):
     assert "周文博 · 2022年度履职档案" in page and "优秀履职委员" in page and "js-print" in page
     assert client.get(f"/duties/members/{w.members[1].pk}/2022/").status_code == 404
     assert client.get("/duties/").status_code == 404
+    picked = client.get(f"/duties/members/{w.members[0].pk}/2022/", {"year": "2021"})
+    assert picked["Location"] == f"/duties/members/{w.members[0].pk}/2021/"
 
 
 def test_the_office_overview_lists_members_below_the_minimum(client, w):

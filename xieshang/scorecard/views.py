@@ -94,6 +94,26 @@ def year_page(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+def export_file(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The scorecard as PNG or PDF, drawn by Chromium from this page (a few seconds; nothing is written)."""
+    committee = _committee(request)
+    year = _year(committee, year)
+    if fmt not in ("png", "pdf"):
+        raise Http404("没有这种导出格式。")
+    from . import export
+
+    try:
+        body = export.render(committee, year, fmt)
+    except ServiceError as e:
+        messages.error(request, e.message)
+        return redirect("scorecard:year", year=year)
+    response = HttpResponse(body, content_type="application/pdf" if fmt == "pdf" else "image/png")
+    name = f"scorecard-{committee.slug or committee.pk}-{year}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
 def drill(request: HttpRequest, year: int, key: str) -> HttpResponse:
     committee = _committee(request)
     year = _year(committee, year)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from xieshang.core import indicators
 from xieshang.demo.duties import FIGURES, seed_duties
@@ -20,6 +24,10 @@ def test_demo_year_equals_the_seed_and_gives_members_complete_files():
     for key, figure in FIGURES.items():
         assert indicators.get(key).compute(w.committee, 2022) == figure, key
     assert indicators.get("study_sessions").compute(w.committee, 2021) == 0
+    out = StringIO()
+    call_command("scorecard", "--committee", "demo", "--year", "2022", stdout=out)
+    printed = {row["key"]: row["value"] for row in json.loads(out.getvalue())["indicators"]}
+    assert {key: printed[key] for key in FIGURES} == FIGURES
     # every leave at a meeting was asked for before it began and approved
     for leave in LeaveRequest.objects.select_related("meeting"):
         assert leave.requested_at < leave.meeting.starts_at

@@ -26,3 +26,11 @@ def test_png_and_pdf_exports_render_the_page_with_chinese_glyphs(w):
     assert b"CJK" in pdf  # the Chinese text is set in Noto CJK, not in a fallback without the glyphs
     html = export.page_html(w.committee, 2022)
     assert "媒体报道政协做法" in html and "print-mode" in html
+
+
+def test_the_page_offers_the_pdf_download(client, w):
+    client.force_login(w.office)
+    response = client.get("/scorecard/2022/export.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content[:5] == b"%PDF-"
+    assert 'filename="scorecard-ceshi-2022.pdf"' in response["Content-Disposition"]

@@ -132,6 +132,7 @@ def test_the_page_shows_big_numbers_with_last_year_and_drills_down_to_the_record
     assert client.get("/scorecard/1999/").status_code == 404
     assert client.get("/scorecard/2022/nothing/").status_code == 404
     assert client.get("/scorecard/2022/city_brain_savings/").status_code == 404  # manual: no record list
+    assert client.get("/scorecard/2022/export.gif").status_code == 404
     picked = client.get("/scorecard/", {"year": "2021"})
     assert picked.status_code == 302 and picked["Location"].endswith("/scorecard/2021/")
 

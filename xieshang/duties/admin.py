@@ -1,8 +1,8 @@
 import json
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from xieshang.core.errors import ServiceError
 
@@ -123,8 +123,8 @@ class PointsSchemeAdmin(admin.ModelAdmin):
                 actor=request.user, committee=obj.committee, weights=form.cleaned_data["weights"], name=obj.name
             )
         except ServiceError as exc:
-            messages.error(request, exc.message)
-            return
+            # the form has checked the weights; what is left is the actor's permission (403, not a 500)
+            raise PermissionDenied(exc.message) from None
         obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):

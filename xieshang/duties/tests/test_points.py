@@ -114,3 +114,19 @@ def test_points_of_hand_built_members_from_records(w):
     assert rows[a.pk].points.total == 52 and rows[a.pk].points.excellent
     assert rows[b.pk].points.total == 0 and rows[b.pk].points.shortfalls == ["参加活动 0 次，少于 1 次"]
     assert Meeting.objects.count() == 2
+
+
+def test_the_admin_saves_a_scheme_through_the_service(admin_client, w):
+    response = admin_client.post(
+        "/admin/duties/pointsscheme/add/",
+        {"committee": w.committee.pk, "name": "本会积分办法", "weights": '{"activities": {"each": 3, "cap": 12}}'},
+    )
+    assert response.status_code == 302
+    saved = PointsScheme.objects.get(committee=w.committee)
+    assert saved.weights == {"activities": {"each": 3, "cap": 12}} and saved.version == 0
+    assert selectors.scheme_for(w.committee.pk).activities["each"] == 3
+    refused = admin_client.post(
+        f"/admin/duties/pointsscheme/{saved.pk}/change/", {"name": "本会积分办法", "weights": '{"grades": []}'}
+    )
+    assert refused.status_code == 200 and "积分方案无法解析" in refused.content.decode()
+    assert PointsScheme.objects.get().weights == {"activities": {"each": 3, "cap": 12}}

@@ -23,7 +23,17 @@ from xieshang.organisations.models import Member
 from xieshang.proposals.models import Proposal, Proposer
 
 from . import scheme as points_scheme
-from .models import Attendance, Honour, LeaveRequest, MediaReport, Meeting, MemberFeature, PointsScheme, Speech
+from .models import (
+    Attendance,
+    Honour,
+    LeaveRequest,
+    MediaReport,
+    Meeting,
+    MemberFeature,
+    PointsScheme,
+    RulesDocument,
+    Speech,
+)
 
 K = Meeting.Kind
 PRESENT = Attendance.Status.PRESENT
@@ -80,9 +90,7 @@ def leader_participations(committee: Any, year: int) -> QuerySet[Participant]:
     ).exclude(activity__status=Activity.Status.CANCELLED)
 
 
-def rules_documents(committee: Any, year: int) -> QuerySet[Any]:
-    from .models import RulesDocument
-
+def rules_documents(committee: Any, year: int) -> QuerySet[RulesDocument]:
     return RulesDocument.objects.filter(committee=committee, adopted_on__year=year).order_by("adopted_on", "id")
 
 

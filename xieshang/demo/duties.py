@@ -472,7 +472,11 @@ class _Seeder:
         days = _spread(self.year, FIGURES["media_reports"])
         for k, day in enumerate(days):
             outlet = OUTLETS[k % len(OUTLETS)]
-            subject = MEDIA_SUBJECTS[(k * 7) % len(MEDIA_SUBJECTS)]
+            pick = k * 7
+            subject = MEDIA_SUBJECTS[pick % len(MEDIA_SUBJECTS)]
+            while "二十大" in subject and day < self.d(CONGRESS_OPENED):  # reported only after the congress
+                pick += 1
+                subject = MEDIA_SUBJECTS[pick % len(MEDIA_SUBJECTS)]
             people = [self.members[(k * 5) % len(self.members)]] if k % 3 == 0 else []
             with self.clock(_at(day, 18)):
                 services.media_report_add(

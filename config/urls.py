@@ -50,6 +50,8 @@ urlpatterns = [
     path("opinions/", include("xieshang.opinions.urls")),
     path("consultations/", include("xieshang.consultations.urls")),
     path("outreach/", include("xieshang.outreach.urls")),
+    path("duties/", include("xieshang.duties.urls")),
+    path("scorecard/", include("xieshang.scorecard.urls")),
     path("public/", include("xieshang.portal.urls")),
     path("", include("xieshang.core.urls")),
 ]

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "xieshang.opinions",
     "xieshang.consultations",
     "xieshang.outreach",
+    "xieshang.duties",
+    "xieshang.scorecard",
     "xieshang.insight",
     "xieshang.portal",
 ]

@@ -7,6 +7,7 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "协商议政"
 
     def ready(self) -> None:
+        import xieshang.consultations.indicators  # noqa: F401  (registers this app's scorecard figures)
         from xieshang.core.context_processors import register_nav
 
         from . import channel  # noqa: F401  (registers the channel with the handling engine)

@@ -82,8 +82,12 @@ def _committees(report: Report) -> Committee:
             "level": Committee.Level.DISTRICT,
             "parent": city,
             "area": district_area,
+            "slug": data.DISTRICT["slug"],
         },
     )
+    if not committee.slug:  # a demo database made before committees had slugs
+        Committee.objects.filter(pk=committee.pk).update(slug=data.DISTRICT["slug"])
+        committee.slug = data.DISTRICT["slug"]
     report.add("committees", made)
     return committee
 

@@ -7,6 +7,7 @@ class OpinionsConfig(AppConfig):
     verbose_name = "社情民意"
 
     def ready(self) -> None:
+        import xieshang.opinions.indicators  # noqa: F401  (registers this app's scorecard figures)
         from xieshang.core.context_processors import register_nav
         from xieshang.proposals.services import register_opinion_conversion
 

@@ -16,6 +16,9 @@ class Committee(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
+    slug = models.SlugField(
+        _("slug"), max_length=40, blank=True, help_text=_("Latin letters for commands and exports, e.g. chancheng")
+    )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -31,6 +34,9 @@ class Committee(models.Model):
         verbose_name = _("committee")
         verbose_name_plural = _("committees")
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], condition=~models.Q(slug=""), name="committee_unique_slug")
+        ]
 
     def __str__(self) -> str:
         return self.name

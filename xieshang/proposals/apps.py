@@ -7,6 +7,7 @@ class ProposalsConfig(AppConfig):
     verbose_name = "提案"
 
     def ready(self) -> None:
+        import xieshang.proposals.indicators  # noqa: F401  (registers this app's scorecard figures)
         from xieshang.core.context_processors import register_nav
 
         from . import channel

@@ -1,0 +1,16 @@
+// Duty file and meeting pages: the year picker, the print button, and "mark everyone present" for the organiser.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".js-autosubmit").forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
+  document.querySelectorAll(".js-print").forEach(function (b) {
+    b.addEventListener("click", function () { window.print(); });
+  });
+  document.querySelectorAll(".js-all-present").forEach(function (b) {
+    b.addEventListener("click", function () {
+      b.closest("form").querySelectorAll("select[data-attendance]").forEach(function (s) {
+        if (!s.value) s.value = s.dataset.default || "present";
+      });
+    });
+  });
+});

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "duties"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("mine/", views.mine, name="mine"),
+    path("members/<int:pk>/<int:year>/", views.duty_file, name="file"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/leave/", views.leave, name="leave"),
+    path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
+]

@@ -1,0 +1,134 @@
+"""The scorecard figures of proposals, reusing the rates defined once in ``metrics`` (imported from ``ready``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from xieshang.core.indicators import Indicator, register
+
+from . import metrics
+from .models import KeyProposal, Proposal
+
+St = Proposal.Status
+
+
+def _year(committee: Any, year: int) -> QuerySet[Proposal]:
+    return Proposal.objects.filter(committee=committee, year=year)
+
+
+def _metric(key: str) -> Any:
+    """The figure of ``metrics.INDICATORS[key]`` for the committee's proposals of the year."""
+    return lambda committee, year: metrics.BY_KEY[key](metrics.load_scope(_year(committee, year)))
+
+
+def _filed(committee: Any, year: int) -> QuerySet[Proposal]:
+    return _year(committee, year).filter(status=St.FILED).order_by("number", "id")
+
+
+def _leads(committee: Any, year: int) -> QuerySet[Proposal]:
+    """The proposals that lead an assignment item after merging (the items behind the rates)."""
+    return _filed(committee, year).filter(merged_into__isnull=True, item__isnull=False)
+
+
+def _led_keys(committee: Any, year: int) -> QuerySet[KeyProposal]:
+    return KeyProposal.objects.filter(
+        proposal__committee=committee, proposal__year=year, leader__isnull=False
+    ).select_related("proposal", "leader")
+
+
+def _hk(committee: Any, year: int) -> QuerySet[Proposal]:
+    return _filed(committee, year).filter(proposers__order=1, proposers__member__is_hk_macao=True)
+
+
+for key, metric, section, label, unit, definition, records, order in [
+    (
+        "proposals_filed",
+        "filed",
+        3,
+        "提案立案",
+        "件",
+        "当年（提案年度）经审查立案的提案件数，含其后并案办理的提案。",
+        _filed,
+        40,
+    ),
+    (
+        "proposals_assigned_after_merge",
+        "items",
+        3,
+        "并案交办",
+        "件",
+        "立案提案并案后交付承办单位办理的件数（主案数）。",
+        _leads,
+        50,
+    ),
+    (
+        "suggestions_adopted",
+        "adopted",
+        3,
+        "建议被吸收采纳",
+        "条",
+        "通过审核的最后一轮主办答复中，承办单位采纳的建议条数（提案办理统计中的“采纳建议”）。",
+        _leads,
+        80,
+    ),
+    (
+        "closure_rate",
+        "closed_rate",
+        3,
+        "提案办结率",
+        "%",
+        "按期、按程序办结（答复经审核、每位提案人均已评价）的交办件 ÷ 交办件。",
+        _leads,
+        90,
+    ),
+    (
+        "satisfaction_rate",
+        "satisfaction",
+        3,
+        "提案满意率",
+        "%",
+        "（满意 + 基本满意）÷ 已评价，取每份答复最后一轮的评价。",
+        _leads,
+        95,
+    ),
+    ("hkmo_proposals", "hk_macao", 4, "港澳委员提案", "篇", "第一提案人为港澳委员的立案提案件数。", _hk, 80),
+]:
+    register(
+        Indicator(
+            key=key,
+            section=section,
+            label=label,
+            unit=unit,
+            definition=definition,
+            compute=_metric(metric),
+            records=records,
+            order=order,
+        )
+    )
+
+register(
+    Indicator(
+        key="key_proposals_led",
+        section=3,
+        label="区领导领衔督办提案",
+        unit="件",
+        definition="当年的重点提案中，由区党政领导领衔督办的件数。",
+        compute=lambda committee, year: _led_keys(committee, year).count(),
+        records=_led_keys,
+        order=60,
+    )
+)
+register(
+    Indicator(
+        key="leaders_leading_key_proposals",
+        section=3,
+        label="领衔督办的区领导",
+        unit="位",
+        definition="领衔督办当年重点提案的区党政领导人数（一人领衔多件计一位）。",
+        compute=lambda committee, year: _led_keys(committee, year).values("leader").distinct().count(),
+        records=_led_keys,
+        order=70,
+    )
+)

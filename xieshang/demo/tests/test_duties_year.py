@@ -12,7 +12,6 @@ from xieshang.core import indicators
 from xieshang.demo.duties import FIGURES, seed_duties
 from xieshang.duties import selectors, services
 from xieshang.duties.models import Attendance, LeaveRequest, Meeting
-
 from xieshang.duties.tests.conftest import build
 
 

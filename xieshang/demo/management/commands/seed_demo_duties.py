@@ -6,7 +6,7 @@ from xieshang.organisations.models import Committee
 
 
 class Command(BaseCommand):
-    help = "生成 2022 年委员履职演示数据：学习会、培训、读书活动、会议考勤和请假、制度、表彰、委员风采和媒体报道（可重复运行）。"
+    help = "生成 2022 年委员履职演示数据：学习、培训、读书活动、考勤请假、制度、表彰、风采和媒体报道（可重复运行）。"
 
     def handle(self, *args, **options):
         committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()

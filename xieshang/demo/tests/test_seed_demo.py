@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterator
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from xieshang.areas.models import Area
 from xieshang.demo import data
@@ -21,6 +24,7 @@ from xieshang.handling.models import Assignment, Item, Rating, RouteDecision
 from xieshang.insight import services as insight_services
 from xieshang.messages.models import Message
 from xieshang.organisations.models import Committee, Member, Unit, User
+from xieshang.proposals import services as proposal_services
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Demo#pass2023"
@@ -258,3 +262,59 @@ def test_the_demo_retrains_the_routing_model_on_its_own_assignments(seeded):
     run = RouterTraining.objects.get()  # one, also after the second run of the seed
     assert run.n_samples == len(assist.training_plan(committee.pk).samples or []) >= assist.min_history()
     assert f"第 {run.pk} 次" in seeded
+
+
+# The seed: the committee's 2022 year-end scorecard (一图读懂), each figure computed from the demo's records
+# (the three city-brain figures entered by the office with their source).
+SEED_2022 = {
+    "study_sessions": 92, "leader_attendances": 13, "leader_instructions": 5, "linked_enterprises": 31,
+    "enterprise_visits": 656, "enterprise_appeals": 45, "enterprise_appeals_solved": 43, "supervision_groups": 9,
+    "supervision_problems_solved": 86, "volunteers": 15, "volunteer_service_times": 298,
+    "inspections": 56, "research_reports": 7, "consultation_meetings": 15, "suggestions_collected": 135,
+    "suggestions_converted": 102, "experts_invited": 16,
+    "opinion_reports": 640, "micro_consultations": 16, "judicial_supervision_member_times": 84, "proposals_filed": 194,
+    "proposals_assigned_after_merge": 153, "key_proposals_led": 11, "leaders_leading_key_proposals": 9,
+    "suggestions_adopted": 69, "closure_rate": 100, "satisfaction_rate": 100,
+    "city_brain_cost_reduction": 60.2, "city_brain_savings": 1.3, "village_window_reduction": 44, "reading_events": 6,
+    "reading_person_times": 158, "station_people_served": 94, "station_suggestions": 17, "hkmo_proposals": 14,
+    "hkmo_opinion_reports": 15,
+    "rules_established": 10, "training_classes": 2, "topic_trainings": 6, "training_person_times": 725,
+    "excellent_members": 58, "member_features": 10, "media_reports": 145,
+}  # fmt: skip
+
+
+def _scorecard() -> dict[str, dict]:
+    out = StringIO()
+    call_command("scorecard", "--committee", "chancheng", "--year", "2022", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["committee"] and data["year"] == 2022
+    return {row["key"]: row for row in data["indicators"]}
+
+
+def test_the_demo_years_scorecard_equals_the_seed(seeded):
+    rows = _scorecard()
+    assert {key: float(rows[key]["value"]) for key in SEED_2022} == {k: float(v) for k, v in SEED_2022.items()}
+    manual = {k for k, row in rows.items() if row["source"] == "manual"}
+    assert manual == {"city_brain_cost_reduction", "city_brain_savings", "village_window_reduction"}
+
+
+def test_filing_one_more_proposal_changes_the_figure(seeded):
+    committee = Committee.objects.get(slug="chancheng")
+    office = User.objects.get(username="office")
+    member = Member.objects.filter(committee=committee, user__isnull=False, is_hk_macao=False).order_by("id").first()
+    with time_machine.travel(timezone.make_aware(dt.datetime(2022, 11, 15, 10, 0)), tick=False):
+        draft = proposal_services.proposal_save_draft(actor=member.user, data=dict(EXTRA_PROPOSAL))
+        proposal_services.proposal_submit(actor=member.user, proposal_id=draft.pk)
+        proposal_services.proposal_file(actor=office, proposal_id=draft.pk)
+    assert _scorecard()["proposals_filed"]["value"] == 195
+
+
+EXTRA_PROPOSAL = {
+    "title": "关于加快南庄镇紫南村污水管网改造的建议",
+    "category": "城乡建设",
+    "integrity": "researched",
+    "declared": True,
+    "situation": "紫南村部分片区仍为雨污合流，雨季污水外溢，群众反映强烈。",
+    "analysis": "管网建设年代早、标准低，改造资金和施工协调未落实。",
+    "suggestions": "一、将紫南村雨污分流纳入年度计划。\n二、明确区镇两级资金分担。\n三、施工期间做好交通疏导。",
+}

@@ -48,7 +48,9 @@ def lock(
     """
     qs = queryset.objects.all() if isinstance(queryset, type) else queryset
     key = as_id(pk)
-    obj = qs.select_for_update().filter(pk=key).first() if key is not None else None
+    # of=("self",): lock the record itself, whatever the queryset joins in (PostgreSQL refuses to lock
+    # the nullable side of an outer join, which select_related of a nullable key makes).
+    obj = qs.select_for_update(of=("self",)).filter(pk=key).first() if key is not None else None
     if obj is None:
         raise NotFoundError(f"未找到{name.removeprefix('该')}。")
     check_version(obj, expected_version, name=name)

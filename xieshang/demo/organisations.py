@@ -69,6 +69,11 @@ def logins(password: str) -> list[tuple[str, str, str]]:
     return out
 
 
+def demo_committee() -> Committee | None:
+    """The demo's district committee (禅城区政协), once ``seed_demo`` has made it."""
+    return Committee.objects.filter(name=data.DISTRICT["name"]).first()
+
+
 def _committees(report: Report) -> Committee:
     city, made = Committee.objects.get_or_create(
         name=data.CITY["name"], defaults={"short_name": data.CITY["short_name"], "level": Committee.Level.CITY}

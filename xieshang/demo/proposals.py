@@ -21,7 +21,7 @@ import datetime as dt
 import random
 
 from xieshang.core.notify import muted as notices_muted
-from xieshang.demo.organisations import lead_unit, staffed_units
+from xieshang.demo.organisations import demo_committee, lead_unit, staffed_units
 from xieshang.demo.timeline import at, on, working_day
 from xieshang.handling import services as loop
 from xieshang.handling.models import Item
@@ -167,7 +167,7 @@ def _handling_days(k: int) -> dict[str, dt.datetime]:
 
 def seed(committee: Committee | None = None) -> dict[str, int]:
     """Create the 2022 year once; a second run finds it and adds nothing."""
-    committee = committee or Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+    committee = committee or demo_committee()
     if committee is None:
         raise SeedError("未找到演示委员会，请先运行 seed_demo。")
     session = Session.objects.filter(term__committee=committee, term__number=5, number=2).select_related("term").first()

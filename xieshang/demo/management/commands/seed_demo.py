@@ -45,9 +45,8 @@ class Command(BaseCommand):
         the 智能交办模型 page does (a background task; the demo's worker runs it)."""
         from xieshang.handling import assist
         from xieshang.insight.models import RouterTraining
-        from xieshang.organisations.models import Committee
 
-        committee = Committee.objects.filter(name=demo.data.DISTRICT["name"]).first()
+        committee = demo.demo_committee()
         if committee is None or RouterTraining.objects.exists():
             return
         run, started = assist.training_start(committee.pk)

@@ -2,14 +2,14 @@ from django.core.management.base import BaseCommand
 
 from xieshang.consultations import selectors
 from xieshang.demo import consultations as demo
-from xieshang.organisations.models import Committee
+from xieshang.demo.organisations import demo_committee
 
 
 class Command(BaseCommand):
     help = "生成 2022 年“有事禅商量”演示数据：视察、调研报告、协商会、微协商、专家、135 条建议及转化（可重复运行）。"
 
     def handle(self, *args, **options):
-        committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+        committee = demo_committee()
         if committee is None:
             self.stderr.write("未找到演示政协组织，请先运行 seed_demo。")
             return

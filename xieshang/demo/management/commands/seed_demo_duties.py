@@ -2,14 +2,14 @@ from django.core.management.base import BaseCommand
 
 from xieshang.core import indicators
 from xieshang.demo import duties as demo
-from xieshang.organisations.models import Committee
+from xieshang.demo.organisations import demo_committee
 
 
 class Command(BaseCommand):
     help = "生成 2022 年委员履职演示数据：学习、培训、读书活动、考勤请假、制度、表彰、风采和媒体报道（可重复运行）。"
 
     def handle(self, *args, **options):
-        committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+        committee = demo_committee()
         if committee is None:
             self.stderr.write("未找到演示政协组织，请先运行 seed_demo。")
             return

@@ -1,15 +1,15 @@
 from django.core.management.base import BaseCommand
 
 from xieshang.demo import opinions as demo
+from xieshang.demo.organisations import demo_committee
 from xieshang.opinions import selectors
-from xieshang.organisations.models import Committee
 
 
 class Command(BaseCommand):
     help = "生成 2022 年社情民意演示数据：640 篇信息（港澳委员 15 篇）、刊物、上级采用和 5 篇次领导批示（可重复运行）。"
 
     def handle(self, *args, **options):
-        committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+        committee = demo_committee()
         if committee is None:
             self.stderr.write("未找到演示政协组织，请先运行 seed_demo。")
             return

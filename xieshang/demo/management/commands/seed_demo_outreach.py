@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from xieshang.core import indicators
 from xieshang.demo import outreach as demo
-from xieshang.organisations.models import Committee
+from xieshang.demo.organisations import demo_committee
 from xieshang.outreach.models import Visit
 
 
@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "生成 2022 年联系群众演示数据：联系站接待、挂点联系企业（三走）、督导组和志愿服务队（可重复运行）。"
 
     def handle(self, *args, **options):
-        committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+        committee = demo_committee()
         if committee is None:
             self.stderr.write("未找到演示政协组织，请先运行 seed_demo。")
             return

@@ -1,14 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from xieshang.demo import scorecard as demo
-from xieshang.organisations.models import Committee
+from xieshang.demo.organisations import demo_committee
 
 
 class Command(BaseCommand):
     help = "录入 2022 年成绩单中来自平台以外的数据（城市大脑相关三项，注明数据来源；可重复运行）。"
 
     def handle(self, *args, **options):
-        committee = Committee.objects.filter(name="政协佛山市禅城区委员会").first()
+        committee = demo_committee()
         if committee is None:
             self.stderr.write("未找到演示政协组织，请先运行 seed_demo。")
             return

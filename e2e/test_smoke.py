@@ -18,7 +18,7 @@ def test_login_page_renders_with_styles_and_scripts(request, live_server, size, 
     page = request.getfixturevalue("page" if size == "desktop" else "phone_page")
     response = page.goto(f"{live_server.url}/accounts/login/")
     assert response is not None and response.status == 200
-    assert page.locator("h1").inner_text() == "工作人员登录"
+    assert page.locator("h1").inner_text() == "登录"
     # the vendored htmx (static/vendor, copied by `manage.py vendor_assets`) and the site's CSS loaded
     page.wait_for_function("() => typeof window.htmx === 'object'")
     assert page.evaluate("() => [...document.styleSheets].some(s => s.href && s.href.includes('app.css'))")

@@ -15,6 +15,10 @@ document.addEventListener("DOMContentLoaded", function () {
       }, 0);
     });
   });
+  // A picker that applies itself (the year picker): the form is sent on change; <noscript> keeps a button.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
+    s.addEventListener("change", function () { s.form.submit(); });
+  });
   // Confirm dangerous actions.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (ev) {

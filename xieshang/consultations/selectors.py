@@ -42,6 +42,16 @@ def labelled_history(thread: str) -> list[dict[str, Any]]:
     ]
 
 
+def years_with_records(committee_id: int | None) -> set[int]:
+    """Years holding a plan, a topic or an activity of the committee (what the year pickers offer)."""
+    if not committee_id:
+        return set()
+    years = set(Plan.objects.filter(committee_id=committee_id).values_list("year", flat=True))
+    topics = Topic.objects.filter(committee_id=committee_id).dates("created_at", "year")
+    activities = Activity.objects.filter(committee_id=committee_id).dates("starts_at", "year")
+    return years | {d.year for d in topics} | {d.year for d in activities}
+
+
 def topics_for(user: Any, *, status: str = "", year: int | None = None) -> QuerySet[Topic]:
     qs = perms.topics_visible_to(user).select_related("plan")
     if status in Topic.Status.values:

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
-from xieshang.core.params import to_int, to_year
+from xieshang.core.params import to_int
+from xieshang.core.years import YearChoice, choose_year
 from xieshang.organisations.models import Committee
 
 from . import forms, metrics, notices, selectors, services
@@ -41,11 +42,9 @@ def _errors(form) -> str:
     )
 
 
-def _default_year(user) -> int:
-    """This year, or the latest year with a plan while this year's has not been adopted yet."""
-    this_year = timezone.localdate().year
-    plans = Plan.objects.filter(committee_id=user.committee_id, year__lte=this_year)
-    return plans.order_by("-year").values_list("year", flat=True).first() or this_year
+def _year(request: HttpRequest, *, allow_all: bool = False) -> YearChoice:
+    data_years = selectors.years_with_records(request.user.committee_id)
+    return choose_year(request.GET.get("year"), data_years, allow_all=allow_all)
 
 
 @login_required
@@ -53,7 +52,8 @@ def index(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.sees_all(user):
         return redirect("consultations:mine")
-    year = to_year(request.GET.get("year")) or _default_year(user)
+    choice = _year(request)
+    year = choice.year
     status = request.GET.get("status", "")
     topics = selectors.topics_for(user, status=status, year=year)
     return render(
@@ -61,6 +61,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "consultations/index.html",
         {
             "year": year,
+            "choice": choice,
             "status": status,
             "statuses": Topic.Status.choices,
             "topics": topics,
@@ -168,7 +169,8 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
 def activity_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     kind = request.GET.get("kind", "")
-    year = to_year(request.GET.get("year"))
+    choice = _year(request, allow_all=True)
+    year = choice.year
     qs = selectors.activities_for(user, kind=kind, year=year)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(
@@ -179,6 +181,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kinds": Activity.Kind.choices,
             "year": year or "",
+            "choice": choice,
             "organiser": perms.is_organiser(user),
         },
     )
@@ -337,7 +340,8 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not perms.sees_all(user):
         raise Http404
-    year = to_year(request.GET.get("year")) or timezone.localdate().year
+    choice = _year(request)
+    year = choice.year
     qs = selectors.suggestions_for(user).filter(created_at__year=year)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -346,6 +350,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "year": year,
+            "choice": choice,
             "units": selectors.suggestion_units(list(page.object_list)),
             "conversion": metrics.year_conversion(user.committee_id, year) if user.committee_id else {},
         },

@@ -30,6 +30,13 @@ ACTION_LABELS = {
 }
 
 
+def years_with_records(user: Any) -> set[int]:
+    """Years in which reports the user may see were submitted (what the year pickers offer)."""
+    return {
+        d.year for d in perms.reports_visible_to(user).filter(submitted_at__isnull=False).dates("submitted_at", "year")
+    }
+
+
 def reports_for(user: Any, *, status: str = "", year: int | None = None, q: str = "") -> QuerySet[OpinionReport]:
     qs = perms.reports_visible_to(user).select_related("member", "issue", "submitted_by")
     if status in OpinionReport.Status.values:

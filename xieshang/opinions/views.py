@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.core.params import to_int, to_year
+from xieshang.core.years import choose_year
 from xieshang.documents.http import download
 
 from . import forms, rules, scoring, selectors, services
@@ -35,7 +36,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     office = perms.is_information_office(user)
     status = request.GET.get("status", "")
-    year = to_year(request.GET.get("year"))
+    choice = choose_year(request.GET.get("year"), selectors.years_with_records(user), allow_all=True)
+    year = choice.year
     q = (request.GET.get("q") or "").strip()[:50]
     qs = selectors.reports_for(user, status=status, year=year, q=q)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -50,6 +52,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": OpinionReport.Status.choices,
             "status": status,
             "year": year or "",
+            "choice": choice,
             "q": q,
         },
     )
@@ -304,5 +307,10 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def stats(request: HttpRequest) -> HttpResponse:
     if not perms.is_information_office(request.user):
         raise Http404
-    year = to_year(request.GET.get("year")) or timezone.localdate().year
-    return render(request, "opinions/stats.html", {"year": year, **selectors.adoption_stats(request.user, year)})
+    choice = choose_year(request.GET.get("year"), selectors.years_with_records(request.user))
+    year = choice.year
+    return render(
+        request,
+        "opinions/stats.html",
+        {"year": year, "choice": choice, **selectors.adoption_stats(request.user, year)},
+    )

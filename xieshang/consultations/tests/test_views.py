@@ -134,3 +134,29 @@ def test_accounts_to_invite_are_listed_by_name_and_unit(client, committee, organ
     assert "梁志强（区住建水利局）" in page
     assert "秘书科小周（" in page  # an office account: its role
     assert ">unit_jianshe<" not in page and ">secretariat<" not in page
+
+
+def test_the_year_picker_offers_the_years_with_records_and_opens_on_the_latest(client, committee, organiser):
+    import time_machine
+
+    with time_machine.travel(dt.datetime(2022, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        t, _ = services.topic_propose(
+            committee=committee,
+            submission_token=uuid.uuid4(),
+            title="关于背街小巷照明的议题",
+            description="背街小巷路灯不亮，夜间出行不便，希望协商。",
+            proposer_name="李姨",
+            proposer_phone="13800138001",
+        )
+        services.topic_select(actor=organiser, topic_id=t.pk, year=2022)
+    client.force_login(organiser)
+    with time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC), tick=False):
+        page = client.get(reverse("consultations:index")).content.decode()
+        assert "有事禅商量 · 2022年" in page and t.title in page
+        assert '<option value="2022" selected>2022年</option>' in page and '<option value="2026">2026年</option>' in page
+        empty = client.get(reverse("consultations:index") + "?year=2026").content.decode()
+        assert t.title not in empty and "2026年暂无记录。可选择其他年度查看，例如 2022 年。" in empty
+        typed = client.get(reverse("consultations:index") + "?year=abc")
+        assert typed.status_code == 200 and "有事禅商量 · 2022年" in typed.content.decode()
+        listed = client.get(reverse("consultations:activities")).content.decode()
+        assert '<option value="" selected>全部年度</option>' in listed

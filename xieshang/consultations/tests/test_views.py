@@ -153,7 +153,9 @@ def test_the_year_picker_offers_the_years_with_records_and_opens_on_the_latest(c
     with time_machine.travel(dt.datetime(2026, 12, 7, 9, tzinfo=dt.UTC), tick=False):
         page = client.get(reverse("consultations:index")).content.decode()
         assert "有事禅商量 · 2022年" in page and t.title in page
-        assert '<option value="2022" selected>2022年</option>' in page and '<option value="2026">2026年</option>' in page
+        assert (
+            '<option value="2022" selected>2022年</option>' in page and '<option value="2026">2026年</option>' in page
+        )
         empty = client.get(reverse("consultations:index") + "?year=2026").content.decode()
         assert t.title not in empty and "2026年暂无记录。可选择其他年度查看，例如 2022 年。" in empty
         typed = client.get(reverse("consultations:index") + "?year=abc")

@@ -2,12 +2,14 @@
 
 One row per proposal. The whole file is checked first; any error names its row and column and
 nothing is imported. The import then runs in one transaction, so a failure leaves nothing behind.
-A proposal's numbered suggestions become its suggestion records (an unnumbered 建议 text gives none);
-the replies' 采纳建议条数 is kept on each reply as stated, since the file does not say which
-suggestions were adopted. Past handling is recorded as it happened (filed, assigned, replied, reviewed, rated, closed) by the
-loop's engine (``handling.services.item_import_history``): deadlines from the proposals channel's
-rule counted from the assignment, no notices, an audit row per step; every imported proposal gets
-an audit row ``import``.
+A proposal's numbered suggestions become its suggestion records (an unnumbered 建议 text gives none),
+and the column 采纳的建议 (per reply “案号数字-建议序号”, as the export writes it) records which of
+them each reply adopted. A file without that column keeps each reply's stated 采纳建议条数 for
+history; the adopted-suggestions figure does not count it. Past handling is recorded as it happened
+(filed, assigned, replied, reviewed, rated, closed) by the loop's engine
+(``handling.services.item_import_history``): deadlines from the proposals channel's rule counted
+from the assignment, no notices, an audit row per step; every imported proposal gets an audit row
+``import``.
 """
 
 from __future__ import annotations
@@ -389,7 +391,11 @@ def _import_picks(lead: Proposal, r: ParsedRow, by_number: dict[tuple[int, int, 
         ids = []
         for number, n in picks:
             p = by_number.get((r.term, r.session, number))
-            s = p.suggestion_items.filter(number=n).first() if p and (p == lead or p.merged_into_id == lead.pk) else None
+            s = (
+                p.suggestion_items.filter(number=n).first()
+                if p and (p == lead or p.merged_into_id == lead.pk)
+                else None
+            )
             if s is None:
                 raise ServiceError(f"第 {r.row} 行「采纳的建议」：{number}-{n} 不是本件（含并案提案）的建议。")
             ids.append(s.pk)
@@ -442,9 +448,7 @@ def template_xlsx() -> bytes:
 
 def export_xlsx(qs) -> bytes:
     """The import layout for a set of filed proposals, so that a year moves between systems intact."""
-    from .selectors import handling_of, with_people
-
-    from .selectors import adopted_by_reply
+    from .selectors import adopted_by_reply, handling_of, with_people
 
     rows = []
     for p in with_people(qs.filter(status=Proposal.Status.FILED)).select_related("term", "session").order_by("number"):

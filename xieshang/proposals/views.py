@@ -117,9 +117,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
     def listed() -> Any:
         # Built only when something is read: building the queryset costs more than a reused page.
-        return selectors.proposal_list(
-            user, q=q, status=status, year=year_int, category=category, excellent=excellent
-        )
+        return selectors.proposal_list(user, q=q, status=status, year=year_int, category=category, excellent=excellent)
 
     if request.GET.get("format") == "xlsx":
         return download(documents.list_xlsx(selectors.with_people(listed())[:20000]), "提案目录.xlsx")

@@ -6,68 +6,104 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('handling', '0007_settle_open_route_decisions'),
-        ('proposals', '0006_proposal_handling_read_from_item'),
+        ("handling", "0007_settle_open_route_decisions"),
+        ("proposals", "0006_proposal_handling_read_from_item"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='is_excellent',
-            field=models.BooleanField(default=False, verbose_name='excellent proposal'),
+            model_name="proposal",
+            name="is_excellent",
+            field=models.BooleanField(default=False, verbose_name="excellent proposal"),
         ),
         migrations.CreateModel(
-            name='ExcellentProposal',
+            name="ExcellentProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(db_index=True, verbose_name='year')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('marked_at', models.DateTimeField(verbose_name='marked at')),
-                ('marked_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='excellent', to='proposals.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(db_index=True, verbose_name="year")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("marked_at", models.DateTimeField(verbose_name="marked at")),
+                (
+                    "marked_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="excellent",
+                        to="proposals.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'excellent proposal',
-                'verbose_name_plural': 'excellent proposals',
-                'ordering': ['-year', 'proposal__number'],
+                "verbose_name": "excellent proposal",
+                "verbose_name_plural": "excellent proposals",
+                "ordering": ["-year", "proposal__number"],
             },
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='number')),
-                ('text', models.TextField(verbose_name='suggestion')),
-                ('proposal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestion_items', to='proposals.proposal', verbose_name='proposal')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveSmallIntegerField(verbose_name="number")),
+                ("text", models.TextField(verbose_name="suggestion")),
+                (
+                    "proposal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestion_items",
+                        to="proposals.proposal",
+                        verbose_name="proposal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suggestion',
-                'verbose_name_plural': 'suggestions',
-                'ordering': ['proposal', 'number'],
+                "verbose_name": "suggestion",
+                "verbose_name_plural": "suggestions",
+                "ordering": ["proposal", "number"],
             },
         ),
         migrations.CreateModel(
-            name='AdoptedSuggestion',
+            name="AdoptedSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reply', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='adopted_suggestions', to='handling.reply', verbose_name='reply')),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='adoptions', to='proposals.suggestion', verbose_name='suggestion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reply",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="adopted_suggestions",
+                        to="handling.reply",
+                        verbose_name="reply",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="adoptions",
+                        to="proposals.suggestion",
+                        verbose_name="suggestion",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'adopted suggestion',
-                'verbose_name_plural': 'adopted suggestions',
-                'ordering': ['reply', 'suggestion__number'],
+                "verbose_name": "adopted suggestion",
+                "verbose_name_plural": "adopted suggestions",
+                "ordering": ["reply", "suggestion__number"],
             },
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.UniqueConstraint(fields=('proposal', 'number'), name='proposal_suggestion_number'),
+            model_name="suggestion",
+            constraint=models.UniqueConstraint(fields=("proposal", "number"), name="proposal_suggestion_number"),
         ),
         migrations.AddConstraint(
-            model_name='adoptedsuggestion',
-            constraint=models.UniqueConstraint(fields=('reply', 'suggestion'), name='adopted_suggestion_once'),
+            model_name="adoptedsuggestion",
+            constraint=models.UniqueConstraint(fields=("reply", "suggestion"), name="adopted_suggestion_once"),
         ),
     ]

@@ -45,6 +45,7 @@ from .drafting import (
     set_suggestions,
     split_suggestions,
 )
+from .honours import proposal_mark_excellent, proposal_unmark_excellent, suggestions_adopt
 from .loop import (
     key_activity_record,
     key_proposal_set,
@@ -54,7 +55,6 @@ from .loop import (
     proposal_reassign,
     raters_for_item,
 )
-from .honours import proposal_mark_excellent, proposal_unmark_excellent, suggestions_adopt
 from .merging import proposal_merge, proposal_unmerge
 from .review import (
     _opinion_hooks,

@@ -26,7 +26,9 @@ def test_the_suggestions_text_becomes_numbered_records_renewed_while_the_draft_i
     p = run(ps.proposal_save_draft, actor=user, data={**CONTENT, "suggestions": text})
     assert _texts(p) == [(1, "简化审批流程，\n压缩办理时限。"), (2, "设立专项补贴。"), (3, "建立协商议事机制。")]
     assert p.suggestion_count == 3
-    p = run(ps.proposal_save_draft, actor=user, proposal_id=p.pk, data={**CONTENT, "suggestions": "加快推进。\n加大投入。"})
+    p = run(
+        ps.proposal_save_draft, actor=user, proposal_id=p.pk, data={**CONTENT, "suggestions": "加快推进。\n加大投入。"}
+    )
     assert _texts(p) == [(1, "加快推进。"), (2, "加大投入。")] and Proposal.objects.get(pk=p.pk).suggestion_count == 2
 
 
@@ -58,7 +60,11 @@ def test_the_reply_records_the_ticked_suggestions_and_its_count_follows(w, run, 
     p = filed(0)
     item, [(a, staff)] = _assigned(w, run, p)
     offered = adoptable(item)
-    assert [label for _pk, label in offered] == ["建议1：简化审批流程。", "建议2：设立专项补贴。", "建议3：建立协商议事机制。"]
+    assert [label for _pk, label in offered] == [
+        "建议1：简化审批流程。",
+        "建议2：设立专项补贴。",
+        "建议3：建立协商议事机制。",
+    ]
     reply = _reply(run, a, staff, adopted=[str(offered[2][0]), offered[0][0], offered[0][0]])
     assert reply.adopted_count == 2
     assert sorted(AdoptedSuggestion.objects.filter(reply=reply).values_list("suggestion__number", flat=True)) == [1, 3]
@@ -76,7 +82,7 @@ def test_the_reply_records_the_ticked_suggestions_and_its_count_follows(w, run, 
 def test_a_suggestion_of_another_proposal_or_garbage_is_refused_and_nothing_changes(w, run, filed, bad, message):
     p = filed(0)
     other = filed(1, title="关于电梯加装资金的建议")
-    item, [(a, staff)] = _assigned(w, run, p)
+    _item, [(a, staff)] = _assigned(w, run, p)
     if bad == "other":
         bad = [other.suggestion_items.first().pk]
     with pytest.raises(ServiceError, match=message):
@@ -88,7 +94,7 @@ def test_a_suggestion_of_another_proposal_or_garbage_is_refused_and_nothing_chan
 
 def test_a_reply_cannot_state_more_adopted_suggestions_than_it_ticks(w, run, filed):
     p = filed(0)
-    item, [(a, staff)] = _assigned(w, run, p)
+    _item, [(a, staff)] = _assigned(w, run, p)
     with pytest.raises(ServiceError, match="请逐条勾选采纳的建议"):
         _reply(run, a, staff, adopted_count=5)
     assert not Reply.objects.exists()
@@ -101,7 +107,7 @@ def _close(w, run, reply, a, p):
 def test_two_units_adopting_the_same_suggestion_count_it_once(w, run, filed):
     p = filed(0)
     item, [(a1, s1), (a2, s2)] = _assigned(w, run, p, mode="split", leads=(0, 1))
-    first, second, third = (pk for pk, _label in adoptable(item))
+    first, second, _third = (pk for pk, _label in adoptable(item))
     r1 = _reply(run, a1, s1, adopted=[first, second])
     r2 = _reply(run, a2, s2, adopted=[first])
     values = lambda: metrics.compute(metrics.load_scope(Proposal.objects.filter(committee=w.committee)))  # noqa: E731
@@ -119,7 +125,7 @@ def test_two_units_adopting_the_same_suggestion_count_it_once(w, run, filed):
 
 def test_replies_from_before_suggestions_were_recorded_keep_their_number_but_do_not_count(w, run, filed):
     p = filed(0)
-    item, [(a, staff)] = _assigned(w, run, p)
+    _item, [(a, staff)] = _assigned(w, run, p)
     reply = _reply(run, a, staff)
     run(loop.reply_review, reply_id=reply.pk, actor=w.office, passed=True)
     Reply.objects.filter(pk=reply.pk).update(adopted_count=4)  # a reply written before the records
@@ -176,7 +182,7 @@ def test_the_api_takes_the_ticked_suggestion_ids(w, run, filed):
     api = APIClient()
     api.force_authenticate(staff)
     offered = api.get(f"/api/v1/items/{item.pk}/").json()["adoptable_suggestions"]
-    assert [o["label"] for o in offered][0] == "建议1：简化审批流程。"
+    assert offered[0]["label"] == "建议1：简化审批流程。"
     other = filed(1, title="关于电梯加装资金的建议").suggestion_items.first().pk
     body = {"body": "已研究落实。", "category": "B"}
     r = api.post(f"/api/v1/assignments/{a.pk}/reply/", {**body, "adopted_suggestions": [other]}, format="json")

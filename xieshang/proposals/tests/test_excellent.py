@@ -55,7 +55,9 @@ def test_only_the_proposals_office_marks_and_only_closed_proposals(w, run, filed
     assert not ExcellentProposal.objects.exists() and not Proposal.objects.filter(is_excellent=True).exists()
 
 
-@pytest.mark.parametrize("year, message", [("", "请填写评选年度"), ("abc", "请填写评选年度"), (1990, "不能早于"), (9000, "不能晚于")])
+@pytest.mark.parametrize(
+    "year, message", [("", "请填写评选年度"), ("abc", "请填写评选年度"), (1990, "不能早于"), (9000, "不能晚于")]
+)
 def test_a_year_that_cannot_be_is_refused(w, run, closed, year, message):
     p = closed(0)
     with pytest.raises(ServiceError, match=message):

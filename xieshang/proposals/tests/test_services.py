@@ -9,8 +9,8 @@ from xieshang.core.models import AuditEntry, Notification
 from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 from xieshang.proposals import services as ps
-from xieshang.proposals.selectors import adoptable
 from xieshang.proposals.models import NumberCounter, Proposal
+from xieshang.proposals.selectors import adoptable
 
 from .conftest import CONTENT
 

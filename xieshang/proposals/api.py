@@ -120,6 +120,11 @@ class ReplyOut(serializers.Serializer):
     unit = serializers.CharField(source="assignment.unit.name")
     category = serializers.CharField()
     adopted_count = serializers.IntegerField()
+    adopted_suggestions = serializers.ListField(
+        source="adopted_ids",
+        child=serializers.IntegerField(),
+        help_text="本答复采纳的建议（proposal 的 suggestion_items 中的 id）",
+    )
     body = serializers.CharField()
     review = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -280,7 +285,11 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def replies(self, request, pk=None):
         info = selectors.handling_of(self.get_object(), request.user)
-        return Response(ReplyOut(info.get("replies", []), many=True).data)
+        replies = info.get("replies", [])
+        adopted = selectors.adopted_by_reply([r.pk for r in replies])
+        for r in replies:
+            r.adopted_ids = [s.pk for s in adopted[r.pk]]
+        return Response(ReplyOut(replies, many=True).data)
 
     @extend_schema(request=RateIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])

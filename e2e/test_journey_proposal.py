@@ -1,6 +1,7 @@
 """Journey: a member drafts a joint proposal, the co-signer confirms, the office files it and assigns it
-会办, the co-unit sends its opinion, the lead unit records contact and replies B with two adopted
-suggestions, the office passes it, both proposers rate it 满意, it is closed and the rates page shows it."""
+会办, the co-unit sends its opinion, the lead unit records contact and replies B ticking the two
+suggestions it adopts, the office passes it, both proposers rate it 满意, it is closed, the rates page shows
+it and the office marks it an excellent proposal."""
 
 from __future__ import annotations
 
@@ -140,7 +141,17 @@ def test_member_files_joint_proposal_and_both_proposers_rate_the_reply(
     page.click("details#reply summary")
     page.select_option("details#reply select", "B")
     page.fill("details#reply textarea >> nth=0", "已将加装电梯列入 2023 年民生实事计划，简化审批并设立补贴。")
-    page.fill("details#reply input[type=number]", "2")
+    # the proposal's suggestions are checkboxes: the unit ticks the two it adopts
+    assert "建议3：建立协商议事机制。" in page.inner_text("details#reply")
+    page.check("details#reply label:has-text('建议1：简化审批流程。') input")
+    page.check("details#reply label:has-text('建议2：设立专项补贴。') input")
+    assert_accessible(page)
+    _shoot(page, "proposal-reply-suggestions")
+    phone_page.context.clear_cookies()
+    login(phone_page, people["lead"])
+    phone_page.goto(f"{url}{item_url}")
+    phone_page.click("details#reply summary")
+    screenshot(phone_page, "proposal-reply-suggestions-390")
     _submit(page, "details#reply button[type=submit]")
     _shoot(page, "proposal-unit-replied")
 
@@ -172,6 +183,21 @@ def test_member_files_joint_proposal_and_both_proposers_rate_the_reply(
     assert page.inner_text("[data-key=share_b] b") == "100.0%"
     assert_accessible(page)
     _shoot(page, "proposal-rates")
+
+    # 9. The office marks it an excellent proposal (优秀提案) of the year.
+    page.goto(f"{url}/proposals/{proposal.pk}/")
+    page.fill("#excellent_note", "经主席会议审定")
+    _submit(page, "#mark-excellent")
+    assert "已评为优秀提案" in page.inner_text("main")
+    assert f"{proposal.year}年度优秀提案" in page.inner_text("#excellent-tag")
+    assert_accessible(page)
+    _shoot(page, "proposal-excellent")
+    phone_page.context.clear_cookies()
+    login(phone_page, people["office"])
+    phone_page.goto(f"{url}/proposals/{proposal.pk}/")
+    screenshot(phone_page, "proposal-excellent-390")
+    page.goto(f"{url}/proposals/review/?excellent=1")
+    assert proposal.title in page.inner_text("#all")
 
     # The same pages at phone size.
     _as(phone_page, login, people["office"])

@@ -2,7 +2,8 @@
 
 The figures the seed article reports come out of these records (the rates page computes them):
 194 proposals filed at the 五届二次会议, merged into 153 assignment items, 11 key proposals led by
-9 district leaders, 69 adopted suggestions, every item closed on time with every proposer satisfied
+9 district leaders, 69 adopted suggestions (each proposal's numbered suggestions are its suggestion
+records; a unit's reply ticks the one it adopts), every item closed on time with every proposer satisfied
 or basically satisfied, 14 proposals whose first proposer is a HK/Macao member.
 
 The proposals are entered by the proposals office on the members' behalf (代录入, as for paper
@@ -28,6 +29,7 @@ from xieshang.handling.models import Item
 from xieshang.organisations.models import Committee, Leader, Member, Session, User
 from xieshang.proposals import services as ps
 from xieshang.proposals.models import Category, Proposal
+from xieshang.proposals.selectors import adoptable
 from xieshang.workdays.calendar import is_workday
 
 from .texts import load
@@ -285,14 +287,16 @@ def seed(committee: Committee | None = None) -> dict[str, int]:
                             assignment_id=c.pk, actor=staff[c.unit_id], body="同意主办单位的办理意见。"
                         )
             category = "A" if k % 4 == 0 else ("C" if k % 7 == 3 else "B")
-            adopted = 1 if adopted_left > 0 and category != "C" else 0
-            adopted_left -= adopted
+            # the unit ticks the suggestion it adopts, among those the reply form offers
+            offered = [pk for pk, _label in adoptable(item)]
+            picks = [offered[k % len(offered)]] if offered and adopted_left > 0 and category != "C" else []
+            adopted_left -= len(picks)
             with at(days["replied"]):
                 reply = loop.assignment_reply(
                     assignment_id=a.pk,
                     actor=staff[a.unit_id],
                     category=category,
-                    adopted_count=adopted,
+                    adopted=picks,
                     # A: the matter was solved or the proposal adopted; the unit says so
                     resolved=category == "A",
                     body=f"您提出的《{lead.title}》收悉。我单位高度重视，已会同有关部门研究落实，"

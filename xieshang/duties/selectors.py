@@ -278,6 +278,7 @@ def duty_file(member: Member, year: int) -> DutyFile:
         ("提案（联名）", sum(1 for p in f.proposals if p["role"] != "第一提案人")),
         ("立案提案", sum(1 for p in f.proposals if p["filed"])),
         ("重点提案", sum(1 for p in f.proposals if p["key"])),
+        ("优秀提案", sum(1 for p in f.proposals if p["proposal"].is_excellent)),
         ("社情民意", len(f.opinions)),
         ("社情民意被采用", sum(1 for o in f.opinions if o["adopted"])),
         ("获领导批示", sum(o["instructions"] for o in f.opinions)),

@@ -356,6 +356,7 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 body=d["body"],
                 category=d["category"],
                 adopted_count=d["adopted_count"],
+                adopted=d.get("adopted_suggestions"),
                 measures=d["measures"],
                 resolved=d["resolved"],
                 expected_version=d["expected_version"],

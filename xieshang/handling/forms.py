@@ -171,10 +171,31 @@ class ReplyForm(VersionedForm):
     )
     resolved = forms.BooleanField(label="问题已解决", required=False)
 
-    def __init__(self, *args, categories: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        categories: list[tuple[str, str]],
+        adoptable: list[tuple[int, str]] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "请选择"), *categories]
         self.fields["category"].error_messages["required"] = "请选择答复类别。"
+        self.adoptable = adoptable
+        if adoptable is not None:
+            # The item's suggestions, one checkbox each: the reply records which ones are adopted.
+            del self.fields["adopted_count"]
+            self.fields["adopted"] = forms.TypedMultipleChoiceField(
+                label="采纳的建议",
+                choices=adoptable,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                help_text="勾选本单位采纳的建议；未勾选的视为未采纳。" if adoptable else "该提案没有逐条列出的建议。",
+                error_messages={"invalid_choice": "所勾选的建议不是本事项提出的建议，请刷新页面后重新勾选。"},
+            )
+            order = ["category", "body", "adopted", "measures", "resolved", "version"]
+            self.order_fields([f for f in order if f in self.fields])
 
 
 class EscalateForm(forms.Form):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from xieshang.workdays.calendar import Unit as TimeUnit
 
 if TYPE_CHECKING:
-    from .models import Item
+    from .models import Item, Reply
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,13 @@ class Channel:
     # times (``insight.matters.time_lift``). False for items that arrive together by design (a
     # session's proposals, a consultation's suggestions).
     bursty: bool = False
+    # Items that carry numbered suggestions (a proposal's 建议): the lead unit's reply records which of
+    # them it adopts instead of stating a number. ``adoptable(item) -> [(id, label)]`` offers them (the
+    # reply form shows them as checkboxes); ``adopt(reply, ids)`` records the picks, already checked
+    # against the offer, in the reply's transaction; the reply's ``adopted_count`` is their number.
+    # None: the reply states a number of adopted suggestions, as before.
+    adoptable: Callable[[Item], list[tuple[int, str]]] | None = None
+    adopt: Callable[[Reply, list[int]], None] | None = None
 
     def offices(self) -> tuple[str, ...]:
         value = self.dispatcher_offices

@@ -256,6 +256,7 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
     source_details = serializers.SerializerMethodField()
     raters = serializers.SerializerMethodField()
     reply_categories = serializers.SerializerMethodField()
+    adoptable_suggestions = serializers.SerializerMethodField()
 
     class Meta(LoopItemListSerializer.Meta):
         fields = [
@@ -268,6 +269,7 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
             "source_details",
             "raters",
             "reply_categories",
+            "adoptable_suggestions",
         ]
         read_only_fields = fields
 
@@ -319,6 +321,16 @@ class LoopItemDetailSerializer(LoopItemListSerializer):
         except LookupError:
             return []
         return [{"value": value, "label": label} for value, label in categories]
+
+    @extend_schema_field(LoopChoiceSerializer(many=True))
+    def get_adoptable_suggestions(self, item: Item) -> list[dict[str, Any]]:
+        """The item's numbered suggestions a reply picks from (``adopted_suggestions``); empty where a
+        reply states a number instead."""
+        try:
+            hook = registry.get(item.channel).adoptable
+        except LookupError:
+            return []
+        return [{"value": pk, "label": label} for pk, label in (hook(item) if hook else [])]
 
 
 # --- transition bodies --------------------------------------------------------------------------
@@ -378,6 +390,13 @@ class LoopReplyInput(LoopVersionedInput):
     category = serializers.CharField(label="答复类别", max_length=20)
     adopted_count = serializers.IntegerField(
         label="采纳建议条数", required=False, default=0, min_value=0, max_value=100
+    )
+    adopted_suggestions = serializers.ListField(
+        label="采纳的建议",
+        child=serializers.CharField(max_length=20),
+        required=False,
+        max_length=200,
+        help_text="提案等逐条列出建议的事项：本单位采纳的建议 id（见事项的 adoptable_suggestions），采纳条数由此得出。",
     )
     measures = serializers.CharField(label="采取的措施", required=False, allow_blank=True, default="", max_length=20000)
     resolved = serializers.BooleanField(label="是否已解决", required=False, default=False)

@@ -353,6 +353,7 @@ def _item_context(
     units = selectors.units_for_assignment(item.committee_id)
     counter = selectors.WorkdayCounter(page.now)
     kept_text = ""
+    adoptable: list[tuple[int, str]] | None = None
 
     def pick(kind: str, obj_id: int, blank: Any) -> Any:
         if bound and bound[0] == kind and bound[1] == obj_id:
@@ -376,10 +377,14 @@ def _item_context(
         if acts.co_opinion:
             a.forms["opinion"] = pick("opinion", a.pk, forms.OpinionForm(prefix=f"o{a.pk}"))
         if acts.reply:
+            if adoptable is None:
+                adoptable = _adoptable(item)
             a.forms["reply"] = pick(
                 "reply",
                 a.pk,
-                forms.ReplyForm(prefix=f"p{a.pk}", initial=version, categories=page.reply_categories),
+                forms.ReplyForm(
+                    prefix=f"p{a.pk}", initial=version, categories=page.reply_categories, adoptable=adoptable
+                ),
             )
             a.reply_check_url = reverse("handling:reply_check", args=[a.pk])
             # 答复检查 as the unit types: hints only, the form stays submittable.
@@ -494,6 +499,7 @@ def _form_kwargs(form: Any) -> dict[str, Any]:
     kw: dict[str, Any] = {"prefix": form.prefix}
     if isinstance(form, forms.ReplyForm):
         kw["categories"] = [c for c in form.fields["category"].choices if c[0]]
+        kw["adoptable"] = form.adoptable
     if isinstance(form, forms.AssignForm | forms.ReturnForm):
         kw["units"] = form.fields["lead_units" if isinstance(form, forms.AssignForm) else "suggested_unit"].queryset
     if isinstance(form, forms.ReassignForm):
@@ -761,12 +767,19 @@ def assignment_opinion(request: HttpRequest, assignment_id: int) -> HttpResponse
     )
 
 
+def _adoptable(item: Item) -> list[tuple[int, str]] | None:
+    """The item's suggestions a reply may adopt (checkboxes), or None where the reply states a number."""
+    spec = registry.get(item.channel) if item.channel in {c.key for c in registry.all_channels()} else None
+    return spec.adoptable(item) if spec is not None and spec.adoptable is not None else None
+
+
 @login_required
 @require_POST
 def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
     a = _assignment(request, assignment_id)
     categories = registry.get(a.item.channel).reply_categories
-    form = forms.ReplyForm(request.POST, prefix=f"p{a.pk}", categories=categories)
+    adoptable = _adoptable(a.item)
+    form = forms.ReplyForm(request.POST, prefix=f"p{a.pk}", categories=categories, adoptable=adoptable)
     return _unit_action(
         request,
         a,
@@ -777,7 +790,8 @@ def assignment_reply(request: HttpRequest, assignment_id: int) -> HttpResponse:
             actor=request.user,
             body=d["body"],
             category=d["category"],
-            adopted_count=d["adopted_count"] or 0,
+            adopted_count=d.get("adopted_count") or 0,
+            adopted=d.get("adopted") if adoptable is not None else None,
             measures=d["measures"],
             resolved=d["resolved"],
             expected_version=_version(form),

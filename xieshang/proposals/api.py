@@ -27,13 +27,19 @@ from xieshang.core.errors import ServiceError
 from . import permissions as perms
 from . import selectors
 from . import services as ps
-from .models import Category, NotFiledGround, Proposal, Proposer, PublishedReply
+from .models import Category, NotFiledGround, Proposal, Proposer, PublishedReply, Suggestion
 
 
 class ProposerOut(serializers.ModelSerializer):
     class Meta:
         model = Proposer
         fields = ["order", "name", "member", "confirmed_at", "declined_at"]
+
+
+class SuggestionOut(serializers.ModelSerializer):
+    class Meta:
+        model = Suggestion
+        fields = ["id", "number", "text"]
 
 
 class ProposalOut(serializers.ModelSerializer):
@@ -44,6 +50,7 @@ class ProposalOut(serializers.ModelSerializer):
     )
     handling_label = serializers.CharField(source="get_handling_display", read_only=True)
     merged_into_number = serializers.CharField(source="merged_into.number_label", read_only=True, default="")
+    suggestion_items = SuggestionOut(many=True, read_only=True, help_text="逐条建议（由“建议”按编号拆分）")
 
     class Meta:
         model = Proposal
@@ -51,7 +58,7 @@ class ProposalOut(serializers.ModelSerializer):
             "id", "number_label", "title", "kind", "proposer_kind", "organisation_name", "category",
             "situation", "analysis", "suggestions", "suggestion_count", "suggested_units", "integrity",
             "status", "status_label", "handling", "handling_label", "merged_into", "merged_into_number",
-            "item", "is_key", "year", "submitted_at", "proposers", "version",
+            "item", "is_key", "is_excellent", "year", "submitted_at", "proposers", "suggestion_items", "version",
         ]  # fmt: skip
 
 
@@ -62,7 +69,6 @@ class DraftIn(serializers.Serializer):
     situation = serializers.CharField(label="情况", required=False, allow_blank=True)
     analysis = serializers.CharField(label="分析", required=False, allow_blank=True)
     suggestions = serializers.CharField(label="建议", required=False, allow_blank=True)
-    suggestion_count = serializers.IntegerField(label="建议条数", required=False, min_value=0, max_value=50)
     suggested_units = serializers.CharField(label="建议承办单位", required=False, allow_blank=True, max_length=200)
     integrity = serializers.ChoiceField(
         label="诚信声明", choices=Proposal.Integrity.choices, required=False, allow_blank=True
@@ -114,6 +120,11 @@ class ReplyOut(serializers.Serializer):
     unit = serializers.CharField(source="assignment.unit.name")
     category = serializers.CharField()
     adopted_count = serializers.IntegerField()
+    adopted_suggestions = serializers.ListField(
+        source="adopted_ids",
+        child=serializers.IntegerField(),
+        help_text="本答复采纳的建议（proposal 的 suggestion_items 中的 id）",
+    )
     body = serializers.CharField()
     review = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -137,6 +148,7 @@ _LIST_FILTERS = [
     OpenApiParameter("handling", OpenApiTypes.STR, description="办理状态（取自办理事项），可用逗号分隔多个"),
     OpenApiParameter("year", OpenApiTypes.INT, description="年度，如 2022"),
     OpenApiParameter("key", OpenApiTypes.BOOL, description="只看（或排除）重点提案"),
+    OpenApiParameter("excellent", OpenApiTypes.BOOL, description="只看（或排除）优秀提案"),
 ]
 
 
@@ -154,7 +166,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self):
         params = self.request.query_params
-        qs = selectors.with_people(perms.proposals_visible_to(self.request.user))
+        qs = selectors.with_people(perms.proposals_visible_to(self.request.user)).prefetch_related("suggestion_items")
         if statuses := api.choices(params, "status", list(Proposal.Status.values)):
             qs = qs.filter(status__in=statuses)
         handling = [h for h in Proposal.Handling.values if h]
@@ -164,6 +176,8 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             qs = qs.filter(year=year)
         if (key := api.flag(params, "key")) is not None:
             qs = qs.filter(is_key=key)
+        if (excellent := api.flag(params, "excellent")) is not None:
+            qs = qs.filter(is_excellent=excellent)
         return selectors.search(qs, params.get("q", "")[:100]).order_by("-id")
 
     def get_object(self):
@@ -271,7 +285,11 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["get"])
     def replies(self, request, pk=None):
         info = selectors.handling_of(self.get_object(), request.user)
-        return Response(ReplyOut(info.get("replies", []), many=True).data)
+        replies = info.get("replies", [])
+        adopted = selectors.adopted_by_reply([r.pk for r in replies])
+        for r in replies:
+            r.adopted_ids = [s.pk for s in adopted[r.pk]]
+        return Response(ReplyOut(replies, many=True).data)
 
     @extend_schema(request=RateIn, responses=_responses(ProposalOut))
     @action(detail=True, methods=["post"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from xieshang.handling import registry
-from xieshang.handling.models import Item
+from xieshang.handling.models import Item, Reply
 from xieshang.workdays.calendar import Unit as TimeUnit
 
 CHANNEL = "proposal"
@@ -32,6 +32,18 @@ def _source_url(item: Item) -> str:
 
     pk = Proposal.objects.filter(item_id=item.pk).values_list("pk", flat=True).first()
     return f"/proposals/{pk}/" if pk else ""
+
+
+def _adoptable(item: Item) -> list[tuple[int, str]]:
+    from .selectors import adoptable
+
+    return adoptable(item)
+
+
+def _adopt(reply: Reply, suggestion_ids: list[int]) -> None:
+    from .services import suggestions_adopt
+
+    suggestions_adopt(reply, suggestion_ids)
 
 
 def _authors(source_ids: list[int]) -> dict[int, str]:
@@ -67,5 +79,7 @@ def register() -> None:
             source_url=_source_url,
             dispatcher_offices=assigner_offices,
             authors=_authors,
+            adoptable=_adoptable,
+            adopt=_adopt,
         )
     )

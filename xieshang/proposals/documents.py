@@ -87,7 +87,19 @@ def reply_letter(p: Proposal, reply: Reply) -> bytes:
     if reply.measures:
         add_heading(doc, "采取的措施")
         add_paragraphs(doc, reply.measures)
-    add_paragraphs(doc, [f"采纳建议 {reply.adopted_count} 条。感谢您对我们工作的关心和支持。"])
+    from .selectors import adopted_by_reply
+
+    adopted = adopted_by_reply([reply.pk])[reply.pk]
+    if adopted:
+        add_heading(doc, f"采纳的建议（{len(adopted)} 条）")
+        add_paragraphs(doc, [f"{k}. {s}" for k, s in enumerate(adopted, start=1)])
+        closing = "感谢您对我们工作的关心和支持。"
+    elif reply.adopted_count:
+        # a reply written before suggestions were ticked one by one: the number it stated
+        closing = f"采纳建议 {reply.adopted_count} 条。感谢您对我们工作的关心和支持。"
+    else:
+        closing = "感谢您对我们工作的关心和支持。"
+    add_paragraphs(doc, [closing])
     add_signature(doc, unit, timezone.localtime(reply.created_at).date())
     return docx_bytes(doc)
 

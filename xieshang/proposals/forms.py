@@ -26,10 +26,8 @@ class DraftForm(forms.Form):
         label="建议",
         widget=forms.Textarea,
         required=False,
-        help_text="有建议：具体可行，每条建议另起一行并编号（一、二、三……）。",
-    )
-    suggestion_count = forms.IntegerField(
-        label="建议条数", min_value=0, max_value=50, required=False, help_text="留空则按编号自动计算。"
+        help_text="有建议：具体可行，每条建议另起一行并编号（一、二、三……），一条一号；"
+        "不编号时每行算一条。承办单位答复时逐条勾选采纳的建议。",
     )
     suggested_units = forms.CharField(label="建议承办单位", max_length=200, required=False)
     integrity = forms.ChoiceField(
@@ -133,6 +131,13 @@ class KeyForm(forms.Form):
     def __init__(self, *args, leaders=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leader"].widget.choices = [("", "暂不指定")] + [(x.pk, str(x)) for x in leaders]
+
+
+class ExcellentForm(forms.Form):
+    year = forms.IntegerField(
+        label="评选年度", min_value=1949, max_value=9999, error_messages={"required": "请填写评选年度。"}
+    )
+    note = forms.CharField(label="说明", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ActivityForm(forms.Form):

@@ -2,10 +2,14 @@
 
 One row per proposal. The whole file is checked first; any error names its row and column and
 nothing is imported. The import then runs in one transaction, so a failure leaves nothing behind.
-Past handling is recorded as it happened (filed, assigned, replied, reviewed, rated, closed) by the
-loop's engine (``handling.services.item_import_history``): deadlines from the proposals channel's
-rule counted from the assignment, no notices, an audit row per step; every imported proposal gets
-an audit row ``import``.
+A proposal's numbered suggestions become its suggestion records (an unnumbered 建议 text gives none),
+and the column 采纳的建议 (per reply “案号数字-建议序号”, as the export writes it) records which of
+them each reply adopted. A file without that column keeps each reply's stated 采纳建议条数 for
+history; the adopted-suggestions figure does not count it. Past handling is recorded as it happened
+(filed, assigned, replied, reviewed, rated, closed) by the loop's engine
+(``handling.services.item_import_history``): deadlines from the proposals channel's rule counted
+from the assignment, no notices, an audit row per step; every imported proposal gets an audit row
+``import``.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from xieshang.organisations.models import Committee, Leader, Member, Sector, Ses
 from . import permissions as perms
 from .channel import CHANNEL, REPLY_CATEGORIES
 from .models import Category, KeyProposal, NumberCounter, Proposal, Proposer
-from .services import number_label
+from .services import number_label, set_suggestions, split_suggestions, suggestions_adopt
 
 HEADERS = [
     "案号",
@@ -56,7 +60,10 @@ HEADERS = [
     "采纳建议条数",
     "答复内容",
     "评价",
+    "采纳的建议",
 ]
+# Columns a file made before they existed may lack (read as empty).
+OPTIONAL = ("采纳的建议",)
 REQUIRED = ("案号", "届次", "会次", "年度", "标题", "提案人类型", "提案人", "建议")
 KIND_BY_LABEL = {label: value for value, label in Proposal.ProposerKind.choices}
 MODE_BY_LABEL = {"单办": "single", "分办": "split", "会办": "joint"}
@@ -64,6 +71,8 @@ RATING_BY_LABEL = {"满意": "satisfied", "基本满意": "basic", "不满意": 
 LABEL_BY_RATING = {v: k for k, v in RATING_BY_LABEL.items()}
 _NUMBER = re.compile(r"第(\d+)号$")
 _SEP = re.compile(r"[、，,；;]")
+# 采纳的建议: per reply (separated by ｜) the adopted suggestions as “案号数字-建议序号”, e.g. 12-3
+_PICK = re.compile(r"^(\d+)-(\d+)$")
 
 
 @dataclass
@@ -81,6 +90,7 @@ class ParsedRow:
     co_units: list[str]
     replies: list[tuple[str, int, str]]
     ratings: list[tuple[str, str]]
+    picks: list[list[tuple[int, int]]] = field(default_factory=list)
 
 
 @dataclass
@@ -132,15 +142,15 @@ def _parse(committee: Committee, data: bytes) -> Preview:
         headers, rows = read_rows(data)
     except Exception:  # noqa: BLE001 - any unreadable file is one message to the user
         raise ServiceError("无法读取该文件，请上传 .xlsx 格式的 Excel 文件。") from None
-    missing = [h for h in HEADERS if h not in headers]
+    missing = [h for h in HEADERS if h not in headers and h not in OPTIONAL]
     if missing:
         raise ServiceError(f"缺少列：{'、'.join(missing)}。请使用导入模板。")
     pv = Preview(headers=headers)
-    col = {h: headers.index(h) for h in HEADERS}
+    col = {h: headers.index(h) for h in HEADERS if h in headers}
     seen: dict[tuple[int, int, int], int] = {}
     cats = dict(REPLY_CATEGORIES)
     for n, raw in rows:
-        v = {h: raw[col[h]] for h in HEADERS}
+        v = {h: raw[col[h]] if h in col else "" for h in HEADERS}
         errs: list[str] = []
         for h in REQUIRED:
             if not _text(v[h]):
@@ -195,6 +205,19 @@ def _parse(committee: Committee, data: bytes) -> Preview:
                     errs.append(f"第 {n} 行「答复类别」：应为 A、B、C 之一，实际为「{c}」。")
                 adopted = adopted_in[i] if i < len(adopted_in) else "0"
                 replies.append((c, _int(adopted, n, "采纳建议条数", errs), bodies[i] if i < len(bodies) else ""))
+        picks: list[list[tuple[int, int]]] = []
+        if _text(v["采纳的建议"]):
+            for i, part in enumerate(_text(v["采纳的建议"]).split("｜")):
+                tokens = [t.strip() for t in _SEP.split(part) if t.strip()]
+                found = [_PICK.match(t) for t in tokens]
+                if not all(found):
+                    errs.append(f"第 {n} 行「采纳的建议」：应为“案号数字-建议序号”，如 12-3，多条用顿号分隔。")
+                picks.append([(int(m.group(1)), int(m.group(2))) for m in found if m])
+                if i < len(replies):
+                    cat, _count, body = replies[i]
+                    replies[i] = (cat, len(picks[-1]), body)
+            if len(picks) > len(replies):
+                errs.append(f"第 {n} 行「采纳的建议」：每份答复一组，用“｜”分隔，数量须与答复一致。")
         ratings = []
         for part in [x for x in re.split(r"[；;]", _text(v["评价"])) if x]:
             name, _, value = part.partition(":") if ":" in part else part.partition("：")
@@ -231,6 +254,7 @@ def _parse(committee: Committee, data: bytes) -> Preview:
                 co_units=co_units,
                 replies=replies,
                 ratings=ratings,
+                picks=picks,
             )
         )
         if len(pv.sample) < 20:
@@ -300,6 +324,8 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
         if r.merged_into:
             p.merged_into = by_number[(r.term, r.session, r.merged_into)]
         p.save()
+        # the suggestions as records where the text numbers them; an unnumbered text gets none
+        set_suggestions(p, split_suggestions(p.suggestions, numbered_only=True)[:50])
         for i, name in enumerate(r.proposers, start=1):
             member = None
             if kind in ("member", "joint"):
@@ -347,7 +373,34 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
         ).lower()
         p.save(update_fields=["search_text", "item"])
         audit.record(thread=f"proposal:{p.pk}", target=p, action="import", actor=actor, to_state=p.status)
+    # the adopted suggestions, once every proposal of a merge group has its suggestion records
+    for r in pv.rows:
+        if r.picks:
+            _import_picks(by_number[(r.term, r.session, r.number)], r, by_number)
     return Result(proposals=len(by_number), replies=replies)
+
+
+def _import_picks(lead: Proposal, r: ParsedRow, by_number: dict[tuple[int, int, int], Proposal]) -> None:
+    """Each reply's adopted suggestions (采纳的建议), checked against the suggestions of the lead's group."""
+    for unit_name, picks in zip(r.lead_units, r.picks, strict=False):
+        reply = (
+            Reply.objects.filter(assignment__item_id=lead.item_id, assignment__unit__name=unit_name)
+            .order_by("-round", "-id")
+            .first()
+        )
+        ids = []
+        for number, n in picks:
+            p = by_number.get((r.term, r.session, number))
+            s = (
+                p.suggestion_items.filter(number=n).first()
+                if p and (p == lead or p.merged_into_id == lead.pk)
+                else None
+            )
+            if s is None:
+                raise ServiceError(f"第 {r.row} 行「采纳的建议」：{number}-{n} 不是本件（含并案提案）的建议。")
+            ids.append(s.pk)
+        if reply is not None and ids:
+            suggestions_adopt(reply, ids)
 
 
 def _unit(committee: Committee, name: str) -> Unit:
@@ -382,13 +435,20 @@ def _import_handling(p: Proposal, r: ParsedRow, actor: Any, moment: dt.datetime)
     return len(replies)
 
 
+def _picks_cell(by_reply: dict[int, list[Any]]) -> str:
+    """采纳的建议 of a row: per reply “案号数字-建议序号”s; empty when no reply ticked any."""
+    if not any(by_reply.values()):
+        return ""
+    return "｜".join("、".join(f"{s.proposal.number}-{s.number}" for s in picks) for picks in by_reply.values())
+
+
 def template_xlsx() -> bytes:
     return xlsx_bytes("历年提案", HEADERS, [])
 
 
 def export_xlsx(qs) -> bytes:
     """The import layout for a set of filed proposals, so that a year moves between systems intact."""
-    from .selectors import handling_of, with_people
+    from .selectors import adopted_by_reply, handling_of, with_people
 
     rows = []
     for p in with_people(qs.filter(status=Proposal.Status.FILED)).select_related("term", "session").order_by("number"):
@@ -433,6 +493,7 @@ def export_xlsx(qs) -> bytes:
                 "｜".join(str(x.adopted_count) for x in reps),
                 "｜".join(x.body.replace("｜", "|") for x in reps),
                 "；".join(ratings),
+                _picks_cell(adopted_by_reply([x.pk for x in reps])),
             ]
         )
     return xlsx_bytes("历年提案", HEADERS, rows)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from xieshang.core.indicators import Indicator, register
 
 from . import metrics
-from .models import KeyProposal, Proposal
+from .models import KeyProposal, Proposal, Suggestion
 
 St = Proposal.Status
 
@@ -36,6 +36,11 @@ def _led_keys(committee: Any, year: int) -> QuerySet[KeyProposal]:
     return KeyProposal.objects.filter(
         proposal__committee=committee, proposal__year=year, leader__isnull=False
     ).select_related("proposal", "leader")
+
+
+def _adopted(committee: Any, year: int) -> QuerySet[Suggestion]:
+    """The adopted suggestions themselves (each links to its proposal)."""
+    return metrics.adopted_suggestions(_year(committee, year))
 
 
 def _hk(committee: Any, year: int) -> QuerySet[Proposal]:
@@ -69,8 +74,10 @@ for key, metric, section, label, unit, definition, records, order in [
         3,
         "建议被吸收采纳",
         "条",
-        "通过审核的最后一轮主办答复中，承办单位采纳的建议条数（提案办理统计中的“采纳建议”）。",
-        _leads,
+        "当年提案所列建议中，被承办单位采纳的条数：按提案的每一条建议计，以通过审核的最后一轮主办答复"
+        "勾选的“采纳的建议”为准，同一条建议被几个承办单位采纳只计一次。平台逐条记录采纳以前的答复只填了"
+        "采纳条数，这些条数留在答复上备查，不计入。",
+        _adopted,
         80,
     ),
     (

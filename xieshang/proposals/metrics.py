@@ -15,8 +15,11 @@ Definitions:
   closed, every lead unit replied by its (possibly extended) deadline with a reply that passed review,
   and every proposer rated it (none closed by the rating deadline without a rating).
 - 满意率 = (满意 + 基本满意) ÷ rated, over the ratings of each reply's final round.
-- 采纳建议数: adopted suggestions in the passed replies of the final round; 采纳率 = adopted suggestions ÷
-  the suggestions in the proposals of the item (the lead's and every merged proposal's).
+- 采纳建议数: the proposals' suggestion records that a passed reply of the final round adopts (each
+  unit ticks the ones it adopts; a suggestion adopted by two units counts once). Replies written
+  before suggestions were recorded one by one stated only a number (``Reply.adopted_count``): it
+  stays on the reply for history and is not counted. 采纳率 = adopted suggestions ÷ the suggestions in
+  the proposals of the item (the lead's and every merged proposal's).
 - A/B/C 类占比: the category of each lead unit's passed reply ÷ passed lead replies.
 """
 
@@ -32,7 +35,7 @@ from django.db.models import F, Q
 
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 
-from .models import Proposal, Proposer
+from .models import AdoptedSuggestion, Proposal, Proposer
 
 St = Proposal.Status
 DRAFTING = (St.DRAFT, St.COSIGNING)
@@ -208,6 +211,28 @@ def load_scope(proposals: Iterable[Proposal] | Any) -> Scope:
     return Scope(rows, item_facts(item_ids))
 
 
+LEFT = (Assignment.Status.WITHDRAWN, Assignment.Status.RETURNED, Assignment.Status.ESCALATED)
+
+
+def adopted_suggestions(proposals: Any) -> Any:
+    """The suggestion records behind 采纳建议数 for a queryset of proposals: adopted by a passed reply of the
+    final round of a lead unit still on an item those proposals lead (the records ``adopted`` counts)."""
+    from .models import Suggestion
+
+    leads = proposals.filter(status=St.FILED, merged_into__isnull=True, item__isnull=False)
+    picks = AdoptedSuggestion.objects.filter(
+        reply__review=Reply.Review.PASSED,
+        reply__round=F("reply__assignment__round"),
+        reply__assignment__role=Assignment.Role.LEAD,
+        reply__assignment__item_id__in=leads.values("item_id"),
+    ).exclude(reply__assignment__status__in=LEFT)
+    return (
+        Suggestion.objects.filter(pk__in=picks.values("suggestion_id"))
+        .select_related("proposal")
+        .order_by("proposal__number", "proposal_id", "number")
+    )
+
+
 def item_facts(item_ids: list[int]) -> dict[int, ItemFacts]:
     facts: dict[int, ItemFacts] = {i: ItemFacts() for i in item_ids}
     if not item_ids:
@@ -215,7 +240,7 @@ def item_facts(item_ids: list[int]) -> dict[int, ItemFacts]:
     closed = set(Item.objects.filter(pk__in=item_ids, status=Item.Status.CLOSED).values_list("pk", flat=True))
     leads = list(
         Assignment.objects.filter(item_id__in=item_ids, role=Assignment.Role.LEAD)
-        .exclude(status__in=(Assignment.Status.WITHDRAWN, Assignment.Status.RETURNED, Assignment.Status.ESCALATED))
+        .exclude(status__in=LEFT)
         .values("id", "item_id", "round", "unit__name", "status")
     )
     by_id = {a["id"]: a for a in leads}
@@ -225,17 +250,25 @@ def item_facts(item_ids: list[int]) -> dict[int, ItemFacts]:
     replies = (
         Reply.objects.filter(assignment_id__in=by_id, review=Reply.Review.PASSED, round=F("assignment__round"))
         .annotate(due=F("assignment__reply_due_at"), extended=F("assignment__extended_until"))
-        .values("assignment_id", "category", "adopted_count", "created_at", "due", "extended")
+        .values("id", "assignment_id", "category", "created_at", "due", "extended")
     )
     replied: set[int] = set()
+    counted: dict[int, int] = {}
     for r in replies:
         a = by_id[r["assignment_id"]]
         f = facts[a["item_id"]]
         f.categories.append(r["category"])
-        f.adopted += r["adopted_count"]
+        counted[r["id"]] = a["item_id"]
         replied.add(a["id"])
         if r["created_at"] > (r["extended"] or r["due"]):
             proper[a["item_id"]] = False
+    adopted: dict[int, set[int]] = defaultdict(set)
+    for reply_id, suggestion_id in AdoptedSuggestion.objects.filter(reply_id__in=counted).values_list(
+        "reply_id", "suggestion_id"
+    ):
+        adopted[counted[reply_id]].add(suggestion_id)
+    for item_id, ids in adopted.items():
+        facts[item_id].adopted = len(ids)
     rated: dict[int, int] = defaultdict(int)
     for rt in Rating.objects.filter(assignment_id__in=by_id, round=F("assignment__round")).values(
         "assignment_id", "value"

@@ -129,6 +129,9 @@ class Proposal(models.Model):
     opinion_consent = models.BooleanField(_("consents to conversion to an opinion report"), null=True, blank=True)
     opinion_ref = models.CharField(_("opinion report reference"), max_length=40, blank=True)
     is_key = models.BooleanField(_("key proposal"), default=False)
+    # Kept by the excellent-proposal services beside their ``ExcellentProposal`` row, so lists and the
+    # duty file read it without a join.
+    is_excellent = models.BooleanField(_("excellent proposal"), default=False)
     entered_by_staff = models.BooleanField(_("entered by staff on the proposer's behalf"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
@@ -213,6 +216,73 @@ class Proposal(models.Model):
 
     def get_handling_display(self) -> str:
         return str(self.Handling(self.handling).label)
+
+
+class Suggestion(models.Model):
+    """One of a proposal's numbered suggestions (建议), taken from its 建议 text while it is drafted.
+
+    A unit's reply records which of them it adopts (``AdoptedSuggestion``); the adopted-suggestions
+    figure counts these records.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="suggestion_items"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("suggestion"))
+
+    class Meta:
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+        ordering = ["proposal", "number"]
+        constraints = [models.UniqueConstraint(fields=["proposal", "number"], name="proposal_suggestion_number")]
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 60 else f"{self.text[:59]}…"
+        return f"{self.proposal.number_label or self.proposal.title} 建议{self.number}：{text}"
+
+    def get_absolute_url(self) -> str:
+        return f"/proposals/{self.proposal_id}/"
+
+
+class AdoptedSuggestion(models.Model):
+    """A unit's reply adopts one of the proposal's suggestions (采纳的建议); each reply records its own."""
+
+    reply = models.ForeignKey(
+        "handling.Reply", verbose_name=_("reply"), on_delete=models.CASCADE, related_name="adopted_suggestions"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, verbose_name=_("suggestion"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+
+    class Meta:
+        verbose_name = _("adopted suggestion")
+        verbose_name_plural = _("adopted suggestions")
+        ordering = ["reply", "suggestion__number"]
+        constraints = [models.UniqueConstraint(fields=["reply", "suggestion"], name="adopted_suggestion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} → {self.suggestion}"
+
+
+class ExcellentProposal(models.Model):
+    """优秀提案: the proposals office marks a closed proposal excellent for a year."""
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="excellent"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), db_index=True)
+    note = models.TextField(_("note"), blank=True)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(_("marked at"))
+
+    class Meta:
+        verbose_name = _("excellent proposal")
+        verbose_name_plural = _("excellent proposals")
+        ordering = ["-year", "proposal__number"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.proposal}"
 
 
 class Proposer(models.Model):

@@ -29,7 +29,7 @@ from xieshang.handling import assist
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 
 from . import permissions as perms
-from .models import Proposal, Proposer, PublishedReply
+from .models import AdoptedSuggestion, Proposal, Proposer, PublishedReply, Suggestion
 from .similar import similar_proposals
 
 St = Proposal.Status
@@ -68,6 +68,7 @@ ROW_FIELDS = (
     "number_label",
     "title",
     "is_key",
+    "is_excellent",
     "category",
     "status",
     "kind",
@@ -135,8 +136,12 @@ def review_queue(user: Any) -> QuerySet[Proposal]:
     return perms.proposals_visible_to(user).filter(status=St.SUBMITTED).order_by("submitted_at", "id")
 
 
-def proposal_list(user: Any, *, q: str = "", status: str = "", year: int | None = None, category: str = ""):
+def proposal_list(
+    user: Any, *, q: str = "", status: str = "", year: int | None = None, category: str = "", excellent: bool = False
+):
     qs = perms.proposals_visible_to(user)
+    if excellent:
+        qs = qs.filter(is_excellent=True)
     if status:
         qs = qs.filter(status=status)
     if year:
@@ -152,8 +157,11 @@ def proposal_list(user: Any, *, q: str = "", status: str = "", year: int | None 
     return search(qs, q).order_by(unindexed.desc(nulls_first=True), "number", "-id")
 
 
-def my_proposals(user: Any) -> QuerySet[Proposal]:
-    return with_people(perms.proposals_visible_to(user)).order_by("-created_at", "-id")
+def my_proposals(user: Any, *, excellent: bool = False) -> QuerySet[Proposal]:
+    qs = perms.proposals_visible_to(user)
+    if excellent:
+        qs = qs.filter(is_excellent=True)
+    return with_people(qs).order_by("-created_at", "-id")
 
 
 def cosign_requests(user: Any) -> QuerySet[Proposal]:
@@ -197,6 +205,39 @@ def handling_of(p: Proposal, user: Any = None) -> dict[str, Any]:
         r for a in assignments for r in a.replies.all() if r.review in (Reply.Review.PASSED, Reply.Review.SUPERSEDED)
     ]
     return {"item": item, "assignments": assignments, "replies": replies}
+
+
+def adoptable(item: Item) -> list[tuple[int, str]]:
+    """The suggestions a reply on a proposal item may adopt: those of every proposal of the group the item
+    handles (the lead and the proposals merged into it), each labelled with its number (and the
+    proposal's case number when the group has several)."""
+    lead = Proposal.objects.filter(item_id=item.pk, merged_into__isnull=True, status=St.FILED).first()
+    if lead is None:
+        return []
+    rows = list(
+        Suggestion.objects.filter(Q(proposal=lead) | Q(proposal__merged_into=lead, proposal__status=St.FILED))
+        .select_related("proposal")
+        .order_by("proposal__number", "proposal_id", "number")
+    )
+    several = len({s.proposal_id for s in rows}) > 1
+    out = []
+    for s in rows:
+        text = s.text if len(s.text) <= 120 else f"{s.text[:119]}…"
+        prefix = f"{s.proposal.number_label or s.proposal.title} " if several else ""
+        out.append((s.pk, f"{prefix}建议{s.number}：{text}"))
+    return out
+
+
+def adopted_by_reply(reply_ids: list[int]) -> dict[int, list[Suggestion]]:
+    """The suggestions each reply adopts, in their order (the proposal page, the reply letter)."""
+    out: dict[int, list[Suggestion]] = {r: [] for r in reply_ids}
+    for row in (
+        AdoptedSuggestion.objects.filter(reply_id__in=reply_ids)
+        .select_related("suggestion__proposal")
+        .order_by("suggestion__proposal__number", "suggestion__proposal_id", "suggestion__number")
+    ):
+        out[row.reply_id].append(row.suggestion)
+    return out
 
 
 def pending_ratings(user: Any, p: Proposal) -> list[tuple[Assignment, str, str]]:
@@ -254,6 +295,8 @@ ACTION_LABELS = {
     "publish": "公开答复",
     "unpublish": "撤销公开",
     "closed": "办结",
+    "excellent": "评为优秀提案",
+    "unexcellent": "撤销优秀提案",
     "import": "导入",
 }
 

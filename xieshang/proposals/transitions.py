@@ -43,5 +43,7 @@ PROPOSAL = Machine(
         "key_activity": Transition.of([St.FILED], None, "记录督办活动"),
         "publish": Transition.of([St.FILED], None, "公开答复"),
         "unpublish": Transition.of([St.FILED], None, "撤销公开"),
+        # after handling is closed (the service checks the item): 优秀提案
+        "excellent": Transition.of([St.FILED], None, "评为优秀提案"),
     },
 )

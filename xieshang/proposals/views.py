@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from xieshang.core import unchanged
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.core.paging import counted_page
+from xieshang.core.params import to_int
 from xieshang.documents.http import download
 from xieshang.handling import permissions as loop_perms
 from xieshang.organisations.models import Leader, Session
@@ -26,7 +27,7 @@ from xieshang.organisations.models import Leader, Session
 from . import documents, forms, metrics, selectors
 from . import permissions as perms
 from . import services as ps
-from .models import Category, KeyProposal, Proposal, PublishedReply
+from .models import Category, ExcellentProposal, KeyProposal, Proposal, PublishedReply
 from .transitions import PROPOSAL
 
 St = Proposal.Status
@@ -67,12 +68,14 @@ def _act(request: HttpRequest, p: Proposal, fn: Callable[[], Any], done: str, an
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     _require(perms.member_of(request.user) is not None or perms.is_committee_staff(request.user))
+    excellent = request.GET.get("excellent") == "1"
     return render(
         request,
         "proposals/mine.html",
         {
-            "proposals": selectors.my_proposals(request.user)[:200],
+            "proposals": selectors.my_proposals(request.user, excellent=excellent)[:200],
             "cosign": selectors.cosign_requests(request.user),
+            "excellent": excellent,
         },
     )
 
@@ -110,20 +113,22 @@ def review(request: HttpRequest) -> HttpResponse:
     year_int = int(year) if year.isdigit() else None
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
+    excellent = request.GET.get("excellent") == "1"
 
     def listed() -> Any:
         # Built only when something is read: building the queryset costs more than a reused page.
-        return selectors.proposal_list(user, q=q, status=status, year=year_int, category=category)
+        return selectors.proposal_list(user, q=q, status=status, year=year_int, category=category, excellent=excellent)
 
     if request.GET.get("format") == "xlsx":
         return download(documents.list_xlsx(selectors.with_people(listed())[:20000]), "提案目录.xlsx")
     state = unchanged.committed_state()
-    key = ("proposal-review", user.pk, q, status, year, category)
+    key = ("proposal-review", user.pk, q, status, year, category, excellent)
     page = _page(request, unchanged.while_unchanged((*key, "count"), lambda: listed().count(), state))
 
     def body() -> str:
         office = perms.is_proposals_office(user)
-        query = {k: v for k, v in (("q", q), ("status", status), ("year", year), ("category", category)) if v}
+        pairs = (("q", q), ("status", status), ("year", year), ("category", category), ("excellent", excellent))
+        query = {k: "1" if v is True else v for k, v in pairs if v}
         ctx: dict[str, Any] = {
             "page_obj": page,
             "table": _rows_html(listed(), (page.number - 1) * PAGE_SIZE),
@@ -131,6 +136,7 @@ def review(request: HttpRequest) -> HttpResponse:
             "status": status,
             "year": year,
             "category": category,
+            "excellent": excellent,
             "statuses": St.choices,
             "categories": Category.choices,
             "is_office": office,
@@ -220,7 +226,7 @@ def new(request: HttpRequest) -> HttpResponse:
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = _get(request, pk)
     _require(perms.can_edit(request.user, p))
-    initial = {f: getattr(p, f) for f in (*ps.DRAFT_FIELDS, "declared", "suggestion_count")}
+    initial = {f: getattr(p, f) for f in (*ps.DRAFT_FIELDS, "declared")}
     form = forms.DraftForm(request.POST or None, initial=initial, staff=False)
     form.fields.pop("token", None)
     if request.method == "POST":
@@ -316,6 +322,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             if r.review == "passed" and r.assignment.role == "lead" and r.pk not in published
         ]
     ctx["publications"] = p.group_lead.publications.filter(withdrawn_at__isnull=True)
+    if ctx["can_edit"]:
+        ctx["suggestion_items"] = list(p.suggestion_items.all())
+    ctx["adopted"] = selectors.adopted_by_reply([r.pk for r in info["replies"]]) if info else {}
+    ctx["excellent"] = ExcellentProposal.objects.filter(proposal=p).first() if p.is_excellent else None
+    if office and not p.is_excellent and "excellent" in actions and handling == Proposal.Handling.CLOSED:
+        ctx["excellent_form"] = forms.ExcellentForm(auto_id="excellent_%s", initial={"year": p.year})
     return render(request, "proposals/detail.html", ctx)
 
 
@@ -435,6 +447,34 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 actor=u, proposal_id=p.pk, decided_on=d["decided_on"], leader_id=d.get("leader"), note=d.get("note", "")
             ),
             "已列为重点提案。",
+        )
+    if action == "excellent":
+        form = forms.ExcellentForm(post)
+        if not form.is_valid():
+            messages.error(request, _first_error(form))
+            return redirect("proposals:detail", p.pk)
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_mark_excellent(
+                actor=u,
+                proposal_id=p.pk,
+                year=form.cleaned_data["year"],
+                note=form.cleaned_data["note"],
+                expected_version=to_int(post.get("version")),
+            ),
+            "已评为优秀提案。",
+            "excellent",
+        )
+    if action == "unexcellent":
+        return _act(
+            request,
+            p,
+            lambda: ps.proposal_unmark_excellent(
+                actor=u, proposal_id=p.pk, reason=post.get("reason", ""), expected_version=to_int(post.get("version"))
+            ),
+            "已撤销优秀提案。",
+            "excellent",
         )
     if action == "activity":
         form = forms.ActivityForm(post)

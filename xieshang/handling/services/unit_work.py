@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -198,11 +199,16 @@ def assignment_reply(
     body: str,
     category: str,
     adopted_count: int = 0,
+    adopted: Sequence[Any] | None = None,
     measures: str = "",
     resolved: bool = False,
     expected_version: int | None = None,
 ) -> Reply:
-    """答复: a lead unit replies with a category; co-units must have sent their opinions first."""
+    """答复: a lead unit replies with a category; co-units must have sent their opinions first.
+
+    For a channel whose items carry numbered suggestions (``Channel.adoptable``), ``adopted`` names the
+    suggestions this unit adopts (ids among those offered for the item) and ``adopted_count`` is their
+    number; elsewhere ``adopted_count`` is the number the unit states."""
     item, a = lock_assignment(assignment_id, expected_version)
     _require_unit(actor, a)
     if a.role != Assignment.Role.LEAD:
@@ -212,6 +218,12 @@ def assignment_reply(
     if category not in dict(spec.reply_categories):
         raise ServiceError("请选择答复类别。")
     body = clean_text(body, field="答复内容", limit=MAX_TEXT)
+    picks: list[int] = []
+    if spec.adoptable is not None:
+        picks = _adopted_picks(spec.adoptable(item), adopted, adopted_count)
+        adopted_count = len(picks)
+    elif adopted:
+        raise ServiceError("该类事项没有可逐条采纳的建议。")
     if not isinstance(adopted_count, int) or isinstance(adopted_count, bool) or not 0 <= adopted_count <= 100:
         raise ServiceError("采纳建议条数须在 0 到 100 之间。")
     rule = rule_for(item.channel, item.kind)
@@ -236,6 +248,8 @@ def assignment_reply(
         resolved=resolved,
         created_by=actor,
     )
+    if picks and spec.adopt is not None:
+        spec.adopt(reply, picks)
     a.replied_at = now
     a.first_replied_at = a.first_replied_at or now
     a.resolved = resolved
@@ -250,9 +264,36 @@ def assignment_reply(
     writes.save(a, "status", "replied_at", "first_replied_at", "resolved", "is_overdue", "rating_due_at")
     drop_pending_requests(a, now, "已答复")
     refresh_item(item, now)
-    _log(item, a, "reply", actor, frm=before, to=a.status, data={"category": category, "adopted": adopted_count})
+    _log(
+        item,
+        a,
+        "reply",
+        actor,
+        frm=before,
+        to=a.status,
+        data={"category": category, "adopted": adopted_count, **({"adopted_ids": picks} if picks else {})},
+    )
     if rule.review_required:
         after_commit_notify(dispatchers(item.committee_id), f"答复待审核：{item.title}", f"{a.unit}", item_url(item))
     else:
         after_commit_event(item, "replied")
     return reply
+
+
+def _adopted_picks(offered: list[tuple[int, str]], adopted: Sequence[Any] | None, count: Any) -> list[int]:
+    """The suggestion ids a reply adopts, each one of those ``offered`` for the item, in their order.
+
+    A stated number is refused here: the picks are the record, the number follows from them."""
+    if count not in (0, None):
+        raise ServiceError("请逐条勾选采纳的建议，不再填写采纳条数。")
+    if adopted is None:
+        return []
+    if isinstance(adopted, str | bytes) or not isinstance(adopted, Sequence):
+        raise ServiceError("采纳的建议选择无效，请重新勾选。")
+    ids = [writes.as_id(x) for x in adopted]
+    if None in ids:
+        raise ServiceError("采纳的建议选择无效，请重新勾选。")
+    allowed = [pk for pk, _label in offered]
+    if any(i not in allowed for i in ids):
+        raise ServiceError("所勾选的建议不是本事项提出的建议，请刷新页面后重新勾选。")
+    return [pk for pk in allowed if pk in set(ids)]

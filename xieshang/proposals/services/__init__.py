@@ -5,7 +5,8 @@
 - ``merging``: 并案 and 解除并案;
 - ``loop``: 交办, 改派 and 评价 through the loop engine, the engine's events, key proposals and
   supervision;
-- ``disclosure``: publishing replies with contact details masked, and withdrawing them.
+- ``disclosure``: publishing replies with contact details masked, and withdrawing them;
+- ``honours``: the suggestions a unit's reply adopts, and excellent proposals (优秀提案).
 
 Each service locks the proposal row (``core.writes.lock``), checks the actor's permission
 (``permissions.py``) and the move in the transition table (``transitions.PROPOSAL``), saves with
@@ -41,7 +42,10 @@ from .drafting import (
     proposal_save_draft,
     proposal_set_cosigners,
     proposal_submit,
+    set_suggestions,
+    split_suggestions,
 )
+from .honours import proposal_mark_excellent, proposal_unmark_excellent, suggestions_adopt
 from .loop import (
     key_activity_record,
     key_proposal_set,
@@ -87,6 +91,7 @@ __all__ = [
     "proposal_assign",
     "proposal_cosign",
     "proposal_file",
+    "proposal_mark_excellent",
     "proposal_merge",
     "proposal_not_file",
     "proposal_opinion_consent",
@@ -98,6 +103,7 @@ __all__ = [
     "proposal_set_cosigners",
     "proposal_submit",
     "proposal_to_suggestion",
+    "proposal_unmark_excellent",
     "proposal_unmerge",
     "raters_for_item",
     "register_opinion_conversion",
@@ -105,4 +111,7 @@ __all__ = [
     "reply_unpublish",
     "search_text_for",
     "session_for",
+    "set_suggestions",
+    "split_suggestions",
+    "suggestions_adopt",
 ]

@@ -18,7 +18,7 @@ from xieshang.core.text import clean_text
 from xieshang.organisations.models import Member, Sector, SpecialCommittee
 
 from .. import permissions as perms
-from ..models import Attachment, Category, Proposal, Proposer
+from ..models import Attachment, Category, Proposal, Proposer, Suggestion
 from ..transitions import PROPOSAL
 from .common import (
     MAX_SECTION,
@@ -51,14 +51,50 @@ _SUGGESTION_LINE = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十\d]
 DRAFT_FIELDS = ("title", "situation", "analysis", "suggestions", "category", "suggested_units", "integrity")
 
 
+MAX_SUGGESTIONS = 50
+
+
+def split_suggestions(text: str, *, numbered_only: bool = False) -> list[str]:
+    """The suggestions of a 建议 text, one item each, without their numbers.
+
+    Numbered lines (一、 1. （1） ① …) each start a suggestion and the unnumbered lines after one
+    continue it; lines before the first number (为此建议：) introduce them and are no suggestion.
+    Text without numbers has one suggestion per line, or none with ``numbered_only`` (an imported
+    text whose suggestions cannot be told apart)."""
+    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    if not any(_SUGGESTION_LINE.match(ln) for ln in lines):
+        return [] if numbered_only else lines
+    items: list[str] = []
+    for ln in lines:
+        m = _SUGGESTION_LINE.match(ln)
+        if m:
+            items.append(ln[m.end() :].strip() or ln)
+        elif items:
+            items[-1] = f"{items[-1]}\n{ln}"
+    return items
+
+
 def count_suggestions(text: str) -> int:
-    """Numbered lines count as suggestions; unnumbered text with content counts as one."""
-    lines = [ln for ln in (text or "").splitlines() if ln.strip()]
-    numbered = sum(1 for ln in lines if _SUGGESTION_LINE.match(ln))
-    return numbered or (1 if lines else 0)
+    """Numbered items count as suggestions; without numbers, each line with content is one."""
+    return len(split_suggestions(text))
 
 
-def _apply_draft(p: Proposal, data: dict[str, Any]) -> None:
+def set_suggestions(p: Proposal, items: list[str]) -> None:
+    """Keep the proposal's suggestion records equal to ``items`` (numbered from 1), changing only what
+    changed. Called inside the proposal's lock, while its text may still be edited."""
+    existing = {s.number: s for s in p.suggestion_items.all()}
+    for number, text in enumerate(items, start=1):
+        row = existing.pop(number, None)
+        if row is None:
+            Suggestion.objects.create(proposal=p, number=number, text=text)
+        elif row.text != text:
+            row.text = text
+            row.save(update_fields=["text"])
+    if existing:
+        Suggestion.objects.filter(pk__in=[s.pk for s in existing.values()]).delete()
+
+
+def _apply_draft(p: Proposal, data: dict[str, Any]) -> list[str]:
     p.title = clean_text(data.get("title"), field="提案标题", limit=MAX_TITLE, min_len=4, single_line=True)
     p.situation = clean_text(data.get("situation"), field="情况", limit=MAX_SECTION, required=False)
     p.analysis = clean_text(data.get("analysis"), field="分析", limit=MAX_SECTION, required=False)
@@ -75,14 +111,11 @@ def _apply_draft(p: Proposal, data: dict[str, Any]) -> None:
         raise ServiceError("诚信声明选项无效。")
     p.integrity = integrity
     p.declared = bool(data.get("declared"))
-    given = data.get("suggestion_count")
-    try:
-        n = int(given) if given not in (None, "") else count_suggestions(p.suggestions)
-    except (TypeError, ValueError):
-        raise ServiceError("建议条数须为整数。") from None
-    if not 0 <= n <= 50:
-        raise ServiceError("建议条数须在 0 到 50 之间。")
-    p.suggestion_count = n
+    items = split_suggestions(p.suggestions)
+    if len(items) > MAX_SUGGESTIONS:
+        raise ServiceError(f"建议最多 {MAX_SUGGESTIONS} 条，请合并相近的建议。")
+    p.suggestion_count = len(items)
+    return items
 
 
 def _body_name(value: Any, field: str, *, required: bool) -> str:
@@ -130,7 +163,10 @@ def proposal_save_draft(
     on_behalf_of: Member | None = None,
 ) -> Proposal:
     """Create or edit a draft (草稿). Members draft their own; staff may enter one on a member's or a body's behalf
-    (代录入, marked as such). With ``token`` a repeated create returns the first draft."""
+    (代录入, marked as such). With ``token`` a repeated create returns the first draft.
+
+    The 建议 text becomes the proposal's suggestion records (``split_suggestions``), renewed at each
+    save while the draft is open; ``suggestion_count`` is their number."""
     if proposal_id is None:
         committee = getattr(actor, "committee", None)
         if not perms.is_committee_staff(actor) and perms.member_of(actor) is None:
@@ -159,11 +195,12 @@ def proposal_save_draft(
             client_token=token or None,
             entered_by_staff=perms.is_committee_staff(actor),
         )
-        _apply_draft(p, data)
+        items = _apply_draft(p, data)
         first = _set_proposer_kind(p, actor, data, member)
         p.save()
         first.proposal = p
         first.save()
+        set_suggestions(p, items)
         audit.record(thread=thread(p), target=p, action="draft", actor=actor, to_state=p.status)
     else:
         p = lock(proposal_id)
@@ -175,8 +212,9 @@ def proposal_save_draft(
             # Editing text that co-signers already confirmed takes it back to a draft: they confirm again.
             PROPOSAL.move(p, "reopen")
             p.proposers.filter(order__gt=1).update(confirmed_at=None)
-        _apply_draft(p, data)
+        items = _apply_draft(p, data)
         writes.save(p, *DRAFT_FIELDS, "declared", "suggestion_count", "status")
+        set_suggestions(p, items)
         audit.record(thread=thread(p), target=p, action="edit", actor=actor, from_state=before, to_state=p.status)
     refresh_search(p)
     return p

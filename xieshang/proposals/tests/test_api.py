@@ -52,7 +52,10 @@ def test_rating_through_the_api_and_non_proposer_refused(api, w, run, filed, dja
     p = filed(0)
     a = handle_to_reply(w, run, p)
     api.force_authenticate(w.office)
-    assert api.get(f"/api/v1/proposals/{p.pk}/replies/").json()[0]["category"] == "B"
+    reply = api.get(f"/api/v1/proposals/{p.pk}/replies/").json()[0]
+    assert reply["category"] == "B" and reply["adopted_count"] == 2
+    numbers = dict(p.suggestion_items.values_list("pk", "number"))
+    assert sorted(numbers[i] for i in reply["adopted_suggestions"]) == [1, 2]
     api.force_authenticate(w.member_user(1))
     r = api.post(f"/api/v1/proposals/{p.pk}/rate/", {"assignment": a.pk, "value": "satisfied"}, format="json")
     assert r.status_code == 404

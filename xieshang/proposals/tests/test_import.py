@@ -140,3 +140,34 @@ def test_imported_handling_counts_deadlines_from_the_channel_rule_and_is_audited
     assert {"reply", "rate", "close", "item_close"} <= set(
         AuditEntry.objects.filter(thread=closed.thread).values_list("action", flat=True)
     )
+
+
+def test_imported_picks_become_adopted_suggestions_and_a_pick_that_is_not_the_proposals_is_refused(w):
+    from xieshang.proposals.models import AdoptedSuggestion
+
+    two = {**GOOD, "建议": "一、做好。\n二、做实。", "建议条数": 2, "采纳建议条数": 5, "采纳的建议": "1-2"}
+    importer.import_rows(actor=w.office, data=_sheet([two]))
+    p = Proposal.objects.get()
+    assert list(p.suggestion_items.values_list("number", "text")) == [(1, "做好。"), (2, "做实。")]
+    picked = AdoptedSuggestion.objects.get()
+    assert picked.suggestion.number == 2 and picked.reply.adopted_count == 1
+    assert metrics.compute(metrics.load_scope(Proposal.objects.all()))["adopted"] == 1
+
+    other = CommitteeFactory(name="另一区政协")
+    office = UserFactory(committee=other, office=True, username="office3")
+    for cell, message in (("1-3", "不是本件"), ("第一条", "应为“案号数字-建议序号”")):
+        with pytest.raises(ServiceError, match=message):
+            importer.import_rows(actor=office, data=_sheet([{**two, "采纳的建议": cell}]))
+        assert not Proposal.objects.filter(committee=other).exists()
+
+
+def test_a_file_without_the_adopted_suggestions_column_keeps_the_stated_number(w):
+    wb = Workbook()
+    headers = [h for h in importer.HEADERS if h != "采纳的建议"]
+    wb.active.append(headers)
+    wb.active.append([GOOD.get(h, "") for h in headers])
+    importer.import_rows(actor=w.office, data=workbook_bytes(wb))
+    from xieshang.handling.models import Reply
+
+    assert Reply.objects.get().adopted_count == 1
+    assert metrics.compute(metrics.load_scope(Proposal.objects.all()))["adopted"] == 0

@@ -10,6 +10,7 @@ from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 from xieshang.proposals import services as ps
 from xieshang.proposals.models import NumberCounter, Proposal
+from xieshang.proposals.selectors import adoptable
 
 from .conftest import CONTENT
 
@@ -48,7 +49,8 @@ def handle_to_reply(w, run, lead, *, mode="single", category="B", adopted=2):
         actor=w.unit_users[0],
         body="已列入计划，电话 13800138000。",
         category=category,
-        adopted_count=adopted,
+        # the unit ticks the first ``adopted`` of the suggestions the reply form offers
+        adopted=[pk for pk, _label in adoptable(item)][:adopted],
     )
     run(loop.reply_review, reply_id=reply.pk, actor=w.office, passed=True)
     return Assignment.objects.get(pk=a.pk)

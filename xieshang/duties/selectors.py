@@ -292,3 +292,40 @@ def duty_file(member: Member, year: int) -> DutyFile:
 def years_of(member: Member) -> list[int]:
     last = min(member.term.ends_on.year if member.term.ends_on else 9999, dt.date.today().year)
     return list(range(last, member.term.starts_on.year - 1, -1))
+
+
+# --- the committee's own records, as the office enters them -------------------------------------------
+
+
+def honours(committee: Any, year: int) -> QuerySet[Honour]:
+    """Every honour given for the year (优秀履职委员, 优秀提案, others)."""
+    return Honour.objects.filter(committee=committee, year=year).select_related("member").order_by("kind", "id")
+
+
+def speeches(committee: Any, year: int) -> QuerySet[Speech]:
+    return (
+        Speech.objects.filter(committee=committee, given_on__year=year)
+        .select_related("member", "meeting")
+        .order_by("given_on", "id")
+    )
+
+
+def speech_meetings(committee: Any, year: int) -> QuerySet[Meeting]:
+    """The meetings a speech may be given at: plenary, standing-committee, special-committee and other meetings."""
+    return meetings(committee, year, (K.PLENARY, K.STANDING, K.SPECIAL, K.OTHER))
+
+
+def member_names(committee_id: int) -> list[str]:
+    """The committee's members' names, for the name fields' suggestions (each name once)."""
+    return list(
+        dict.fromkeys(Member.objects.filter(committee_id=committee_id).order_by("name").values_list("name", flat=True))
+    )
+
+
+def members_named(committee_id: int, names: Iterable[str]) -> tuple[list[Member], list[str]]:
+    """The committee's members with these names (the latest term's where a name recurs) and the names not found."""
+    wanted = [n for n in dict.fromkeys(names) if n]
+    found: dict[str, Member] = {}
+    for m in Member.objects.filter(committee_id=committee_id, name__in=wanted).order_by("term__starts_on", "id"):
+        found[m.name] = m
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_records
 
 app_name = "duties"
 urlpatterns = [
@@ -13,4 +13,8 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("meetings/<int:pk>/leave/", views.leave, name="leave"),
     path("leave/<int:pk>/decide/", views.leave_decide, name="leave_decide"),
+    path("records/<slug:kind>/", views_records.listing, name="records"),
+    path("records/<slug:kind>/new/", views_records.record_new, name="record_new"),
+    path("records/<slug:kind>/<int:pk>/edit/", views_records.record_edit, name="record_edit"),
+    path("records/<slug:kind>/<int:pk>/delete/", views_records.record_delete, name="record_delete"),
 ]

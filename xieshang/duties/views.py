@@ -17,7 +17,7 @@ from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.organisations.models import Leader, Member
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, services, views_records
 from .models import Attendance, LeaveRequest, Meeting
 
 
@@ -65,6 +65,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "warned": sum(1 for r in all_rows if r.points.warnings),
             },
             "scheme": selectors.scheme_for(user.committee_id),
+            "can_keep": perms.can_keep_records(user, user.committee_id),
+            "records": [(k.slug, k.title) for k in views_records.KINDS.values()],
         },
     )
 

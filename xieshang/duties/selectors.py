@@ -2,8 +2,11 @@
 
 The duty file is built from records, never typed: this app's attendance, speeches, honours,
 features and media reports, and — read only — the channels' proposers, opinion reports and
-consultation participants. Records that do not exist on the platform yet (liaison-station duty,
-enterprise visits) are shown as such.
+consultation participants. Station duty, the 三走 visits, supervision groups and volunteer service
+are outreach's records, a sibling app this one does not import: outreach registers them with
+``core.duty_records`` and the file reads them there as plain sections. They are in the file, not in
+the points: DOMAIN §7's default scheme counts plenary attendance, proposals, activities and opinion
+reports only.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from xieshang.consultations.models import Activity, Participant
+from xieshang.core import duty_records
 from xieshang.opinions import scoring as opinion_scoring
 from xieshang.opinions.models import OpinionReport
 from xieshang.organisations.models import Member
@@ -207,7 +211,7 @@ class DutyFile:
     features: list[MemberFeature] = field(default_factory=list)
     media: list[MediaReport] = field(default_factory=list)
     summary: list[tuple[str, Any]] = field(default_factory=list)
-    not_recorded: list[str] = field(default_factory=list)
+    outreach: list[duty_records.Section] = field(default_factory=list)
 
 
 def duty_file(member: Member, year: int) -> DutyFile:
@@ -285,7 +289,8 @@ def duty_file(member: Member, year: int) -> DutyFile:
         ("委员风采", len(f.features)),
         ("媒体报道", len(f.media)),
     ]
-    f.not_recorded = ["联系站值班", "走访企业"]
+    f.outreach = duty_records.sections(member, year)
+    f.summary += [figure for section in f.outreach for figure in section.figures]
     return f
 
 

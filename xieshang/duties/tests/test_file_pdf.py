@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 import zlib
 
 import pytest
@@ -24,7 +25,9 @@ def _utf16(hexdigits: bytes) -> str:
 
 def drawn_characters(pdf: bytes) -> set[str]:
     """The characters the PDF's fonts draw, read from their ToUnicode maps (no PDF library needed):
-    Chromium embeds each font as a subset of the glyphs it drew, and maps each glyph to its text."""
+    Chromium embeds each font as a subset of the glyphs it drew, and maps each glyph to its text.
+    Noto CJK shares some glyphs with the Kangxi radicals (文 with ⽂), which the map may name
+    instead, so the text is NFKC-normalised as a PDF reader's search would."""
     chars: set[str] = set()
     for raw in _STREAM.findall(pdf):
         try:
@@ -43,7 +46,7 @@ def drawn_characters(pdf: bytes) -> set[str]:
             for dsts in re.findall(_HEX + rb"\s*" + _HEX + rb"\s*\[(.*?)\]", block):
                 for d in re.findall(_HEX, dsts[2]):
                     chars.update(_utf16(d))
-    return chars
+    return {unicodedata.normalize("NFKC", c) for c in chars}
 
 
 def test_drawn_characters_reads_bfchar_and_bfrange_maps():
@@ -53,6 +56,8 @@ def test_drawn_characters_reads_bfchar_and_bfrange_maps():
     )
     pdf = b"1 0 obj\nstream\n" + zlib.compress(cmap) + b"\nendstream\n"
     assert drawn_characters(pdf) == {"周", "文", "A", "B"}
+    radical = b"begincmap\n1 beginbfchar\n<6C> <2F42>\nendbfchar\n"  # ⽂, the Kangxi radical 文 shares
+    assert drawn_characters(b"stream\n" + zlib.compress(radical) + b"\nendstream") == {"文"}
 
 
 @pytest.mark.chromium

@@ -67,7 +67,9 @@ def _visits(member: Any, year: int) -> Section:
         Row(
             v.visited_on,
             str(v.get_kind_display()),
-            (f"{v.enterprise.name}：" if v.enterprise else "") + v.topic + (f"（走访 {v.met} 人）" if v.met else ""),
+            (f"{v.enterprise.name}：" if v.enterprise and v.enterprise.name not in v.topic else "")
+            + v.topic
+            + (f"（走访 {v.met} 人）" if v.met else ""),
         )
         for v in visits
     )

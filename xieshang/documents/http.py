@@ -11,7 +11,8 @@ from .xlsx import XLSX_MIME
 
 
 def download(data: bytes, filename: str) -> HttpResponse:
-    mime = {".docx": DOCX_MIME, ".xlsx": XLSX_MIME}.get(filename[filename.rfind(".") :], "application/octet-stream")
+    mimes = {".docx": DOCX_MIME, ".xlsx": XLSX_MIME, ".pdf": "application/pdf"}
+    mime = mimes.get(filename[filename.rfind(".") :], "application/octet-stream")
     response = HttpResponse(data, content_type=mime)
     ascii_name = "download" + filename[filename.rfind(".") :] if "." in filename else "download"
     response["Content-Disposition"] = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -193,6 +193,7 @@ class RulesDocument(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("rules document")
@@ -222,12 +223,21 @@ class Honour(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("honour")
         verbose_name_plural = _("honours")
         ordering = ["-year", "id"]
-        constraints = [models.UniqueConstraint(fields=["member", "kind", "year", "title"], name="honour_once_per_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind", "year", "title"], name="honour_once_per_year"),
+            # 优秀履职委员 is given once a year: a second one for the same member and year is a duplicate.
+            models.UniqueConstraint(
+                fields=["member", "year"],
+                condition=models.Q(kind="excellent_member"),
+                name="honour_excellent_member_once_a_year",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} {self.title}"
@@ -245,6 +255,7 @@ class MemberFeature(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("member feature")
@@ -271,6 +282,7 @@ class MediaReport(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("media report")
@@ -301,6 +313,7 @@ class Speech(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("speech")

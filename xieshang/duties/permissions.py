@@ -33,6 +33,12 @@ def is_staff_of(user: Any, committee_id: int | None) -> bool:
     return user.role in (Role.OFFICE, Role.ADMIN) and user.committee_id == committee_id
 
 
+def can_keep_records(user: Any, committee_id: int | None) -> bool:
+    """The committee's own records (制度, honours, 委员风采, media reports, speeches) are kept by its
+    office staff and administrators; they enter, correct and delete them."""
+    return is_staff_of(user, committee_id)
+
+
 def can_see_overview(user: Any) -> bool:
     """The office's view of every member's duties (below the minimum, excellent)."""
     return _active(user) and (user.is_superuser or user.role in (Role.OFFICE, Role.ADMIN, Role.LEADER))

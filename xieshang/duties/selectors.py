@@ -2,8 +2,11 @@
 
 The duty file is built from records, never typed: this app's attendance, speeches, honours,
 features and media reports, and — read only — the channels' proposers, opinion reports and
-consultation participants. Records that do not exist on the platform yet (liaison-station duty,
-enterprise visits) are shown as such.
+consultation participants. Station duty, the 三走 visits, supervision groups and volunteer service
+are outreach's records, a sibling app this one does not import: outreach registers them with
+``core.duty_records`` and the file reads them there as plain sections. They are in the file, not in
+the points: DOMAIN §7's default scheme counts plenary attendance, proposals, activities and opinion
+reports only.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from xieshang.consultations.models import Activity, Participant
+from xieshang.core import duty_records
 from xieshang.opinions import scoring as opinion_scoring
 from xieshang.opinions.models import OpinionReport
 from xieshang.organisations.models import Member
@@ -207,7 +211,7 @@ class DutyFile:
     features: list[MemberFeature] = field(default_factory=list)
     media: list[MediaReport] = field(default_factory=list)
     summary: list[tuple[str, Any]] = field(default_factory=list)
-    not_recorded: list[str] = field(default_factory=list)
+    outreach: list[duty_records.Section] = field(default_factory=list)
 
 
 def duty_file(member: Member, year: int) -> DutyFile:
@@ -286,10 +290,48 @@ def duty_file(member: Member, year: int) -> DutyFile:
         ("委员风采", len(f.features)),
         ("媒体报道", len(f.media)),
     ]
-    f.not_recorded = ["联系站值班", "走访企业"]
+    f.outreach = duty_records.sections(member, year)
+    f.summary += [figure for section in f.outreach for figure in section.figures]
     return f
 
 
 def years_of(member: Member) -> list[int]:
     last = min(member.term.ends_on.year if member.term.ends_on else 9999, dt.date.today().year)
     return list(range(last, member.term.starts_on.year - 1, -1))
+
+
+# --- the committee's own records, as the office enters them -------------------------------------------
+
+
+def honours(committee: Any, year: int) -> QuerySet[Honour]:
+    """Every honour given for the year (优秀履职委员, 优秀提案, others)."""
+    return Honour.objects.filter(committee=committee, year=year).select_related("member").order_by("kind", "id")
+
+
+def speeches(committee: Any, year: int) -> QuerySet[Speech]:
+    return (
+        Speech.objects.filter(committee=committee, given_on__year=year)
+        .select_related("member", "meeting")
+        .order_by("given_on", "id")
+    )
+
+
+def speech_meetings(committee: Any, year: int) -> QuerySet[Meeting]:
+    """The meetings a speech may be given at: plenary, standing-committee, special-committee and other meetings."""
+    return meetings(committee, year, (K.PLENARY, K.STANDING, K.SPECIAL, K.OTHER))
+
+
+def member_names(committee_id: int) -> list[str]:
+    """The committee's members' names, for the name fields' suggestions (each name once)."""
+    return list(
+        dict.fromkeys(Member.objects.filter(committee_id=committee_id).order_by("name").values_list("name", flat=True))
+    )
+
+
+def members_named(committee_id: int, names: Iterable[str]) -> tuple[list[Member], list[str]]:
+    """The committee's members with these names (the latest term's where a name recurs) and the names not found."""
+    wanted = [n for n in dict.fromkeys(names) if n]
+    found: dict[str, Member] = {}
+    for m in Member.objects.filter(committee_id=committee_id, name__in=wanted).order_by("term__starts_on", "id"):
+        found[m.name] = m
+    return [found[n] for n in wanted if n in found], [n for n in wanted if n not in found]

@@ -58,8 +58,9 @@ def _date(value: Any, what: str) -> dt.date:
 
 def _members_of(committee_id: int, members: Iterable[Member]) -> list[Member]:
     out = list(members)
-    if any(m.committee_id != committee_id for m in out):
-        raise ServiceError("所选委员不属于本届政协。")
+    strangers = [m.name for m in out if m.committee_id != committee_id]
+    if strangers:
+        raise ServiceError(f"{'、'.join(strangers)}不是本会委员，不能登记。")
     return out
 
 
@@ -233,27 +234,162 @@ def attendance_record(
 
 
 # --- the committee's own records -----------------------------------------------------------------
+#
+# Rules documents, honours, member features, media reports and speeches are kept by the committee's
+# office staff (``permissions.can_keep_records``). Each is added, corrected (with the version the
+# form showed, so a second office's change is not overwritten) and deleted by a service; every change
+# writes an audit row, a deletion keeps what was deleted in the row's data. A page that enters records
+# for one year passes ``year``: a date outside it is refused.
+
+
+def _require_keeper(actor: Any, committee_id: int) -> None:
+    if not perms.can_keep_records(actor, committee_id):
+        raise PermissionDeniedError(ONLY_STAFF)
+
+
+def _date_in(value: Any, what: str, year: int | None) -> dt.date:
+    day = _date(value, what)
+    if year is not None and day.year != year:
+        raise ServiceError(f"{what}应在{year}年内（现为{day:%Y-%m-%d}）。")
+    return day
+
+
+def _number_of(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 10000:
+        raise ServiceError(f"请填写{what}（正整数）。")
+    return value
+
+
+def _url(value: Any) -> str:
+    url = clean_text(value, field="链接", limit=200, required=False, single_line=True)
+    if url and not url.startswith(("https://", "http://")):
+        raise ServiceError("链接应以 http:// 或 https:// 开头。")
+    return url
+
+
+def _changes(obj: Any, values: dict[str, Any]) -> dict[str, list[str]]:
+    """Set ``values`` on ``obj``; the fields that changed, as [before, after] for the audit row."""
+    changed = {}
+    for name, value in values.items():
+        before = getattr(obj, name)
+        if before != value:
+            changed[name] = [str(before), str(value)]
+            setattr(obj, name, value)
+    return changed
+
+
+def _save_changes(obj: Any, changed: dict[str, Any], members_changed: bool = False) -> None:
+    if changed:
+        writes.save(obj, *changed)
+    elif members_changed:
+        writes.save(obj)
+
+
+def _member_names(members: Iterable[Member]) -> list[str]:
+    return [m.name for m in members]
+
+
+def _delete(obj: Any, *, actor: Any, thread: str, action: str, data: dict[str, Any]) -> None:
+    audit.record(thread=thread, target=obj, action=action, actor=actor, data=data)
+    obj.delete()
 
 
 @transaction.atomic
 def rules_document_add(
-    *, actor: Any, committee: Committee, title: str, adopted_on: dt.date, adopted_by: str = "主席会议"
+    *,
+    actor: Any,
+    committee: Committee,
+    title: str,
+    adopted_on: dt.date,
+    adopted_by: str = "主席会议",
+    year: int | None = None,
 ) -> RulesDocument:
-    """A rules document (制度) the committee established."""
-    _require_staff(actor, committee.pk)
+    """A rules document (制度) the committee established; the same title twice is refused."""
+    _require_keeper(actor, committee.pk)
     title = clean_text(title, field="制度名称", limit=150, single_line=True)
+    adopted_on = _date_in(adopted_on, "通过日期", year)
+    adopted_by = clean_text(adopted_by, field="审议通过的会议", limit=50, single_line=True)
     if RulesDocument.objects.filter(committee=committee, title=title).exists():
-        raise ConflictError("已有同名制度。")
+        raise ConflictError(f"已有同名制度「{title}」。")
     doc = RulesDocument.objects.create(
         committee=committee,
         title=title,
-        adopted_on=_date(adopted_on, "通过日期"),
-        adopted_by=clean_text(adopted_by, field="审议通过的会议", limit=50, single_line=True),
+        adopted_on=adopted_on,
+        adopted_by=adopted_by,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
     audit.record(thread=f"committee:{committee.pk}", target=doc, action="rules_document_add", actor=actor)
     return doc
+
+
+@transaction.atomic
+def rules_document_update(
+    *,
+    actor: Any,
+    doc_id: Any,
+    title: str,
+    adopted_on: dt.date,
+    adopted_by: str,
+    expected_version: int | None = None,
+) -> RulesDocument:
+    """Correct a rules document's title, date or the meeting that adopted it."""
+    doc = writes.lock(RulesDocument, doc_id, name="该制度")
+    _require_keeper(actor, doc.committee_id)
+    writes.check_version(doc, expected_version, name="该制度")
+    title = clean_text(title, field="制度名称", limit=150, single_line=True)
+    if RulesDocument.objects.filter(committee_id=doc.committee_id, title=title).exclude(pk=doc.pk).exists():
+        raise ConflictError(f"已有同名制度「{title}」。")
+    changed = _changes(
+        doc,
+        {
+            "title": title,
+            "adopted_on": _date(adopted_on, "通过日期"),
+            "adopted_by": clean_text(adopted_by, field="审议通过的会议", limit=50, single_line=True),
+        },
+    )
+    _save_changes(doc, changed)
+    audit.record(
+        thread=f"committee:{doc.committee_id}", target=doc, action="rules_document_update", actor=actor, data=changed
+    )
+    return doc
+
+
+@transaction.atomic
+def rules_document_delete(*, actor: Any, doc_id: Any, expected_version: int | None = None) -> None:
+    """Delete a rules document entered by mistake (the audit row keeps what it was)."""
+    doc = writes.lock(RulesDocument, doc_id, name="该制度")
+    _require_keeper(actor, doc.committee_id)
+    writes.check_version(doc, expected_version, name="该制度")
+    _delete(
+        doc,
+        actor=actor,
+        thread=f"committee:{doc.committee_id}",
+        action="rules_document_delete",
+        data={"title": doc.title, "adopted_on": str(doc.adopted_on), "adopted_by": doc.adopted_by},
+    )
+
+
+def _honour_year(year: Any) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or year < 2000 or year > timezone.localdate().year:
+        raise ServiceError("请填写有效的年度。")
+    return year
+
+
+def _awarded_on(value: Any, year: int) -> dt.date:
+    day = _date(value, "评定日期")
+    if not year <= day.year <= year + 1:
+        raise ServiceError(f"{year}年度的荣誉，评定日期应在{year}年1月1日至{year + 1}年12月31日之间。")
+    return day
+
+
+def _refuse_duplicate_honour(member: Member, kind: str, year: int, title: str, exclude: int | None = None) -> None:
+    """优秀履职委员 once a member and year; another honour once a member, kind, year and title."""
+    same = Honour.objects.filter(member=member, kind=kind, year=year).exclude(pk=exclude)
+    if kind != Honour.Kind.EXCELLENT_MEMBER:
+        same = same.filter(title=title)
+    if same.exists():
+        raise ConflictError(f"{member.name}已获评{year}年度{title}，不能重复登记。")
 
 
 @transaction.atomic
@@ -265,22 +401,28 @@ def honour_award(
     awarded_on: dt.date,
     kind: str = Honour.Kind.EXCELLENT_MEMBER,
     title: str = "",
+    committee: Committee | None = None,
 ) -> Honour:
-    """An honour for a member for a year (优秀履职委员 by default); the same honour twice is refused."""
-    _require_staff(actor, member.committee_id)
+    """An honour for a member for a year (优秀履职委员 by default); the same honour twice is refused.
+
+    ``committee``, when given, is the committee the page enters honours for: a member of another
+    committee is refused.
+    """
+    _require_keeper(actor, committee.pk if committee is not None else member.committee_id)
+    if committee is not None:
+        _members_of(committee.pk, [member])
     kind = _choice(kind, Honour.Kind, "荣誉类型")
     title = clean_text(title or Honour.Kind(kind).label, field="荣誉名称", limit=100, single_line=True)
-    if not isinstance(year, int) or year < 2000 or year > timezone.localdate().year:
-        raise ServiceError("请填写有效的年度。")
-    if Honour.objects.filter(member=member, kind=kind, year=year, title=title).exists():
-        raise ConflictError(f"{member.name}已获评{year}年度{title}。")
+    year = _honour_year(year)
+    awarded_on = _awarded_on(awarded_on, year)
+    _refuse_duplicate_honour(member, kind, year, title)
     honour = Honour.objects.create(
         committee_id=member.committee_id,
         member=member,
         kind=kind,
         year=year,
         title=title,
-        awarded_on=_date(awarded_on, "评定日期"),
+        awarded_on=awarded_on,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
@@ -289,27 +431,140 @@ def honour_award(
 
 
 @transaction.atomic
+def honour_update(
+    *,
+    actor: Any,
+    honour_id: Any,
+    kind: str,
+    title: str,
+    awarded_on: dt.date,
+    year: int | None = None,
+    expected_version: int | None = None,
+) -> Honour:
+    """Correct an honour's kind, name, date or (given) year; the member stays: revoke and award again to change it."""
+    honour = writes.lock(Honour.objects.select_related("member"), honour_id, name="该荣誉")
+    _require_keeper(actor, honour.committee_id)
+    writes.check_version(honour, expected_version, name="该荣誉")
+    kind = _choice(kind, Honour.Kind, "荣誉类型")
+    title = clean_text(title or Honour.Kind(kind).label, field="荣誉名称", limit=100, single_line=True)
+    year = honour.year if year is None else _honour_year(year)
+    awarded_on = _awarded_on(awarded_on, year)
+    _refuse_duplicate_honour(honour.member, kind, year, title, exclude=honour.pk)
+    changed = _changes(honour, {"kind": kind, "year": year, "title": title, "awarded_on": awarded_on})
+    _save_changes(honour, changed)
+    audit.record(thread=f"member:{honour.member_id}", target=honour, action="honour_update", actor=actor, data=changed)
+    return honour
+
+
+@transaction.atomic
+def honour_revoke(*, actor: Any, honour_id: Any, expected_version: int | None = None) -> None:
+    """Revoke (delete) an honour entered by mistake; the audit row keeps what it was."""
+    honour = writes.lock(Honour.objects.select_related("member"), honour_id, name="该荣誉")
+    _require_keeper(actor, honour.committee_id)
+    writes.check_version(honour, expected_version, name="该荣誉")
+    _delete(
+        honour,
+        actor=actor,
+        thread=f"member:{honour.member_id}",
+        action="honour_revoke",
+        data={"member": honour.member.name, "kind": honour.kind, "year": honour.year, "title": honour.title},
+    )
+
+
+@transaction.atomic
 def feature_publish(
-    *, actor: Any, committee: Committee, number: int, title: str, published_on: dt.date, members: Iterable[Member] = ()
+    *,
+    actor: Any,
+    committee: Committee,
+    number: int,
+    title: str,
+    published_on: dt.date,
+    members: Iterable[Member] = (),
+    year: int | None = None,
 ) -> MemberFeature:
-    """An issue of 委员风采."""
-    _require_staff(actor, committee.pk)
-    if not isinstance(number, int) or number <= 0:
-        raise ServiceError("请填写期数。")
-    published_on = _date(published_on, "刊出日期")
+    """An issue of 委员风采; the same issue number twice in a year is refused."""
+    _require_keeper(actor, committee.pk)
+    number = _number_of(number, "期数")
+    title = clean_text(title, field="标题", limit=150, single_line=True)
+    published_on = _date_in(published_on, "刊出日期", year)
+    people = _members_of(committee.pk, members)
     if MemberFeature.objects.filter(committee=committee, published_on__year=published_on.year, number=number).exists():
         raise ConflictError(f"{published_on.year}年第{number}期委员风采已经登记。")
     feature = MemberFeature.objects.create(
         committee=committee,
         number=number,
-        title=clean_text(title, field="标题", limit=150, single_line=True),
+        title=title,
         published_on=published_on,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    feature.members.set(_members_of(committee.pk, members))
+    feature.members.set(people)
     audit.record(thread=f"committee:{committee.pk}", target=feature, action="feature_publish", actor=actor)
     return feature
+
+
+@transaction.atomic
+def feature_update(
+    *,
+    actor: Any,
+    feature_id: Any,
+    number: int,
+    title: str,
+    published_on: dt.date,
+    members: Iterable[Member] = (),
+    expected_version: int | None = None,
+) -> MemberFeature:
+    """Correct an issue of 委员风采: number, title, date, the members featured."""
+    feature = writes.lock(MemberFeature, feature_id, name="该期委员风采")
+    _require_keeper(actor, feature.committee_id)
+    writes.check_version(feature, expected_version, name="该期委员风采")
+    number = _number_of(number, "期数")
+    published_on = _date(published_on, "刊出日期")
+    people = _members_of(feature.committee_id, members)
+    if (
+        MemberFeature.objects.filter(
+            committee_id=feature.committee_id, published_on__year=published_on.year, number=number
+        )
+        .exclude(pk=feature.pk)
+        .exists()
+    ):
+        raise ConflictError(f"{published_on.year}年第{number}期委员风采已经登记。")
+    changed: dict[str, Any] = _changes(
+        feature,
+        {
+            "number": number,
+            "title": clean_text(title, field="标题", limit=150, single_line=True),
+            "published_on": published_on,
+        },
+    )
+    before = sorted(feature.members.values_list("pk", flat=True))
+    if before != sorted(m.pk for m in people):
+        changed["members"] = [_member_names(feature.members.all()), _member_names(people)]
+        feature.members.set(people)
+    _save_changes(feature, {k: v for k, v in changed.items() if k != "members"}, "members" in changed)
+    audit.record(
+        thread=f"committee:{feature.committee_id}", target=feature, action="feature_update", actor=actor, data=changed
+    )
+    return feature
+
+
+@transaction.atomic
+def feature_delete(*, actor: Any, feature_id: Any, expected_version: int | None = None) -> None:
+    feature = writes.lock(MemberFeature, feature_id, name="该期委员风采")
+    _require_keeper(actor, feature.committee_id)
+    writes.check_version(feature, expected_version, name="该期委员风采")
+    _delete(
+        feature,
+        actor=actor,
+        thread=f"committee:{feature.committee_id}",
+        action="feature_delete",
+        data={
+            "number": feature.number,
+            "title": feature.title,
+            "published_on": str(feature.published_on),
+            "members": _member_names(feature.members.all()),
+        },
+    )
 
 
 @transaction.atomic
@@ -322,46 +577,168 @@ def media_report_add(
     published_on: dt.date,
     url: str = "",
     members: Iterable[Member] = (),
+    year: int | None = None,
 ) -> MediaReport:
     """A media report on the committee's work (媒体报道)."""
-    _require_staff(actor, committee.pk)
-    url = clean_text(url, field="链接", limit=200, required=False, single_line=True)
-    if url and not url.startswith(("https://", "http://")):
-        raise ServiceError("链接应以 http:// 或 https:// 开头。")
+    _require_keeper(actor, committee.pk)
+    title = clean_text(title, field="标题", limit=150, single_line=True)
+    outlet = clean_text(outlet, field="媒体", limit=60, single_line=True)
+    published_on = _date_in(published_on, "刊发日期", year)
+    url = _url(url)
+    people = _members_of(committee.pk, members)
     report = MediaReport.objects.create(
         committee=committee,
-        title=clean_text(title, field="标题", limit=150, single_line=True),
-        outlet=clean_text(outlet, field="媒体", limit=60, single_line=True),
-        published_on=_date(published_on, "刊发日期"),
+        title=title,
+        outlet=outlet,
+        published_on=published_on,
         url=url,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
-    report.members.set(_members_of(committee.pk, members))
+    report.members.set(people)
     audit.record(thread=f"committee:{committee.pk}", target=report, action="media_report_add", actor=actor)
     return report
 
 
 @transaction.atomic
-def speech_add(
-    *, actor: Any, member: Member, title: str, form: str, given_on: dt.date, meeting: Meeting | None = None
-) -> Speech:
-    """A member's speech (大会发言, 常委会发言)."""
-    _require_staff(actor, member.committee_id)
-    if meeting is not None and meeting.committee_id != member.committee_id:
+def media_report_update(
+    *,
+    actor: Any,
+    report_id: Any,
+    title: str,
+    outlet: str,
+    published_on: dt.date,
+    url: str = "",
+    members: Iterable[Member] = (),
+    expected_version: int | None = None,
+) -> MediaReport:
+    report = writes.lock(MediaReport, report_id, name="该媒体报道")
+    _require_keeper(actor, report.committee_id)
+    writes.check_version(report, expected_version, name="该媒体报道")
+    people = _members_of(report.committee_id, members)
+    changed: dict[str, Any] = _changes(
+        report,
+        {
+            "title": clean_text(title, field="标题", limit=150, single_line=True),
+            "outlet": clean_text(outlet, field="媒体", limit=60, single_line=True),
+            "published_on": _date(published_on, "刊发日期"),
+            "url": _url(url),
+        },
+    )
+    before = sorted(report.members.values_list("pk", flat=True))
+    if before != sorted(m.pk for m in people):
+        changed["members"] = [_member_names(report.members.all()), _member_names(people)]
+        report.members.set(people)
+    _save_changes(report, {k: v for k, v in changed.items() if k != "members"}, "members" in changed)
+    audit.record(
+        thread=f"committee:{report.committee_id}",
+        target=report,
+        action="media_report_update",
+        actor=actor,
+        data=changed,
+    )
+    return report
+
+
+@transaction.atomic
+def media_report_delete(*, actor: Any, report_id: Any, expected_version: int | None = None) -> None:
+    report = writes.lock(MediaReport, report_id, name="该媒体报道")
+    _require_keeper(actor, report.committee_id)
+    writes.check_version(report, expected_version, name="该媒体报道")
+    _delete(
+        report,
+        actor=actor,
+        thread=f"committee:{report.committee_id}",
+        action="media_report_delete",
+        data={"title": report.title, "outlet": report.outlet, "published_on": str(report.published_on)},
+    )
+
+
+def _speech_meeting(meeting: Meeting | None, committee_id: int) -> Meeting | None:
+    if meeting is not None and meeting.committee_id != committee_id:
         raise ServiceError("所选会议不属于本级政协。")
+    return meeting
+
+
+@transaction.atomic
+def speech_add(
+    *,
+    actor: Any,
+    member: Member,
+    title: str,
+    form: str,
+    given_on: dt.date,
+    meeting: Meeting | None = None,
+    committee: Committee | None = None,
+    year: int | None = None,
+) -> Speech:
+    """A member's speech (大会发言, 常委会发言).
+
+    ``committee``, when given, is the committee the page enters speeches for: a member of another
+    committee is refused.
+    """
+    _require_keeper(actor, committee.pk if committee is not None else member.committee_id)
+    if committee is not None:
+        _members_of(committee.pk, [member])
+    meeting = _speech_meeting(meeting, member.committee_id)
+    title = clean_text(title, field="发言题目", limit=150, single_line=True)
+    form = _choice(form, Speech.Form, "发言形式")
+    given_on = _date_in(given_on, "发言日期", year)
     speech = Speech.objects.create(
         committee_id=member.committee_id,
         member=member,
         meeting=meeting,
-        title=clean_text(title, field="发言题目", limit=150, single_line=True),
-        form=_choice(form, Speech.Form, "发言形式"),
-        given_on=_date(given_on, "发言日期"),
+        title=title,
+        form=form,
+        given_on=given_on,
         recorded_by=actor,
         recorded_at=timezone.now(),
     )
     audit.record(thread=f"member:{member.pk}", target=speech, action="speech_add", actor=actor)
     return speech
+
+
+@transaction.atomic
+def speech_update(
+    *,
+    actor: Any,
+    speech_id: Any,
+    title: str,
+    form: str,
+    given_on: dt.date,
+    meeting: Meeting | None = None,
+    expected_version: int | None = None,
+) -> Speech:
+    """Correct a speech's title, form, date or meeting (the member stays)."""
+    speech = writes.lock(Speech, speech_id, name="该发言")
+    _require_keeper(actor, speech.committee_id)
+    writes.check_version(speech, expected_version, name="该发言")
+    changed = _changes(
+        speech,
+        {
+            "title": clean_text(title, field="发言题目", limit=150, single_line=True),
+            "form": _choice(form, Speech.Form, "发言形式"),
+            "given_on": _date(given_on, "发言日期"),
+            "meeting_id": getattr(_speech_meeting(meeting, speech.committee_id), "pk", None),
+        },
+    )
+    _save_changes(speech, changed)
+    audit.record(thread=f"member:{speech.member_id}", target=speech, action="speech_update", actor=actor, data=changed)
+    return speech
+
+
+@transaction.atomic
+def speech_delete(*, actor: Any, speech_id: Any, expected_version: int | None = None) -> None:
+    speech = writes.lock(Speech.objects.select_related("member"), speech_id, name="该发言")
+    _require_keeper(actor, speech.committee_id)
+    writes.check_version(speech, expected_version, name="该发言")
+    _delete(
+        speech,
+        actor=actor,
+        thread=f"member:{speech.member_id}",
+        action="speech_delete",
+        data={"member": speech.member.name, "title": speech.title, "given_on": str(speech.given_on)},
+    )
 
 
 # --- the points scheme ---------------------------------------------------------------------------

@@ -10,14 +10,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.documents import pdf
+from xieshang.documents.http import download
 from xieshang.organisations.models import Leader, Member
 
 from . import permissions as perms
-from . import selectors, services
+from . import selectors, services, views_records
 from .models import Attendance, LeaveRequest, Meeting
 
 
@@ -65,6 +69,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                 "warned": sum(1 for r in all_rows if r.points.warnings),
             },
             "scheme": selectors.scheme_for(user.committee_id),
+            "can_keep": perms.can_keep_records(user, user.committee_id),
+            "records": [(k.slug, k.title) for k in views_records.KINDS.values()],
         },
     )
 
@@ -78,6 +84,56 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def mine_pdf(request: HttpRequest) -> HttpResponse:
+    member = Member.objects.filter(user=request.user).order_by("-term__starts_on").first()
+    if member is None:
+        raise Http404("您的账号没有关联委员档案。")
+    return redirect("duties:file_pdf", pk=member.pk, year=_year(request.GET.get("year")))
+
+
+def _file_context(request: HttpRequest, member: Member, year: int, years: list[int], *, print_mode: bool) -> dict:
+    return {
+        "f": selectors.duty_file(member, year),
+        "years": years,
+        "print_mode": print_mode,
+        "generated_at": timezone.localtime(),
+    }
+
+
+@login_required
+def duty_file_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """The duty file as an A4 PDF, drawn by Chromium from the file's page (a member only their own)."""
+    member = _or_404(perms.get_member_for, request.user, pk)
+    years = selectors.years_of(member)
+    if year not in years:
+        raise Http404("该委员本届没有这一年度的履职档案。")
+    html = render_to_string(
+        "duties/file.html", _file_context(request, member, year, years, print_mode=True), request=request
+    )
+    footer = (
+        '<div style="width:100%;font-size:8px;color:#555;text-align:center;">'
+        f'{escape(member.name)} · {year}年度履职档案 · 第 <span class="pageNumber"></span> /'
+        ' <span class="totalPages"></span> 页</div>'
+    )
+    try:
+        body = pdf.render(
+            html,
+            "pdf",
+            width=900,
+            pdf_options={
+                "margin": {"top": "14mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
+                "display_header_footer": True,
+                "header_template": "<span></span>",
+                "footer_template": footer,
+            },
+        )
+    except ServiceError as e:
+        messages.error(request, e.message)
+        return redirect("duties:file", pk=member.pk, year=year)
+    return download(body, f"履职档案-{member.name}-{year}.pdf")
+
+
+@login_required
 def duty_file(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     member = _or_404(perms.get_member_for, request.user, pk)
     years = selectors.years_of(member)
@@ -86,11 +142,8 @@ def duty_file(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         return redirect("duties:file", pk=member.pk, year=int(wanted))
     if year not in years:
         raise Http404("该委员本届没有这一年度的履职档案。")
-    return render(
-        request,
-        "duties/file.html",
-        {"f": selectors.duty_file(member, year), "years": years, "print_mode": request.GET.get("print") == "1"},
-    )
+    context = _file_context(request, member, year, years, print_mode=request.GET.get("print") == "1")
+    return render(request, "duties/file.html", context)
 
 
 @login_required

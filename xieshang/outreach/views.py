@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from xieshang.areas.models import Area
 from xieshang.core import indicators
+from xieshang.core.params import to_int
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.core.writes import as_id
 from xieshang.handling import registry
@@ -27,7 +28,7 @@ from xieshang.organisations.models import User
 from . import forms, selectors, services
 from . import permissions as perms
 from .indicators import KEYS
-from .models import DutyShift, Station, StationMessage, Visit
+from .models import DutyShift, Station, StationMessage, SupervisionGroup, SwapRequest, Visit
 
 SENT = "outreach_station_messages"
 
@@ -106,6 +107,17 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
     shifts = list(station.shifts.filter(on__gte=today - dt.timedelta(days=31)).select_related("member")[:24])
     visits = perms.visits_visible_to(request.user).filter(station=station).select_related("duty_member")[:30]
     manage = perms.can_manage_station(request.user, station)
+    me = perms.member_of(request.user)
+    swaps = list(
+        SwapRequest.objects.filter(shift__station=station, status=SwapRequest.Status.PENDING).select_related(
+            "shift", "requested_by", "to_member", "other_shift"
+        )
+    )
+    for req in swaps:
+        req.can_decide = manage or (me is not None and me.pk == req.to_member_id)
+        req.mine = me is not None and me.pk == req.requested_by_id
+    pending = {req.shift_id for req in swaps}
+    mine_ahead = [s for s in shifts if me is not None and s.member_id == me.pk and s.on >= today and s.pk not in pending]
     ctx = {
         "station": station,
         "figures": selectors.station_figures(station, start, end),
@@ -118,6 +130,11 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
         "manage": manage,
         "can_log": perms.can_log_visit(request.user, station),
         "today": today,
+        "swaps": swaps,
+        "mine_ahead": mine_ahead,
+        "others": [m for m in members if me is None or m.pk != me.pk],
+        "others_ahead": [s for s in shifts if s.on >= today and (me is None or s.member_id != me.pk)],
+        "office": perms.is_office(request.user, station.committee_id),
     }
     if manage:
         ctx.setdefault("roster_form", forms.RosterForm(members=members, initial={"start": today}))
@@ -188,6 +205,74 @@ def shift_swap(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已调班。")
     return redirect("outreach:station", pk=s.pk)
+
+
+@login_required
+@require_POST
+def swap_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member on duty asks another member of the station to take or exchange a day."""
+    s = _station(request, pk)
+    form = forms.SwapRequestForm(request.POST)
+    form.fields["to_member"].choices = [(m.pk, m.name) for m in s.members.all()]
+    form.fields["other_shift"].choices = [(x.pk, str(x.on)) for x in s.shifts.filter(on__gte=timezone.localdate())]
+    if not form.is_valid():
+        messages.error(request, "请选择请哪位委员替班或对调。")
+        return redirect("outreach:station", pk=s.pk)
+    d = form.cleaned_data
+    shift = s.shifts.filter(pk=d["shift"]).first()
+    if shift is None:
+        raise Http404
+    try:
+        services.swap_request(
+            actor=request.user,
+            shift_id=shift.pk,
+            to_member=d["to_member"],
+            other_shift_id=d["other_shift"],
+            note=d["note"],
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "调班申请已提交，待对方委员或站长确认。")
+    return redirect("outreach:station", pk=s.pk)
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = SwapRequest.objects.filter(pk=pk, shift__station__in=perms.stations_visible_to(request.user)).first()
+    if req is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    try:
+        if decision == "withdraw":
+            services.swap_withdraw(actor=request.user, request_id=req.pk)
+        elif decision in ("accept", "decline"):
+            services.swap_decide(
+                actor=request.user,
+                request_id=req.pk,
+                accept=decision == "accept",
+                expected_version=to_int(request.POST.get("version")),
+            )
+        else:
+            messages.error(request, "请选择确认或不同意。")
+            return redirect("outreach:station", pk=req.shift.station_id)
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = {"accept": "已确认调班，值班表已更新。", "decline": "已回复不同意调班。", "withdraw": "已撤回调班申请。"}
+        messages.success(request, done[decision])
+    if request.POST.get("next") == "home":
+        return redirect("outreach:home")
+    return redirect("outreach:station", pk=req.shift.station_id)
 
 
 # --- the visitor log --------------------------------------------------------------------------------
@@ -378,11 +463,24 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group(request: HttpRequest, pk: int) -> HttpResponse:
-    g = perms.groups_visible_to(request.user).select_related("leader").filter(pk=pk).first()
+    g = perms.groups_visible_to(request.user).filter(pk=pk).first()
     if g is None:
         raise Http404
-    problems = g.problems.select_related("item")
-    return render(request, "outreach/group.html", {"group": g, "problems": problems})
+    return group_page(request, g)
+
+
+def group_page(request: HttpRequest, g: SupervisionGroup, form: Any = None, status: int = 200) -> HttpResponse:
+    g = SupervisionGroup.objects.select_related("leader").prefetch_related("members").get(pk=g.pk)
+    problems = g.problems.select_related("item").order_by("-raised_on", "-id")
+    can = perms.can_act_for_group(request.user, g)
+    if can and form is None:
+        form = forms.ProblemForm(initial={"raised_on": min(timezone.localdate(), g.ends_on)})
+    return render(
+        request,
+        "outreach/group.html",
+        {"group": g, "problems": problems, "form": form if can else None, "office": perms.is_office(request.user)},
+        status=status,
+    )
 
 
 # --- public: find a station, leave a message ---------------------------------------------------------

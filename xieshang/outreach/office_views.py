@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,6 +27,7 @@ from xieshang.core.params import to_year
 from . import forms, services
 from . import permissions as perms
 from .models import (
+    Attendance,
     Enterprise,
     EnterpriseLink,
     Participant,
@@ -413,12 +415,15 @@ def team_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已组建「{done.name}」。")
                 return redirect("outreach:office_team", pk=done.pk)
         status = 400
+    times = (
+        Attendance.objects.filter(record__team=OuterRef("pk"), record__served_on__year=year)
+        .values("record__team")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     teams = (
         VolunteerTeam.objects.filter(committee_id=user.committee_id)
-        .annotate(
-            n_volunteers=Count("volunteers", distinct=True),
-            n_times=Count("records__attendance", filter=Q(records__served_on__year=year)),
-        )
+        .annotate(n_volunteers=Count("volunteers", distinct=True), n_times=Coalesce(Subquery(times), 0))
         .order_by("id")
     )
     return render(

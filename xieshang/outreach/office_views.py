@@ -246,7 +246,8 @@ def enterprise_link(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         done = _run(
-            form, lambda: services.enterprise_link(actor=user, enterprise_id=e.pk, member=d["member"], on=d["linked_on"])
+            form,
+            lambda: services.enterprise_link(actor=user, enterprise_id=e.pk, member=d["member"], on=d["linked_on"]),
         )
         if done is not None:
             messages.success(request, f"已安排{done.member.name}挂点联系。")
@@ -445,11 +446,7 @@ def _team_page(request: HttpRequest, team: VolunteerTeam, status: int = 200, **b
     year = _year(request)
     today = timezone.localdate()
     volunteers = list(team.volunteers.order_by("id"))
-    records = (
-        team.records.filter(served_on__year=year)
-        .annotate(n=Count("attendance"))
-        .order_by("-served_on", "-id")
-    )
+    records = team.records.filter(served_on__year=year).annotate(n=Count("attendance")).order_by("-served_on", "-id")
     current = [v for v in volunteers if v.left_on is None]
     ctx = {
         "team": team,
@@ -510,4 +507,3 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"已登记志愿服务，{len(d['volunteers'])} 人次。")
             return redirect("outreach:office_team", pk=t.pk)
     return _team_page(request, t, 400, service_form=form)
-

@@ -213,9 +213,7 @@ def station_update(
         .first()
     )
     if ahead is not None:
-        raise ServiceError(
-            f"{ahead.member.name}委员 {ahead.on:%Y年%m月%d日} 仍在本站值班，请先调班后再将其移出本站。"
-        )
+        raise ServiceError(f"{ahead.member.name}委员 {ahead.on:%Y年%m月%d日} 仍在本站值班，请先调班后再将其移出本站。")
     before = {f: str(getattr(station, f)) for f in ("name", "kind", "area_id", "host_id", "duty_days", "is_active")}
     station.name, station.is_active = name, bool(is_active)
     for k, v in fields.items():
@@ -499,7 +497,9 @@ def swap_withdraw(*, actor: Any, request_id: Any) -> SwapRequest:
     before = SWAP.move(req, "withdraw")
     req.decided_by, req.decided_at = actor, timezone.now()
     save(req, "status", "decided_by", "decided_at")
-    _log(f"outreach.station:{req.shift.station_id}", req, "swap_withdraw", actor, from_state=before, to_state=req.status)
+    _log(
+        f"outreach.station:{req.shift.station_id}", req, "swap_withdraw", actor, from_state=before, to_state=req.status
+    )
     return req
 
 

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 
 from xieshang.areas.models import Area
 from xieshang.core import indicators
-from xieshang.core.params import to_int
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.params import to_int
 from xieshang.core.writes import as_id
 from xieshang.handling import registry
 from xieshang.organisations.models import User
@@ -117,7 +117,9 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
         req.can_decide = manage or (me is not None and me.pk == req.to_member_id)
         req.mine = me is not None and me.pk == req.requested_by_id
     pending = {req.shift_id for req in swaps}
-    mine_ahead = [s for s in shifts if me is not None and s.member_id == me.pk and s.on >= today and s.pk not in pending]
+    mine_ahead = [
+        s for s in shifts if me is not None and s.member_id == me.pk and s.on >= today and s.pk not in pending
+    ]
     ctx = {
         "station": station,
         "figures": selectors.station_figures(station, start, end),

@@ -145,7 +145,7 @@ def two_shifts(station, host, members):
 def test_duty_member_asks_for_a_swap_and_the_other_member_confirms(
     station, members, two_shifts, django_capture_on_commit_callbacks
 ):
-    a, b = two_shifts
+    a, _ = two_shifts
     asker, other = client_for(members[0].user), client_for(members[1].user)
     page = asker.get(reverse("outreach:station", args=[station.pk])).content.decode()
     assert "我要调班" in page
@@ -183,7 +183,7 @@ def test_the_host_confirms_an_exchange_of_two_days(station, host, members, two_s
 
 
 def test_who_may_ask_and_who_may_confirm(station, host, members, two_shifts, term):
-    a, b = two_shifts
+    a, _ = two_shifts
     with pytest.raises(services.PermissionDeniedError, match="值班的委员本人"):
         services.swap_request(actor=members[1].user, shift_id=a.pk, to_member=members[1])
     with pytest.raises(services.ServiceError, match="不是「石湾镇街道政协委员工作联系站」的进站委员"):
@@ -227,7 +227,12 @@ def test_office_registers_an_enterprise_links_it_and_logs_a_visit(office, chair,
     assert r.status_code == 302
     r = c.post(
         reverse("outreach:enterprise_appeal", args=[e.pk]),
-        {"token": str(uuid.uuid4()), "title": "园区公共配套不足", "text": "园区周边公交线路少，员工通勤困难。", "raised_on": timezone.localdate().isoformat()},
+        {
+            "token": str(uuid.uuid4()),
+            "title": "园区公共配套不足",
+            "text": "园区周边公交线路少，员工通勤困难。",
+            "raised_on": timezone.localdate().isoformat(),
+        },
     )
     assert r.status_code == 400 and "未挂点联系任何政协领导班子成员" in r.content.decode()
     assert not Appeal.objects.exists()
@@ -248,7 +253,12 @@ def test_office_registers_an_enterprise_links_it_and_logs_a_visit(office, chair,
     assert Participant.objects.filter(side="ours").count() == 2
     r = c.post(
         reverse("outreach:enterprise_appeal", args=[e.pk]),
-        {"token": str(uuid.uuid4()), "title": "园区公共配套不足", "text": "园区周边公交线路少，员工通勤困难。", "raised_on": today.isoformat()},
+        {
+            "token": str(uuid.uuid4()),
+            "title": "园区公共配套不足",
+            "text": "园区周边公交线路少，员工通勤困难。",
+            "raised_on": today.isoformat(),
+        },
     )
     assert r.status_code == 302 and Appeal.objects.get().item is not None
     page = c.get(reverse("outreach:office_enterprises"), {"year": today.year}).content.decode()
@@ -276,13 +286,22 @@ def test_office_forms_a_group_and_the_group_raises_a_problem_into_the_loop(offic
     g = SupervisionGroup.objects.get()
     assert r.status_code == 302
     member_c = client_for(members[0].user)
-    data = {"token": str(uuid.uuid4()), "title": "河涌垃圾清理不及时", "text": "东平河支流岸边垃圾堆积多日无人清理。", "raised_on": today.isoformat()}
+    data = {
+        "token": str(uuid.uuid4()),
+        "title": "河涌垃圾清理不及时",
+        "text": "东平河支流岸边垃圾堆积多日无人清理。",
+        "raised_on": today.isoformat(),
+    }
     assert member_c.post(reverse("outreach:problem_raise", args=[g.pk]), data).status_code == 302
     member_c.post(reverse("outreach:problem_raise", args=[g.pk]), data)
     assert Problem.objects.get().item is not None
-    assert members[1].user and client_for(members[1].user).post(
-        reverse("outreach:problem_raise", args=[g.pk]), {**data, "token": str(uuid.uuid4())}
-    ).status_code == 404
+    assert (
+        members[1].user
+        and client_for(members[1].user)
+        .post(reverse("outreach:problem_raise", args=[g.pk]), {**data, "token": str(uuid.uuid4())})
+        .status_code
+        == 404
+    )
     r = c.post(
         reverse("outreach:office_groups"),
         {"name": "另一组", "theme": "x", "leader": chair.pk, "starts_on": "2026-05-01", "ends_on": "2026-04-01"},

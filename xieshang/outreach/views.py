@@ -105,7 +105,7 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
     start, end, label = selectors.period_bounds(period, today)
     members = list(station.members.all())
     shifts = list(station.shifts.filter(on__gte=today - dt.timedelta(days=31)).select_related("member")[:24])
-    visits = perms.visits_visible_to(request.user).filter(station=station).select_related("duty_member")[:30]
+    visits = perms.visits_visible_to(request.user).filter(station=station).select_related("station", "duty_member")[:30]
     manage = perms.can_manage_station(request.user, station)
     me = perms.member_of(request.user)
     swaps = list(
@@ -502,7 +502,9 @@ def public_stations(request: HttpRequest) -> HttpResponse:
         if community is not None:
             # the community's own points first, then the street's station
             stations = stations.filter(area__in=[street, community])
-    rows = [(s, _next_duty(s)) for s in stations.select_related("area").order_by("-area__level", "name")]
+    found = list(stations.select_related("area").order_by("-area__level", "name"))
+    duty = _next_duties(found)
+    rows = [(s, duty.get(s.pk, [])) for s in found]
     return render(
         request,
         "outreach/public_stations.html",
@@ -515,6 +517,24 @@ def _station_streets() -> list[int]:
     for area in Area.objects.filter(pk__in=Station.objects.filter(is_active=True).values("area")):
         ids.add(area.pk if area.level == Area.Level.STREET else area.parent_id)
     return [i for i in ids if i]
+
+
+def _next_duties(stations: list[Station], n: int = 4) -> dict[int, list[tuple[dt.date, list[str]]]]:
+    """The next ``n`` duty days of each station with the members on duty, in one query for all."""
+    if not stations:
+        return {}
+    today = timezone.localdate()
+    days: dict[int, dict[dt.date, list[str]]] = {}
+    rows = (
+        DutyShift.objects.filter(station__in=stations, on__gte=today, on__lte=today + dt.timedelta(days=120))
+        .order_by("station_id", "on", "id")
+        .values_list("station_id", "on", "member__name")
+    )
+    for station_id, on, name in rows:
+        per = days.setdefault(station_id, {})
+        if on in per or len(per) < n:
+            per.setdefault(on, []).append(name)
+    return {pk: list(per.items()) for pk, per in days.items()}
 
 
 def _next_duty(s: Station, n: int = 4) -> list[tuple[dt.date, list[str]]]:

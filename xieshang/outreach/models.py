@@ -90,7 +90,7 @@ class SwapRequest(models.Model):
 
     shift = models.ForeignKey(DutyShift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="swaps")
     requested_by = models.ForeignKey(
-        "organisations.Member", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+        "organisations.Member", verbose_name=_("requesting member"), on_delete=models.PROTECT, related_name="+"
     )
     to_member = models.ForeignKey(
         "organisations.Member", verbose_name=_("asked member"), on_delete=models.PROTECT, related_name="+"
@@ -103,17 +103,17 @@ class SwapRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    note = models.CharField(_("reason"), max_length=200, blank=True)
+    note = models.CharField(_("reason for the swap"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     decided_by = models.ForeignKey(
         "organisations.User",
-        verbose_name=_("decided by"),
+        verbose_name=_("confirmed by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     version = models.PositiveIntegerField(default=0)
 

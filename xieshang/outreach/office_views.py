@@ -228,10 +228,13 @@ def _enterprise_page(request: HttpRequest, user: Any, e: Enterprise, status: int
         "links": e.links.select_related("member").order_by("-linked_on"),
         "visits": visits,
         "appeals": e.appeals.filter(raised_on__year=year).select_related("item").order_by("-raised_on", "-id"),
-        "link_form": bound.get("link_form") or forms.LinkForm(committee_id=c, initial={"linked_on": today}),
+        "link_form": bound.get("link_form")
+        or forms.LinkForm(committee_id=c, initial={"linked_on": today}, auto_id="link-%s"),
         "visit_form": bound.get("visit_form")
-        or forms.OutreachVisitForm(committee_id=c, initial={"visited_on": today, "kind": "enterprise"}),
-        "appeal_form": bound.get("appeal_form") or forms.AppealForm(initial={"raised_on": today}),
+        or forms.OutreachVisitForm(
+            committee_id=c, initial={"visited_on": today, "kind": "enterprise"}, auto_id="visit-%s"
+        ),
+        "appeal_form": bound.get("appeal_form") or forms.AppealForm(initial={"raised_on": today}, auto_id="appeal-%s"),
         "today": today,
     }
     return render(request, "outreach/office/enterprise.html", ctx, status=status)
@@ -242,7 +245,7 @@ def _enterprise_page(request: HttpRequest, user: Any, e: Enterprise, status: int
 def enterprise_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
-    form = forms.LinkForm(request.POST, committee_id=user.committee_id)
+    form = forms.LinkForm(request.POST, committee_id=user.committee_id, auto_id="link-%s")
     if form.is_valid():
         d = form.cleaned_data
         done = _run(
@@ -278,7 +281,7 @@ def enterprise_unlink(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_visit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
-    form = forms.OutreachVisitForm(request.POST, committee_id=user.committee_id)
+    form = forms.OutreachVisitForm(request.POST, committee_id=user.committee_id, auto_id="visit-%s")
     if form.is_valid():
         d = form.cleaned_data
         done = _run(
@@ -307,7 +310,7 @@ def enterprise_visit(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
-    form = forms.AppealForm(request.POST)
+    form = forms.AppealForm(request.POST, auto_id="appeal-%s")
     if form.is_valid():
         d = form.cleaned_data
         done = _run(
@@ -455,9 +458,10 @@ def _team_page(request: HttpRequest, team: VolunteerTeam, status: int = 200, **b
         "volunteers": volunteers,
         "records": records,
         "times": sum(r.n for r in records),
-        "volunteer_form": bound.get("volunteer_form") or forms.VolunteerForm(initial={"joined_on": today}),
+        "volunteer_form": bound.get("volunteer_form")
+        or forms.VolunteerForm(initial={"joined_on": today}, auto_id="volunteer-%s"),
         "service_form": bound.get("service_form")
-        or forms.ServiceForm(volunteers=current, initial={"served_on": today}),
+        or forms.ServiceForm(volunteers=current, initial={"served_on": today}, auto_id="service-%s"),
     }
     return render(request, "outreach/office/team.html", ctx, status=status)
 
@@ -473,7 +477,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 def volunteer_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     t = _team(user, pk)
-    form = forms.VolunteerForm(request.POST)
+    form = forms.VolunteerForm(request.POST, auto_id="volunteer-%s")
     if form.is_valid():
         d = form.cleaned_data
         done = _run(form, lambda: services.volunteer_add(actor=user, team_id=t.pk, **d))
@@ -488,7 +492,7 @@ def volunteer_add(request: HttpRequest, pk: int) -> HttpResponse:
 def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     t = _team(user, pk)
-    form = forms.ServiceForm(request.POST, volunteers=list(Volunteer.objects.filter(team=t)))
+    form = forms.ServiceForm(request.POST, volunteers=list(Volunteer.objects.filter(team=t)), auto_id="service-%s")
     if form.is_valid():
         d = form.cleaned_data
         done = _run(

@@ -139,7 +139,10 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
         "office": perms.is_office(request.user, station.committee_id),
     }
     if manage:
-        ctx.setdefault("roster_form", forms.RosterForm(members=members, initial={"start": today}))
+        ctx.setdefault(
+            "roster_form",
+            forms.RosterForm(members=members, initial={"start": today, "days": station.duty_days or "10,20"}),
+        )
         ctx.setdefault("swap_form", forms.SwapForm())
     ctx.update(extra)
     return ctx

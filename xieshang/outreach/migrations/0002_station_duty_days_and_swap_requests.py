@@ -6,39 +6,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0002_committee_slug'),
-        ('outreach', '0001_stations_linkage_supervision_volunteers'),
+        ("organisations", "0002_committee_slug"),
+        ("outreach", "0001_stations_linkage_supervision_volunteers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='station',
-            name='duty_days',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='duty days of the month'),
+            model_name="station",
+            name="duty_days",
+            field=models.CharField(blank=True, default="", max_length=100, verbose_name="duty days of the month"),
         ),
         migrations.CreateModel(
-            name='SwapRequest',
+            name="SwapRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='reason for the swap')),
-                ('status', models.CharField(choices=[('pending', 'awaiting confirmation'), ('accepted', 'confirmed'), ('declined', 'declined'), ('withdrawn', 'withdrawn')], default='pending', max_length=10, verbose_name='status')),
-                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmed at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('version', models.PositiveIntegerField(default=0)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='confirmed by')),
-                ('other_shift', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='outreach.dutyshift', verbose_name='shift given in exchange')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.member', verbose_name='requesting member')),
-                ('shift', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='swaps', to='outreach.dutyshift', verbose_name='shift')),
-                ('to_member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.member', verbose_name='asked member')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="reason for the swap")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting confirmation"),
+                            ("accepted", "confirmed"),
+                            ("declined", "declined"),
+                            ("withdrawn", "withdrawn"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="confirmed at")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="requested at")),
+                ("version", models.PositiveIntegerField(default=0)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="confirmed by",
+                    ),
+                ),
+                (
+                    "other_shift",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="outreach.dutyshift",
+                        verbose_name="shift given in exchange",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.member",
+                        verbose_name="requesting member",
+                    ),
+                ),
+                (
+                    "shift",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="swaps",
+                        to="outreach.dutyshift",
+                        verbose_name="shift",
+                    ),
+                ),
+                (
+                    "to_member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.member",
+                        verbose_name="asked member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'swap request',
-                'verbose_name_plural': 'swap requests',
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'pending')), fields=('shift',), name='outreach_swap_one_pending_per_shift')],
+                "verbose_name": "swap request",
+                "verbose_name_plural": "swap requests",
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "pending")),
+                        fields=("shift",),
+                        name="outreach_swap_one_pending_per_shift",
+                    )
+                ],
             },
         ),
     ]

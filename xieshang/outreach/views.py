@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -28,7 +29,20 @@ from xieshang.organisations.models import User
 from . import forms, selectors, services
 from . import permissions as perms
 from .indicators import KEYS
-from .models import DutyShift, Station, StationMessage, SupervisionGroup, SwapRequest, Visit
+from .models import (
+    Appeal,
+    Attendance,
+    DutyShift,
+    Enterprise,
+    Participant,
+    Problem,
+    Station,
+    StationMessage,
+    SupervisionGroup,
+    SwapRequest,
+    Visit,
+    Volunteer,
+)
 
 SENT = "outreach_station_messages"
 
@@ -87,13 +101,43 @@ def count(request: HttpRequest, key: str) -> HttpResponse:
     ind = indicators.get(key)
     year = _year(request)
     qs = ind.records(user.committee, year) if ind.records else None
-    page = Paginator(qs.order_by("pk") if qs is not None else [], 50).get_page(request.GET.get("page"))
+    if qs is not None:
+        qs = qs.select_related(*_RELATED.get(qs.model, ())).order_by("pk")
+    page = Paginator(qs if qs is not None else [], 50).get_page(request.GET.get("page"))
     value = ind.compute(user.committee, year) if ind.compute else None
+    office = perms.is_office(user)
+    rows = [(str(r), _record_url(r, year) if office else None) for r in page.object_list]
     return render(
-        request,
-        "outreach/count.html",
-        {"ind": ind, "year": year, "page": page, "value": value, "rows": [str(r) for r in page.object_list]},
+        request, "outreach/count.html", {"ind": ind, "year": year, "page": page, "value": value, "rows": rows}
     )
+
+
+# What each count's record needs to name itself and its page without a query per row.
+_RELATED: dict[Any, tuple[str, ...]] = {
+    Attendance: ("record", "volunteer"),
+    Participant: ("visit",),
+}
+
+
+def _record_url(r: Any, year: int) -> str | None:
+    """The page of the record behind a count (drill-down), where there is one."""
+    if isinstance(r, Visit):
+        return reverse("outreach:visit", args=[r.pk])
+    if isinstance(r, Appeal):
+        return reverse("outreach:appeal", args=[r.pk])
+    if isinstance(r, Problem):
+        return reverse("outreach:group", args=[r.group_id])
+    if isinstance(r, SupervisionGroup):
+        return reverse("outreach:group", args=[r.pk])
+    if isinstance(r, Enterprise):
+        return reverse("outreach:office_enterprise", args=[r.pk]) + f"?year={year}"
+    if isinstance(r, Participant) and r.visit.enterprise_id:
+        return reverse("outreach:office_enterprise", args=[r.visit.enterprise_id]) + f"?year={year}"
+    if isinstance(r, Volunteer):
+        return reverse("outreach:office_team", args=[r.team_id]) + f"?year={year}"
+    if isinstance(r, Attendance):
+        return reverse("outreach:office_team", args=[r.record.team_id]) + f"?year={year}"
+    return None
 
 
 # --- a station ------------------------------------------------------------------------------------

@@ -95,3 +95,35 @@ def test_pages_keep_their_query_count_as_rows_grow(world, django_assert_max_num_
     for c, url, p, budget in pages:
         with django_assert_max_num_queries(budget):
             c.get(url, p)
+
+
+def test_count_drill_down_links_each_record_without_a_query_per_row(office, committee):
+    c = Client()
+    c.force_login(office)
+    today = timezone.localdate()
+    team = services.team_create(actor=office, committee=committee, name="志愿服务队", founded_on=dt.date(2020, 1, 1))
+
+    def serve(n):
+        vs = [
+            services.volunteer_add(
+                actor=office, team_id=team.pk, name=f"志愿者{uuid.uuid4().hex[:6]}", joined_on=dt.date(2020, 1, 1)
+            )
+            for _ in range(n)
+        ]
+        services.service_record(
+            actor=office,
+            team_id=team.pk,
+            submission_token=uuid.uuid4(),
+            served_on=today,
+            activity="服务",
+            volunteer_ids=[v.pk for v in vs],
+        )
+
+    url = reverse("outreach:count", args=["volunteer_service_times"])
+    serve(1)
+    few = count(c, url, year=today.year)
+    serve(20)
+    many = count(c, url, year=today.year)
+    assert many == few
+    body = c.get(url, {"year": today.year}).content.decode()
+    assert reverse("outreach:office_team", args=[team.pk]) in body

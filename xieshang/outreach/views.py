@@ -102,7 +102,8 @@ def count(request: HttpRequest, key: str) -> HttpResponse:
     year = _year(request)
     qs = ind.records(user.committee, year) if ind.records else None
     if qs is not None:
-        qs = qs.select_related(*_RELATED.get(qs.model, ())).order_by("pk")
+        related = _RELATED.get(qs.model)
+        qs = (qs.select_related(*related) if related else qs).order_by("pk")
     page = Paginator(qs if qs is not None else [], 50).get_page(request.GET.get("page"))
     value = ind.compute(user.committee, year) if ind.compute else None
     office = perms.is_office(user)

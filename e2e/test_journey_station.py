@@ -199,3 +199,95 @@ def test_duty_member_turns_a_visit_into_an_opinion_report(phone_page, live_serve
     assert visit.opinion_report.member == member
     assert "已转社情民意信息" in page.inner_text("main")
     assert not browser_errors, browser_errors
+
+
+def test_office_sets_up_a_station_and_a_duty_member_swaps_a_day_on_the_phone(
+    page, phone_page, live_server, login, town, browser_errors
+):
+    """The office sets up a community point with its members and duty days and generates its roster;
+    the member on duty asks another member on the phone to take a day; that member confirms and the
+    roster shows the change. Screenshots of the office's set-up pages."""
+    import datetime as dt
+
+    from xieshang.outreach.models import DutyShift, Station, SwapRequest
+
+    page.set_default_timeout(90_000)
+    phone_page.set_default_timeout(90_000)
+    members = town["members"]
+    login(page, town["office"])
+    page.goto(f"{live_server.url}/outreach/office/")
+    assert "联系群众设置" in page.inner_text("nav.mainnav")
+    shoot(page, "office-setup")
+    assert_accessible(page)
+    page.click("text=设立联系站")
+    page.fill("#id_name", "东风社区政协委员工作联系点")
+    page.select_option("#id_kind", "point")
+    page.select_option("#id_area", label="\u3000东风社区居委会")
+    page.select_option("#id_host", label="梁嘉怡")
+    page.select_option("#id_members", [str(m.pk) for m in members])
+    page.fill("#id_duty_days", "5,25")
+    page.fill("#id_address", "东风社区党群服务站")
+    shoot(page, "office-station-form")
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
+    point = Station.objects.get(name="东风社区政协委员工作联系点")
+    assert point.duty_days == "5,25" and point.members.count() == 2
+
+    # the roster from the duty days, the two members in turn
+    next_month = (timezone.localdate().replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    page.click("text=按月排班")
+    page.fill("#id_start", next_month.isoformat())
+    page.fill("#id_months", "1")
+    page.fill("#id_days", "5,25")
+    page.select_option("#id_members", [str(members[0].pk), str(members[1].pk)])
+    with page.expect_navigation():
+        page.click("button:has-text('生成值班表')")
+    shifts = list(DutyShift.objects.filter(station=point).order_by("on"))
+    assert [(s.on.day, s.member) for s in shifts] == [(5, members[0]), (25, members[1])]
+    shoot(page, "office-station")
+
+    for path, name in (
+        ("/outreach/office/enterprises/", "office-enterprises"),
+        ("/outreach/office/groups/", "office-groups"),
+        ("/outreach/office/teams/", "office-teams"),
+    ):
+        page.goto(f"{live_server.url}{path}")
+        shoot(page, name)
+        assert_accessible(page)
+    page.goto(f"{live_server.url}/outreach/office/enterprises/")
+    page.fill("#id_name", "佛山某陶瓷有限公司")
+    page.fill("#id_industry", "陶瓷")
+    with page.expect_navigation():
+        page.click("button:has-text('登记企业')")
+    shoot(page, "office-enterprise")
+    assert_accessible(page)
+
+    # the member on duty on the 5th asks the other member on the phone
+    login(phone_page, members[0].user)
+    assert phone_page.url.endswith("/outreach/")  # lands on the station desk
+    phone_page.goto(f"{live_server.url}/outreach/stations/{point.pk}/")
+    phone_page.select_option("#swap-to", label=members[1].name)
+    phone_page.fill("#swap-note", "当天外出开会")
+    shoot(phone_page, "swap-request")
+    with phone_page.expect_navigation():
+        phone_page.click("button:has-text('提交调班申请')")
+    assert "调班申请已提交" in phone_page.inner_text("main")
+    req = SwapRequest.objects.get()
+    with phone_page.expect_navigation():
+        phone_page.click("header form button")  # 退出
+
+    login(phone_page, members[1].user)
+    phone_page.goto(f"{live_server.url}/outreach/")
+    assert "待确认的调班申请" in phone_page.inner_text("main")
+    shoot(phone_page, "swap-confirm")
+    assert_accessible(phone_page)
+    with phone_page.expect_navigation():
+        phone_page.click("button:has-text('确认调班')")
+    req.refresh_from_db()
+    assert req.status == "accepted"
+    assert DutyShift.objects.get(pk=shifts[0].pk).member == members[1]
+    phone_page.goto(f"{live_server.url}/outreach/stations/{point.pk}/")
+    assert "替班" in phone_page.inner_text("#roster")
+    shoot(phone_page, "swap-roster")
+    assert not browser_errors, browser_errors

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +20,15 @@ HOME_BY_ROLE = {
 }
 
 
+# Landing pages an app adds for a role, from its AppConfig.ready(): (role, url name, condition on the user).
+HOME_HOOKS: list[tuple[str, str, Callable[[Any], bool] | None]] = []
+
+
+def register_home(role: str, url_name: str, when: Callable[[Any], bool] | None = None) -> None:
+    if all(h[:2] != (role, url_name) for h in HOME_HOOKS):
+        HOME_HOOKS.append((role, url_name, when))
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("portal:index")
@@ -24,6 +36,9 @@ def home(request: HttpRequest) -> HttpResponse:
     target = HOME_BY_ROLE.get(role)
     if target:
         return redirect(target)
+    for hook_role, url_name, when in HOME_HOOKS:
+        if hook_role == role and (when is None or when(request.user)):
+            return redirect(url_name)
     return render(request, "core/home.html")
 
 

@@ -17,3 +17,11 @@ class OutreachConfig(AppConfig):
         register_nav("outreach:home", "联系站工作台", ("host", "member"))
         register_nav("outreach:overview", "联系群众", ("office", "admin", "leader"))
         register_nav("outreach:enterprises", "挂点联系企业", ("office", "admin"))
+        register_nav("outreach:setup", "联系群众设置", ("office", "admin"))
+
+        from xieshang.core.views import register_home
+
+        from .permissions import lands_on_desk
+
+        register_home("host", "outreach:home")
+        register_home("member", "outreach:home", when=lands_on_desk)

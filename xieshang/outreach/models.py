@@ -29,6 +29,8 @@ class Station(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     reception = models.CharField(_("reception days"), max_length=100, blank=True)
+    # The days of each month the station receives visitors (e.g. "10,20"); the roster is generated from them.
+    duty_days = models.CharField(_("duty days of the month"), max_length=100, blank=True, default="")
     host = models.ForeignKey(
         "organisations.User",
         verbose_name=_("host"),
@@ -74,6 +76,70 @@ class DutyShift(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} {self.member}"
+
+
+class SwapRequest(models.Model):
+    """调班申请: the member on duty asks another member of the station to take the day, or to exchange
+    it for one of theirs; the host, the office or that member confirms, and the roster changes then."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting confirmation")
+        ACCEPTED = "accepted", _("confirmed")
+        DECLINED = "declined", _("declined")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    shift = models.ForeignKey(DutyShift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="swaps")
+    requested_by = models.ForeignKey(
+        "organisations.Member", verbose_name=_("requesting member"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_member = models.ForeignKey(
+        "organisations.Member", verbose_name=_("asked member"), on_delete=models.PROTECT, related_name="+"
+    )
+    other_shift = models.ForeignKey(
+        DutyShift,
+        verbose_name=_("shift given in exchange"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    note = models.CharField(_("reason for the swap"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        "organisations.User",
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("swap request")
+        verbose_name_plural = _("swap requests")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shift"], condition=models.Q(status="pending"), name="outreach_swap_one_pending_per_shift"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shift} → {self.to_member}"
+
+
+S = SwapRequest.Status
+SWAP = Machine(
+    name="该调班申请",
+    transitions={
+        "accept": Transition.of([S.PENDING], S.ACCEPTED, "确认调班"),
+        "decline": Transition.of([S.PENDING], S.DECLINED, "不同意调班"),
+        "withdraw": Transition.of([S.PENDING], S.WITHDRAWN, "撤回调班申请"),
+    },
+)
 
 
 class Visit(models.Model):

@@ -63,6 +63,14 @@ def stations_visible_to(user: Any) -> QuerySet[Station]:
     return qs.none()
 
 
+def lands_on_desk(user: Any) -> bool:
+    """A member on a station's list or roster lands on the station desk after signing in."""
+    member = member_of(user)
+    if member is None:
+        return False
+    return Station.objects.filter(Q(members=member) | Q(shifts__member=member), is_active=True).exists()
+
+
 def _on_duty(user: Any) -> Exists:
     return Exists(DutyShift.objects.filter(station=OuterRef("station"), on=OuterRef("visited_on"), member__user=user))
 

@@ -26,6 +26,7 @@ from .models import (
     Station,
     StationMessage,
     SupervisionGroup,
+    SwapRequest,
     Visit,
     Volunteer,
 )
@@ -156,6 +157,7 @@ class Day:
     feedback_owed: list[Visit]
     messages: list[StationMessage]
     next_shifts: list[DutyShift]
+    swaps: list[SwapRequest]
 
 
 def day_for(user: Any, today: dt.date | None = None) -> Day:
@@ -183,7 +185,17 @@ def day_for(user: Any, today: dt.date | None = None) -> Day:
             StationMessage.objects.filter(station__in=stations, visit__isnull=True).select_related("station")[:20]
         ),
         next_shifts=list(shifts.filter(on__gt=today)[:6]),
+        swaps=swaps_to_decide(user, stations),
     )
+
+
+def swaps_to_decide(user: Any, stations: QuerySet[Station]) -> list[SwapRequest]:
+    """Requests awaiting this user's answer: those asking them (a member), all of their stations' (host, office)."""
+    pending = SwapRequest.objects.filter(status=SwapRequest.Status.PENDING, shift__station__in=stations)
+    if not (perms.is_office(user) or user.role == perms.Role.HOST):
+        member = perms.member_of(user)
+        pending = pending.filter(to_member=member) if member is not None else pending.none()
+    return list(pending.select_related("shift__station", "requested_by", "other_shift").order_by("shift__on")[:20])
 
 
 def item_status(item: Item | None) -> str:

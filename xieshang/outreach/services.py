@@ -37,6 +37,7 @@ from .channel import ENTERPRISE, STATION, SUPERVISION
 from .models import (
     DISPOSAL_MOVE,
     DISPOSALS_BY_KIND,
+    SWAP,
     VISIT,
     Appeal,
     Attendance,
@@ -50,6 +51,7 @@ from .models import (
     Station,
     StationMessage,
     SupervisionGroup,
+    SwapRequest,
     Visit,
     Volunteer,
     VolunteerTeam,
@@ -110,33 +112,121 @@ def station_create(
     phone: str = "",
     reception: str = "",
     members: Sequence[Member] = (),
+    duty_days: Sequence[int] = (),
+    is_active: bool = True,
 ) -> Station:
     """设站: the office sets up a station, point or studio on a 镇街 or 村居, with its host and members."""
     _require_office(actor, committee.pk, "设立联系站")
+    fields = _station_fields(committee.pk, kind, area, host, address, phone, reception, duty_days)
+    name = clean_text(name, field="名称", limit=100, single_line=True)
+    if Station.objects.filter(committee=committee, name=name).exists():
+        raise ServiceError(f"已有名为「{name}」的联系站。")
+    for m in members:
+        if m.committee_id != committee.pk:
+            raise ServiceError(f"委员「{m}」不属于本会。")
+    station = Station.objects.create(committee=committee, name=name, is_active=bool(is_active), **fields)
+    station.members.set(members)
+    _log(f"outreach.station:{station.pk}", station, "create", actor, data={"members": [m.pk for m in members]})
+    return station
+
+
+def parse_days(value: Any) -> list[int]:
+    """每月值班日: "10,20" (or "10、20", "10 20") -> [10, 20]; anything else is refused."""
+    if isinstance(value, (list, tuple)):
+        parts = [str(v) for v in value]
+    else:
+        parts = [p for p in re.split(r"[,，、\s]+", str(value or "")) if p]
+    try:
+        days = sorted({int(p.removesuffix("日").removesuffix("号")) for p in parts})
+    except ValueError:
+        raise ServiceError("每月值班日请填写 1 到 31 之间的日期，用逗号分隔，如 10,20。") from None
+    if any(not 1 <= d <= 31 for d in days):
+        raise ServiceError("每月值班日请填写 1 到 31 之间的日期，用逗号分隔，如 10,20。")
+    return days
+
+
+def _station_fields(
+    committee_id: int,
+    kind: str,
+    area: Area | None,
+    host: User | None,
+    address: str,
+    phone: str,
+    reception: str,
+    duty_days: Sequence[int] | str,
+) -> dict[str, Any]:
     if kind not in Station.Kind.values:
         raise ServiceError("请选择类型：联系站、联系点或委员工作室。")
     if area is None or area.level not in (Area.Level.STREET, Area.Level.COMMUNITY):
         raise ServiceError("联系站须设在镇街或村居。")
-    if host is not None and (host.role != User.Role.HOST or host.committee_id != committee.pk):
+    if host is not None and (host.role != User.Role.HOST or host.committee_id != committee_id):
         raise ServiceError("站长须为本会的联系站站长账号。")
+    days = parse_days(duty_days)
+    reception = clean_text(reception, field="接待日", limit=100, required=False, single_line=True)
+    if not reception and days:
+        reception = "每月" + "、".join(f"{d}日" for d in days)
+    return {
+        "kind": kind,
+        "area": area,
+        "host": host,
+        "address": clean_text(address, field="地址", limit=200, required=False, single_line=True),
+        "phone": clean_text(phone, field="电话", limit=20, required=False, single_line=True),
+        "reception": reception,
+        "duty_days": ",".join(str(d) for d in days),
+    }
+
+
+@transaction.atomic
+def station_update(
+    *,
+    actor: Any,
+    station_id: Any,
+    name: str,
+    area: Area | None,
+    kind: str,
+    host: User | None = None,
+    address: str = "",
+    phone: str = "",
+    reception: str = "",
+    duty_days: Sequence[int] | str = (),
+    members: Sequence[Member] = (),
+    is_active: bool = True,
+    expected_version: int | None = None,
+) -> Station:
+    """改站: the office changes a station's name, place, host, members, duty days and whether the public
+    finder shows it. A member who still has duty days ahead at the station is not taken off it."""
+    station = lock(Station, station_id, name="该联系站", expected_version=expected_version)
+    _require_office(actor, station.committee_id, "修改联系站")
+    fields = _station_fields(station.committee_id, kind, area, host, address, phone, reception, duty_days)
     name = clean_text(name, field="名称", limit=100, single_line=True)
-    if Station.objects.filter(committee=committee, name=name).exists():
+    if Station.objects.filter(committee_id=station.committee_id, name=name).exclude(pk=station.pk).exists():
         raise ServiceError(f"已有名为「{name}」的联系站。")
-    station = Station.objects.create(
-        committee=committee,
-        name=name,
-        kind=kind,
-        area=area,
-        host=host,
-        address=clean_text(address, field="地址", limit=200, required=False, single_line=True),
-        phone=clean_text(phone, field="电话", limit=20, required=False, single_line=True),
-        reception=clean_text(reception, field="接待日", limit=100, required=False, single_line=True),
-    )
+    keep = {m.pk for m in members}
     for m in members:
-        if m.committee_id != committee.pk:
+        if m.committee_id != station.committee_id:
             raise ServiceError(f"委员「{m}」不属于本会。")
+    ahead = (
+        station.shifts.filter(on__gte=_today())
+        .exclude(member_id__in=keep)
+        .select_related("member")
+        .order_by("on")
+        .first()
+    )
+    if ahead is not None:
+        raise ServiceError(f"{ahead.member.name}委员 {ahead.on:%Y年%m月%d日} 仍在本站值班，请先调班后再将其移出本站。")
+    before = {f: str(getattr(station, f)) for f in ("name", "kind", "area_id", "host_id", "duty_days", "is_active")}
+    station.name, station.is_active = name, bool(is_active)
+    for k, v in fields.items():
+        setattr(station, k, v)
+    save(station, "name", "is_active", *fields)
     station.members.set(members)
-    _log(f"outreach.station:{station.pk}", station, "create", actor, data={"members": [m.pk for m in members]})
+    _log(
+        f"outreach.station:{station.pk}",
+        station,
+        "update",
+        actor,
+        data={"before": before, "members": sorted(keep)},
+    )
     return station
 
 
@@ -193,7 +283,7 @@ def roster_generate(
     station_id: Any,
     start: dt.date,
     months: int,
-    days: Sequence[int] = (10, 20),
+    days: Sequence[int] = (),
     members: Sequence[Member | int],
 ) -> list[DutyShift]:
     """排班表: reception on the given days of each month (e.g. the 10th and 20th), the members in turn.
@@ -204,6 +294,7 @@ def roster_generate(
     station = lock(Station, station_id, name="该联系站")
     if not perms.can_manage_station(actor, station):
         raise PermissionDeniedError("只有站长或政协机关工作人员可以排班。")
+    days = list(days) or parse_days(station.duty_days) or [10, 20]
     if not members:
         raise ServiceError("请选择参加值班的委员。")
     if not 1 <= months <= 24:
@@ -239,6 +330,10 @@ def shift_swap(
     shift = lock(DutyShift.objects.select_related("station", "member"), shift_id, name="该班次")
     if not perms.can_manage_station(actor, shift.station):
         raise PermissionDeniedError("只有站长或政协机关工作人员可以调班。")
+    return _swap_apply(actor, shift, other_shift_id, member, note)
+
+
+def _swap_apply(actor: Any, shift: DutyShift, other_shift_id: Any, member: Member | int | None, note: str) -> DutyShift:
     note = clean_text(note, field="调班说明", limit=200, required=False)
     before = shift.member
     if other_shift_id is not None:
@@ -271,6 +366,141 @@ def shift_swap(
         data={"from": before.pk, "to": shift.member_id},
     )
     return shift
+
+
+@transaction.atomic
+def swap_request(
+    *, actor: Any, shift_id: Any, to_member: Member | int, other_shift_id: Any = None, note: str = ""
+) -> SwapRequest:
+    """申请调班: the member on duty asks another member of the station to take the day (替班), or to
+    exchange it for one of that member's own days (对调). The roster changes only on confirmation.
+
+    Only the member on duty asks; the day must be ahead; one request per shift awaits at a time; a
+    member who is already on duty elsewhere that day cannot be asked. Side effect: the asked member
+    and the host are notified after commit."""
+    shift = lock(DutyShift.objects.select_related("station", "member__user"), shift_id, name="该班次")
+    mine = perms.member_of(actor)
+    if mine is None or mine.pk != shift.member_id:
+        if not perms.stations_visible_to(actor).filter(pk=shift.station_id).exists():
+            raise NotFoundError("未找到该班次。")
+        raise PermissionDeniedError("只有当天值班的委员本人可以申请调班。")
+    if shift.on < _today():
+        raise ServiceError("已过的班次不能调班。")
+    if shift.swaps.filter(status=SwapRequest.Status.PENDING).exists():
+        raise ServiceError("该班次已有待确认的调班申请，请等待确认或先撤回。")
+    to = _roster_member(shift.station, to_member)
+    if to.pk == shift.member_id:
+        raise ServiceError("请选择本站的其他委员。")
+    other = None
+    if other_shift_id is not None:
+        other = DutyShift.objects.filter(pk=as_id(other_shift_id) or 0, station=shift.station, member=to).first()
+        if other is None or other.on < _today():
+            raise ServiceError(f"请选择{to.name}委员在本站今后的班次进行对调。")
+        if other.on == shift.on:
+            raise ServiceError("同一天的两个班次无需对调。")
+        _check_free(shift.member, other.on, except_ids=[shift.pk, other.pk])
+    _check_free(to, shift.on, except_ids=[shift.pk] + ([other.pk] if other else []))
+    try:
+        with transaction.atomic():
+            req = SwapRequest.objects.create(
+                shift=shift,
+                requested_by=shift.member,
+                to_member=to,
+                other_shift=other,
+                note=clean_text(note, field="调班原因", limit=200, required=False, single_line=True),
+            )
+    except IntegrityError:
+        raise ConflictError("该班次已有待确认的调班申请。") from None
+    _log(
+        f"outreach.station:{shift.station_id}",
+        req,
+        "swap_request",
+        actor,
+        to_state=req.status,
+        reason=req.note,
+        data={"shift": shift.pk, "to": to.pk, "other": other.pk if other else None},
+    )
+    recipients = [u for u in (to.user, shift.station.host) if u is not None]
+    text = f"{shift.member.name}委员申请将 {shift.on:%m月%d日} 在{shift.station.name}的值班" + (
+        f"与您 {other.on:%m月%d日} 的值班对调。" if other else "交由您替班。"
+    )
+    transaction.on_commit(lambda: _notify(recipients, "调班申请待确认", text, shift.station_id))
+    return req
+
+
+def _notify(users: Sequence[User], title: str, body: str, station_id: int) -> None:
+    from django.urls import reverse
+
+    from xieshang.core.notify import notify
+
+    notify(users, title=title, body=body, url=reverse("outreach:station", args=[station_id]))
+
+
+def can_decide_swap(user: Any, req: SwapRequest) -> bool:
+    """The asked member, the host or the office confirms or declines."""
+    member = perms.member_of(user)
+    return perms.can_manage_station(user, req.shift.station) or (member is not None and member.pk == req.to_member_id)
+
+
+@transaction.atomic
+def swap_decide(*, actor: Any, request_id: Any, accept: bool, expected_version: int | None = None) -> SwapRequest:
+    """确认调班 / 不同意: the asked member, the host or the office decides; on confirmation the roster
+    changes (the shift passes to the asked member, or the two shifts exchange their members)."""
+    req = lock(
+        SwapRequest.objects.select_related("shift__station", "to_member"),
+        request_id,
+        name="该调班申请",
+        expected_version=expected_version,
+    )
+    if not can_decide_swap(actor, req):
+        if not perms.stations_visible_to(actor).filter(pk=req.shift.station_id).exists():
+            raise NotFoundError("未找到该调班申请。")
+        raise PermissionDeniedError("只有被请求的委员、站长或政协机关工作人员可以确认调班。")
+    before = SWAP.move(req, "accept" if accept else "decline")
+    if accept:
+        shift = lock(DutyShift.objects.select_related("station", "member"), req.shift_id, name="该班次")
+        if shift.member_id != req.requested_by_id:
+            raise ConflictError("该班次已另行调整，本申请不再适用。")
+        if shift.on < _today():
+            raise ServiceError("该班次日期已过，不能再调班。")
+        note = f"{req.requested_by.name}委员申请，{req.to_member.name}委员" + ("对调" if req.other_shift_id else "替班")
+        if req.other_shift_id is not None:
+            _swap_apply(actor, shift, req.other_shift_id, None, note)
+        else:
+            _swap_apply(actor, shift, None, req.to_member, note)
+    req.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    req.decided_at = timezone.now()
+    save(req, "status", "decided_by", "decided_at")
+    _log(
+        f"outreach.station:{req.shift.station_id}",
+        req,
+        "swap_accept" if accept else "swap_decline",
+        actor,
+        from_state=before,
+        to_state=req.status,
+    )
+    asker = req.requested_by.user
+    if asker is not None:
+        verdict = "已确认，值班表已更新" if accept else "未获同意"
+        text = f"您 {req.shift.on:%m月%d日} 在{req.shift.station.name}的调班申请{verdict}。"
+        transaction.on_commit(lambda: _notify([asker], "调班申请结果", text, req.shift.station_id))
+    return req
+
+
+@transaction.atomic
+def swap_withdraw(*, actor: Any, request_id: Any) -> SwapRequest:
+    """撤回: the member who asked withdraws a request still awaiting confirmation."""
+    req = lock(SwapRequest.objects.select_related("shift"), request_id, name="该调班申请")
+    mine = perms.member_of(actor)
+    if mine is None or mine.pk != req.requested_by_id:
+        raise NotFoundError("未找到该调班申请。")
+    before = SWAP.move(req, "withdraw")
+    req.decided_by, req.decided_at = actor, timezone.now()
+    save(req, "status", "decided_by", "decided_at")
+    _log(
+        f"outreach.station:{req.shift.station_id}", req, "swap_withdraw", actor, from_state=before, to_state=req.status
+    )
+    return req
 
 
 # --- the visitor log ---------------------------------------------------------------------------

@@ -14,12 +14,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.areas.models import Area
 from xieshang.core import indicators
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.core.params import to_int
 from xieshang.core.writes import as_id
 from xieshang.handling import registry
 from xieshang.organisations.models import User
@@ -27,7 +29,20 @@ from xieshang.organisations.models import User
 from . import forms, selectors, services
 from . import permissions as perms
 from .indicators import KEYS
-from .models import DutyShift, Station, StationMessage, Visit
+from .models import (
+    Appeal,
+    Attendance,
+    DutyShift,
+    Enterprise,
+    Participant,
+    Problem,
+    Station,
+    StationMessage,
+    SupervisionGroup,
+    SwapRequest,
+    Visit,
+    Volunteer,
+)
 
 SENT = "outreach_station_messages"
 
@@ -86,13 +101,44 @@ def count(request: HttpRequest, key: str) -> HttpResponse:
     ind = indicators.get(key)
     year = _year(request)
     qs = ind.records(user.committee, year) if ind.records else None
-    page = Paginator(qs.order_by("pk") if qs is not None else [], 50).get_page(request.GET.get("page"))
+    if qs is not None:
+        related = _RELATED.get(qs.model)
+        qs = (qs.select_related(*related) if related else qs).order_by("pk")
+    page = Paginator(qs if qs is not None else [], 50).get_page(request.GET.get("page"))
     value = ind.compute(user.committee, year) if ind.compute else None
+    office = perms.is_office(user)
+    rows = [(str(r), _record_url(r, year) if office else None) for r in page.object_list]
     return render(
-        request,
-        "outreach/count.html",
-        {"ind": ind, "year": year, "page": page, "value": value, "rows": [str(r) for r in page.object_list]},
+        request, "outreach/count.html", {"ind": ind, "year": year, "page": page, "value": value, "rows": rows}
     )
+
+
+# What each count's record needs to name itself and its page without a query per row.
+_RELATED: dict[Any, tuple[str, ...]] = {
+    Attendance: ("record", "volunteer"),
+    Participant: ("visit",),
+}
+
+
+def _record_url(r: Any, year: int) -> str | None:
+    """The page of the record behind a count (drill-down), where there is one."""
+    if isinstance(r, Visit):
+        return reverse("outreach:visit", args=[r.pk])
+    if isinstance(r, Appeal):
+        return reverse("outreach:appeal", args=[r.pk])
+    if isinstance(r, Problem):
+        return reverse("outreach:group", args=[r.group_id])
+    if isinstance(r, SupervisionGroup):
+        return reverse("outreach:group", args=[r.pk])
+    if isinstance(r, Enterprise):
+        return reverse("outreach:office_enterprise", args=[r.pk]) + f"?year={year}"
+    if isinstance(r, Participant) and r.visit.enterprise_id:
+        return reverse("outreach:office_enterprise", args=[r.visit.enterprise_id]) + f"?year={year}"
+    if isinstance(r, Volunteer):
+        return reverse("outreach:office_team", args=[r.team_id]) + f"?year={year}"
+    if isinstance(r, Attendance):
+        return reverse("outreach:office_team", args=[r.record.team_id]) + f"?year={year}"
+    return None
 
 
 # --- a station ------------------------------------------------------------------------------------
@@ -104,8 +150,21 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
     start, end, label = selectors.period_bounds(period, today)
     members = list(station.members.all())
     shifts = list(station.shifts.filter(on__gte=today - dt.timedelta(days=31)).select_related("member")[:24])
-    visits = perms.visits_visible_to(request.user).filter(station=station).select_related("duty_member")[:30]
+    visits = perms.visits_visible_to(request.user).filter(station=station).select_related("station", "duty_member")[:30]
     manage = perms.can_manage_station(request.user, station)
+    me = perms.member_of(request.user)
+    swaps = list(
+        SwapRequest.objects.filter(shift__station=station, status=SwapRequest.Status.PENDING).select_related(
+            "shift", "requested_by", "to_member", "other_shift"
+        )
+    )
+    for req in swaps:
+        req.can_decide = manage or (me is not None and me.pk == req.to_member_id)
+        req.mine = me is not None and me.pk == req.requested_by_id
+    pending = {req.shift_id for req in swaps}
+    mine_ahead = [
+        s for s in shifts if me is not None and s.member_id == me.pk and s.on >= today and s.pk not in pending
+    ]
     ctx = {
         "station": station,
         "figures": selectors.station_figures(station, start, end),
@@ -118,9 +177,17 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
         "manage": manage,
         "can_log": perms.can_log_visit(request.user, station),
         "today": today,
+        "swaps": swaps,
+        "mine_ahead": mine_ahead,
+        "others": [m for m in members if me is None or m.pk != me.pk],
+        "others_ahead": [s for s in shifts if s.on >= today and (me is None or s.member_id != me.pk)],
+        "office": perms.is_office(request.user, station.committee_id),
     }
     if manage:
-        ctx.setdefault("roster_form", forms.RosterForm(members=members, initial={"start": today}))
+        ctx.setdefault(
+            "roster_form",
+            forms.RosterForm(members=members, initial={"start": today, "days": station.duty_days or "10,20"}),
+        )
         ctx.setdefault("swap_form", forms.SwapForm())
     ctx.update(extra)
     return ctx
@@ -188,6 +255,74 @@ def shift_swap(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已调班。")
     return redirect("outreach:station", pk=s.pk)
+
+
+@login_required
+@require_POST
+def swap_request(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member on duty asks another member of the station to take or exchange a day."""
+    s = _station(request, pk)
+    form = forms.SwapRequestForm(request.POST)
+    form.fields["to_member"].choices = [(m.pk, m.name) for m in s.members.all()]
+    form.fields["other_shift"].choices = [(x.pk, str(x.on)) for x in s.shifts.filter(on__gte=timezone.localdate())]
+    if not form.is_valid():
+        messages.error(request, "请选择请哪位委员替班或对调。")
+        return redirect("outreach:station", pk=s.pk)
+    d = form.cleaned_data
+    shift = s.shifts.filter(pk=d["shift"]).first()
+    if shift is None:
+        raise Http404
+    try:
+        services.swap_request(
+            actor=request.user,
+            shift_id=shift.pk,
+            to_member=d["to_member"],
+            other_shift_id=d["other_shift"],
+            note=d["note"],
+        )
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "调班申请已提交，待对方委员或站长确认。")
+    return redirect("outreach:station", pk=s.pk)
+
+
+@login_required
+@require_POST
+def swap_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    req = SwapRequest.objects.filter(pk=pk, shift__station__in=perms.stations_visible_to(request.user)).first()
+    if req is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    try:
+        if decision == "withdraw":
+            services.swap_withdraw(actor=request.user, request_id=req.pk)
+        elif decision in ("accept", "decline"):
+            services.swap_decide(
+                actor=request.user,
+                request_id=req.pk,
+                accept=decision == "accept",
+                expected_version=to_int(request.POST.get("version")),
+            )
+        else:
+            messages.error(request, "请选择确认或不同意。")
+            return redirect("outreach:station", pk=req.shift.station_id)
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        done = {"accept": "已确认调班，值班表已更新。", "decline": "已回复不同意调班。", "withdraw": "已撤回调班申请。"}
+        messages.success(request, done[decision])
+    if request.POST.get("next") == "home":
+        return redirect("outreach:home")
+    return redirect("outreach:station", pk=req.shift.station_id)
 
 
 # --- the visitor log --------------------------------------------------------------------------------
@@ -378,11 +513,24 @@ def appeal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group(request: HttpRequest, pk: int) -> HttpResponse:
-    g = perms.groups_visible_to(request.user).select_related("leader").filter(pk=pk).first()
+    g = perms.groups_visible_to(request.user).filter(pk=pk).first()
     if g is None:
         raise Http404
-    problems = g.problems.select_related("item")
-    return render(request, "outreach/group.html", {"group": g, "problems": problems})
+    return group_page(request, g)
+
+
+def group_page(request: HttpRequest, g: SupervisionGroup, form: Any = None, status: int = 200) -> HttpResponse:
+    g = SupervisionGroup.objects.select_related("leader").prefetch_related("members").get(pk=g.pk)
+    problems = g.problems.select_related("item").order_by("-raised_on", "-id")
+    can = perms.can_act_for_group(request.user, g)
+    if can and form is None:
+        form = forms.ProblemForm(initial={"raised_on": min(timezone.localdate(), g.ends_on)})
+    return render(
+        request,
+        "outreach/group.html",
+        {"group": g, "problems": problems, "form": form if can else None, "office": perms.is_office(request.user)},
+        status=status,
+    )
 
 
 # --- public: find a station, leave a message ---------------------------------------------------------
@@ -402,7 +550,9 @@ def public_stations(request: HttpRequest) -> HttpResponse:
         if community is not None:
             # the community's own points first, then the street's station
             stations = stations.filter(area__in=[street, community])
-    rows = [(s, _next_duty(s)) for s in stations.select_related("area").order_by("-area__level", "name")]
+    found = list(stations.select_related("area").order_by("-area__level", "name"))
+    duty = _next_duties(found)
+    rows = [(s, duty.get(s.pk, [])) for s in found]
     return render(
         request,
         "outreach/public_stations.html",
@@ -415,6 +565,24 @@ def _station_streets() -> list[int]:
     for area in Area.objects.filter(pk__in=Station.objects.filter(is_active=True).values("area")):
         ids.add(area.pk if area.level == Area.Level.STREET else area.parent_id)
     return [i for i in ids if i]
+
+
+def _next_duties(stations: list[Station], n: int = 4) -> dict[int, list[tuple[dt.date, list[str]]]]:
+    """The next ``n`` duty days of each station with the members on duty, in one query for all."""
+    if not stations:
+        return {}
+    today = timezone.localdate()
+    days: dict[int, dict[dt.date, list[str]]] = {}
+    rows = (
+        DutyShift.objects.filter(station__in=stations, on__gte=today, on__lte=today + dt.timedelta(days=120))
+        .order_by("station_id", "on", "id")
+        .values_list("station_id", "on", "member__name")
+    )
+    for station_id, on, name in rows:
+        per = days.setdefault(station_id, {})
+        if on in per or len(per) < n:
+            per.setdefault(on, []).append(name)
+    return {pk: list(per.items()) for pk, per in days.items()}
 
 
 def _next_duty(s: Station, n: int = 4) -> list[tuple[dt.date, list[str]]]:

@@ -441,3 +441,337 @@ def test_each_role_gets_the_expected_status_on_every_loop_url() -> None:
                     wrong.append(f"{role:>10} {name}: not sent to the login page")
                 transaction.set_rollback(True)
     assert wrong == [], "\n" + "\n".join(wrong)
+
+
+# --- outreach: stations, visits, enterprises, groups, the office's set-up and the public finder -----------
+#
+# Roles: a member linked to an enterprise and leading a group but on no station (``member``); the
+# member on duty at the station (``duty``); the station's host and another station's host; a
+# handling unit's staff; a leader; the committee office. A host sees only their own stations (404
+# for another's), a duty member only their duty days' visits (``visit_other``, the other member's
+# day, answers 404: see the last test), a unit nothing of outreach (403 or 404), and anonymous only
+# the public pages (the rest send them to the login page).
+
+OUTREACH_ROLES = ("anonymous", "member", "duty", "host", "host_other", "unit", "leader", "office")
+
+
+def o_statuses(spec: str) -> dict[str, int]:
+    codes = [int(c) for c in spec.split()]
+    assert len(codes) == len(OUTREACH_ROLES), spec
+    return dict(zip(OUTREACH_ROLES, codes, strict=True))
+
+
+@dataclass(frozen=True)
+class ORow:
+    method: str
+    kwargs: Callable[[Any], dict[str, Any]]
+    expect: dict[str, int]
+    body: Callable[[Any], dict[str, Any]] | None = None
+
+
+def _none(w: Any) -> dict[str, Any]:
+    return {}
+
+
+def _pk(attr: str) -> Callable[[Any], dict[str, Any]]:
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+OFFICE_ONLY_GET = o_statuses("302 403 403 403 403 403 403 200")
+OFFICE_ONLY_POST = o_statuses("302 403 403 403 403 403 403 302")
+PUBLIC = o_statuses("200 200 200 200 200 200 200 200")
+OUTREACH_EXPECTED: dict[str, ORow] = {
+    # the host's and duty member's desk, the station, the visitor log
+    "outreach:home": ORow("GET", _none, o_statuses("302 200 200 200 200 403 200 200")),
+    "outreach:overview": ORow("GET", _none, o_statuses("302 403 403 403 403 403 200 200")),
+    "outreach:count": ORow(
+        "GET", lambda w: {"key": "station_people_served"}, o_statuses("302 403 403 403 403 403 200 200")
+    ),
+    "outreach:station": ORow("GET", _pk("station"), o_statuses("302 404 200 200 404 404 404 200")),
+    "outreach:station_roster": ORow(
+        "POST",
+        _pk("station"),
+        o_statuses("302 404 403 302 404 404 404 302"),
+        lambda w: {"start": w.next_year.isoformat(), "months": 1, "days": "10,20", "members": [w.duty_m.pk]},
+    ),
+    "outreach:shift_swap": ORow(
+        "POST",
+        _pk("station"),
+        o_statuses("302 404 403 302 404 404 404 302"),
+        lambda w: {"shift": w.duty_ahead.pk, "member": w.other_m.pk},
+    ),
+    "outreach:swap_request": ORow(
+        "POST",
+        _pk("station"),
+        o_statuses("302 404 302 403 404 404 404 403"),
+        lambda w: {"shift": w.duty_ahead.pk, "to_member": w.other_m.pk},
+    ),
+    "outreach:swap_decide": ORow(
+        "POST", _pk("swap"), o_statuses("302 404 302 302 404 404 404 302"), lambda w: {"decision": "decline"}
+    ),
+    "outreach:visit_new": ORow("GET", _pk("station"), o_statuses("302 404 200 200 404 404 404 200")),
+    "outreach:visit": ORow("GET", _pk("visit_duty"), o_statuses("302 404 200 200 404 404 404 200")),
+    "outreach:visit_dispose": ORow(
+        "POST",
+        _pk("visit_duty"),
+        o_statuses("302 404 302 302 404 404 404 302"),
+        lambda w: {"disposal": "answered", "note": "已当场解答。", "version": w.visit_duty.version},
+    ),
+    "outreach:visit_feedback": ORow(
+        "POST",
+        _pk("visit_fb"),
+        o_statuses("302 404 302 302 404 404 404 302"),
+        lambda w: {"told_on": timezone.localdate().isoformat(), "note": "已电话告知"},
+    ),
+    # enterprise linkage and groups: the linked / leading member and the office
+    "outreach:enterprises": ORow("GET", _none, o_statuses("302 200 200 200 200 403 200 200")),
+    "outreach:appeal": ORow("GET", _pk("appeal"), o_statuses("302 200 404 404 404 404 404 200")),
+    "outreach:appeal_rate": ORow(
+        "POST", _pk("appeal"), o_statuses("302 302 404 404 404 404 404 302"), lambda w: {"value": "satisfied"}
+    ),
+    "outreach:group": ORow("GET", _pk("group"), o_statuses("302 200 404 404 404 404 404 200")),
+    "outreach:problem_raise": ORow(
+        "POST",
+        _pk("group"),
+        o_statuses("302 302 404 404 404 404 404 302"),
+        lambda w: {
+            "token": str(uuid.uuid4()),
+            "title": "河涌垃圾清理不及时",
+            "text": "东平河支流岸边垃圾堆积多日无人清理。",
+            "raised_on": timezone.localdate().isoformat(),
+        },
+    ),
+    # the committee office's set-up pages
+    "outreach:setup": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:station_new": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:station_edit": ORow("GET", _pk("station"), OFFICE_ONLY_GET),
+    "outreach:office_enterprises": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:office_enterprise": ORow("GET", _pk("enterprise"), OFFICE_ONLY_GET),
+    "outreach:enterprise_link": ORow(
+        "POST",
+        _pk("enterprise"),
+        OFFICE_ONLY_POST,
+        lambda w: {"member": w.other_m.pk, "linked_on": timezone.localdate().isoformat()},
+    ),
+    "outreach:enterprise_unlink": ORow("POST", _pk("link"), OFFICE_ONLY_POST, _none),
+    "outreach:enterprise_visit": ORow(
+        "POST",
+        _pk("enterprise"),
+        OFFICE_ONLY_POST,
+        lambda w: {
+            "token": str(uuid.uuid4()),
+            "kind": "enterprise",
+            "visited_on": timezone.localdate().isoformat(),
+            "topic": "了解企业用工",
+            "went": [w.linked_m.pk],
+            "met": "王强 总经理",
+        },
+    ),
+    "outreach:enterprise_appeal": ORow(
+        "POST",
+        _pk("enterprise"),
+        OFFICE_ONLY_POST,
+        lambda w: {
+            "token": str(uuid.uuid4()),
+            "title": "园区公共配套不足",
+            "text": "园区周边公交线路少，员工通勤困难。",
+            "raised_on": timezone.localdate().isoformat(),
+        },
+    ),
+    "outreach:office_groups": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:office_teams": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:office_team": ORow("GET", _pk("team"), OFFICE_ONLY_GET),
+    "outreach:volunteer_add": ORow(
+        "POST", _pk("team"), OFFICE_ONLY_POST, lambda w: {"name": "志愿者乙", "joined_on": "2020-01-01"}
+    ),
+    "outreach:service_add": ORow(
+        "POST",
+        _pk("team"),
+        OFFICE_ONLY_POST,
+        lambda w: {
+            "token": str(uuid.uuid4()),
+            "served_on": timezone.localdate().isoformat(),
+            "activity": "核酸检测点服务",
+            "volunteers": [w.volunteer.pk],
+        },
+    ),
+    # the public finder; the "message received" page only in the browser that sent it
+    "outreach:public_stations": ORow("GET", _none, PUBLIC),
+    "outreach:public_station": ORow("GET", _pk("station"), PUBLIC),
+    "outreach:public_sent": ORow(
+        "GET", lambda w: {"token": w.message.submission_token}, o_statuses("200 404 404 404 404 404 404 404")
+    ),
+}
+
+
+def outreach_urls() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any], namespaces: list[str]) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, [*namespaces, p.namespace] if p.namespace else namespaces)
+            elif isinstance(p, URLPattern) and p.name and namespaces[:1] == ["outreach"]:
+                found.add(":".join([*namespaces, p.name]))
+
+    walk(get_resolver().url_patterns, [])
+    return found
+
+
+def test_every_outreach_url_has_an_expectation() -> None:
+    urls = outreach_urls()
+    assert sorted(urls - set(OUTREACH_EXPECTED)) == [], "outreach URLs without a row in OUTREACH_EXPECTED"
+    assert sorted(set(OUTREACH_EXPECTED) - urls) == [], "rows in OUTREACH_EXPECTED for URLs that no longer exist"
+
+
+def build_outreach_world() -> World:
+    from xieshang.organisations.tests.factories import MemberFactory, TermFactory
+    from xieshang.outreach import services as outreach
+
+    w = World()
+    today = timezone.localdate()
+    w.next_year = dt.date(today.year + 1, 1, 1)
+    committee = Committee.objects.create(name="禅城区政协", level=Committee.Level.DISTRICT)
+    term = TermFactory(committee=committee)
+    district = Area.objects.create(code="O440604", name="禅城区", level=Area.Level.DISTRICT)
+    street = Area.objects.create(code="O440604011", name="石湾镇街道", level=Area.Level.STREET, parent=district)
+    c = {"committee": committee}
+    office = UserFactory(office=True, **c)
+    host = UserFactory(host=True, **c)
+    w.duty_m = MemberFactory(term=term, name="陈委员", with_user=True)
+    w.other_m = MemberFactory(term=term, name="黄委员", with_user=True)
+    w.linked_m = MemberFactory(term=term, name="区政协主席", with_user=True)
+    w.users = {
+        "member": w.linked_m.user,
+        "duty": w.duty_m.user,
+        "host": host,
+        "host_other": UserFactory(host=True, **c),
+        "unit": UserFactory(role=User.Role.UNIT, unit=Unit.objects.create(committee=committee, name="区住建局"), **c),
+        "leader": UserFactory(leader=True, **c),
+        "office": office,
+    }
+    w.station = outreach.station_create(
+        actor=office,
+        committee=committee,
+        name="石湾镇街道联系站",
+        area=street,
+        host=host,
+        members=[w.duty_m, w.other_m],
+    )
+    outreach.station_create(
+        actor=office, committee=committee, name="另一联系站", area=street, host=w.users["host_other"]
+    )
+    past = today - dt.timedelta(days=3)
+    for on, m in ((today, w.duty_m), (past, w.other_m)):
+        outreach.shift_add(actor=host, station_id=w.station.pk, on=on, member=m)
+    w.duty_ahead = outreach.shift_add(
+        actor=host, station_id=w.station.pk, on=today + dt.timedelta(days=5), member=w.duty_m
+    )
+    other_ahead = outreach.shift_add(
+        actor=host, station_id=w.station.pk, on=today + dt.timedelta(days=8), member=w.other_m
+    )
+    w.swap = outreach.swap_request(actor=w.other_m.user, shift_id=other_ahead.pk, to_member=w.duty_m)
+
+    def visit(on: dt.date, m: Any) -> Any:
+        v, _ = outreach.visit_log(
+            actor=host,
+            station_id=w.station.pk,
+            submission_token=uuid.uuid4(),
+            visited_on=on,
+            duty_member=m,
+            visitor="何女士",
+            kind="suggestion",
+            matter="建议在社区增设长者饭堂。",
+        )
+        return v
+
+    w.visit_duty = visit(today, w.duty_m)
+    w.visit_other = visit(past, w.other_m)
+    w.visit_fb = visit(today, w.duty_m)
+    outreach.visit_dispose(actor=host, visit_id=w.visit_fb.pk, disposal="proposal", title="增设长者饭堂")
+    w.enterprise = outreach.enterprise_create(actor=office, committee=committee, name="佛山某陶瓷有限公司")
+    w.link = outreach.enterprise_link(actor=office, enterprise_id=w.enterprise.pk, member=w.linked_m, on=today)
+    w.appeal, _ = outreach.appeal_raise(
+        actor=office,
+        enterprise_id=w.enterprise.pk,
+        submission_token=uuid.uuid4(),
+        title="园区公共配套不足",
+        text="园区周边公交线路少，员工通勤困难。",
+    )
+    w.group = outreach.group_create(
+        actor=office,
+        committee=committee,
+        name="河涌治理督导组",
+        theme="河涌整治",
+        leader=w.linked_m,
+        starts_on=dt.date(today.year, 1, 1),
+        ends_on=dt.date(today.year, 12, 31),
+    )
+    w.team = outreach.team_create(
+        actor=office, committee=committee, name="委员志愿服务队", founded_on=dt.date(2020, 1, 1)
+    )
+    w.volunteer = outreach.volunteer_add(
+        actor=office, team_id=w.team.pk, name="志愿者甲", joined_on=dt.date(2020, 1, 1)
+    )
+    w.message, _ = outreach.station_message_leave(
+        station_id=w.station.pk, submission_token=uuid.uuid4(), name="何女士", phone=PHONE, text="想预约接待日反映问题"
+    )
+    for name in ("visit_duty", "visit_fb"):
+        getattr(w, name).refresh_from_db()
+    return w
+
+
+def _outreach_client(w: World, role: str) -> Client:
+    from xieshang.outreach.views import SENT
+
+    c = Client()
+    if role in w.users:
+        c.force_login(w.users[role])
+    else:
+        session = c.session
+        session[SENT] = [str(w.message.submission_token)]
+        session.save()
+    return c
+
+
+@pytest.mark.django_db
+def test_each_role_gets_the_expected_status_on_every_outreach_url() -> None:
+    w = build_outreach_world()
+    wrong: list[str] = []
+    for name in sorted(outreach_urls()):
+        row = OUTREACH_EXPECTED.get(name)
+        if row is None:
+            continue  # reported by test_every_outreach_url_has_an_expectation
+        url = reverse(name, kwargs=row.kwargs(w))
+        for role in OUTREACH_ROLES:
+            with transaction.atomic():
+                client = _outreach_client(w, role)
+                body = row.body(w) if row.body else {}
+                r = client.get(url) if row.method == "GET" else client.post(url, body)
+                if r.status_code != row.expect[role]:
+                    detail = (
+                        r.content.decode(errors="replace")[:160].replace("\n", " ") if r.status_code != 302 else r.url
+                    )
+                    wrong.append(
+                        f"{role:>10} {row.method} {name} {url}: {r.status_code} (expected {row.expect[role]}) {detail}"
+                    )
+                public = name.startswith("outreach:public")
+                if (
+                    role == "anonymous"
+                    and not public
+                    and not (r.status_code == 302 and r.url.startswith(reverse("login")))
+                ):
+                    wrong.append(f"{role:>10} {name}: not sent to the login page")
+                transaction.set_rollback(True)
+    assert wrong == [], "\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_a_duty_member_reads_only_the_visits_of_their_own_duty_days() -> None:
+    w = build_outreach_world()
+    duty, host = _outreach_client(w, "duty"), _outreach_client(w, "host")
+    other_day = reverse("outreach:visit", kwargs={"pk": w.visit_other.pk})
+    assert duty.get(other_day).status_code == 404
+    assert host.get(other_day).status_code == 200
+    page = duty.get(reverse("outreach:station", kwargs={"pk": w.station.pk})).content.decode()
+    assert reverse("outreach:visit", kwargs={"pk": w.visit_duty.pk}) in page and other_day not in page

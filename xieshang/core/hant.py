@@ -19,6 +19,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -34,7 +35,7 @@ _KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (\".*\"
 
 
 @functools.cache
-def _converter():  # noqa: ANN202 — opencc has no type hints
+def _converter() -> Any:  # opencc ships no type hints
     import opencc
 
     return opencc.OpenCC(PROFILE)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from xieshang.consultations.models import Activity, Participant
 from xieshang.opinions import scoring as opinion_scoring
@@ -269,23 +270,26 @@ def duty_file(member: Member, year: int) -> DutyFile:
     for a in present:
         by_kind[a.meeting.kind] += 1
     f.summary = [
-        ("出席会议", len(present)),
-        ("请假", sum(1 for a in f.meetings if a.status == Attendance.Status.LEAVE)),
-        ("无故缺席", sum(1 for a in f.meetings if a.status == Attendance.Status.ABSENT)),
-        ("协商、视察、调研活动", sum(1 for a in f.activities if a.attendance == Participant.Attendance.PRESENT)),
-        ("学习培训", sum(by_kind[k] for k in (*Meeting.TRAINING_KINDS, K.READING, *Meeting.STUDY_KINDS))),
-        ("提案（第一提案人）", sum(1 for p in f.proposals if p["role"] == "第一提案人")),
-        ("提案（联名）", sum(1 for p in f.proposals if p["role"] != "第一提案人")),
-        ("立案提案", sum(1 for p in f.proposals if p["filed"])),
-        ("重点提案", sum(1 for p in f.proposals if p["key"])),
-        ("社情民意", len(f.opinions)),
-        ("社情民意被采用", sum(1 for o in f.opinions if o["adopted"])),
-        ("获领导批示", sum(o["instructions"] for o in f.opinions)),
-        ("发言", len(f.speeches)),
-        ("委员风采", len(f.features)),
-        ("媒体报道", len(f.media)),
+        (_("Meetings attended"), len(present)),
+        (_("On leave"), sum(1 for a in f.meetings if a.status == Attendance.Status.LEAVE)),
+        (_("Absent without leave"), sum(1 for a in f.meetings if a.status == Attendance.Status.ABSENT)),
+        (
+            _("Consultation, inspection and research activities"),
+            sum(1 for a in f.activities if a.attendance == Participant.Attendance.PRESENT),
+        ),
+        (_("Study and training"), sum(by_kind[k] for k in (*Meeting.TRAINING_KINDS, K.READING, *Meeting.STUDY_KINDS))),
+        (_("Proposals (first proposer)"), sum(1 for p in f.proposals if p["role"] == "第一提案人")),
+        (_("Proposals (co-signed)"), sum(1 for p in f.proposals if p["role"] != "第一提案人")),
+        (_("Proposals filed"), sum(1 for p in f.proposals if p["filed"])),
+        (_("Key proposals"), sum(1 for p in f.proposals if p["key"])),
+        (_("Opinion reports (count)"), len(f.opinions)),
+        (_("Opinion reports adopted"), sum(1 for o in f.opinions if o["adopted"])),
+        (_("Instructions from leaders"), sum(o["instructions"] for o in f.opinions)),
+        (_("Speeches"), len(f.speeches)),
+        (_("Member features"), len(f.features)),
+        (_("Media reports"), len(f.media)),
     ]
-    f.not_recorded = ["联系站值班", "走访企业"]
+    f.not_recorded = [_("Liaison station duty"), _("Enterprise visits")]
     return f
 
 

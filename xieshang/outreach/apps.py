@@ -1,15 +1,16 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutreachConfig(AppConfig):
     name = "xieshang.outreach"
-    verbose_name = "联系群众"
+    verbose_name = _("Reaching the public")
 
     def ready(self) -> None:
         from xieshang.core.context_processors import register_nav
 
         from . import channel, indicators  # noqa: F401  (register the channels and the counts)
 
-        register_nav("outreach:home", "联系站工作台", ("host", "member"))
-        register_nav("outreach:overview", "联系群众", ("office", "admin", "leader"))
-        register_nav("outreach:enterprises", "挂点联系企业", ("office", "admin"))
+        register_nav("outreach:home", _("Station desk"), ("host", "member"))
+        register_nav("outreach:overview", _("Reaching the public"), ("office", "admin", "leader"))
+        register_nav("outreach:enterprises", _("Linked enterprises"), ("office", "admin"))

@@ -18,6 +18,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from xieshang.core.views import healthz
 from xieshang.organisations import accounts
+from xieshang.organisations.views import language
 
 
 def _inline_style_hashes(template_name: str) -> list[str]:
@@ -53,6 +54,7 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/reset/done/", accounts.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("language/", language, name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("api/v1/", include("config.api_urls")),

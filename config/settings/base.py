@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "xieshang.core.middleware.AuthenticationMiddleware",
+    "xieshang.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,8 +75,14 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # Django's cached loader, keyed by language: a 繁體 reader gets the templates' wording converted
+            "loaders": [
+                (
+                    "xieshang.core.template_loaders.Loader",
+                    ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -137,7 +144,9 @@ LOGOUT_REDIRECT_URL = "core:home"
 LANGUAGE_CODE = "zh-hans"
 # The pages are written in Chinese; a browser asking for English must not get English field and
 # status labels among them.
-LANGUAGES = [("zh-hans", "简体中文")]
+# 繁體 for members from Hong Kong and Macao (zh_Hant catalogues: manage.py make_hant). A signed-in
+# person's own choice wins (xieshang.core.middleware.UserLanguageMiddleware); others switch by cookie.
+LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ConsultationsConfig(AppConfig):
@@ -12,5 +13,5 @@ class ConsultationsConfig(AppConfig):
 
         from . import channel  # noqa: F401  (registers the channel with the handling engine)
 
-        register_nav("consultations:index", "有事禅商量", ("office", "admin", "leader"))
-        register_nav("consultations:mine", "我的协商活动", ("member",))
+        register_nav("consultations:index", _("Talk it over in Chancheng"), ("office", "admin", "leader"))
+        register_nav("consultations:mine", _("My consultation activities"), ("member",))

@@ -8,22 +8,24 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from . import unchanged
 
 # (url name, label, roles that see it; empty = everyone signed in).
 # Each app appends its own entries from its AppConfig.ready() with register_nav().
-NAV: list[tuple[str, str, tuple[str, ...]]] = [
-    ("handling:queue", "交办中心", ("office", "admin")),
-    ("handling:workbench", "办理工作台", ("unit",)),
-    ("handling:supervision", "督办事项", ("leader", "office", "admin")),
-    ("handling:metrics", "办理统计", ("office", "admin", "leader")),
-    ("handling:hotspots", "热点分析", ("office", "leader", "admin")),
-    ("handling:assist_model", "智能交办模型", ("office", "admin")),
+NAV: list[tuple[str, StrOrPromise, tuple[str, ...]]] = [
+    ("handling:queue", _("Assignment centre"), ("office", "admin")),
+    ("handling:workbench", _("Handling workbench"), ("unit",)),
+    ("handling:supervision", _("Supervised items"), ("leader", "office", "admin")),
+    ("handling:metrics", _("Handling statistics"), ("office", "admin", "leader")),
+    ("handling:hotspots", _("Hotspot analysis"), ("office", "leader", "admin")),
+    ("handling:assist_model", _("Routing model"), ("office", "admin")),
 ]
 
 
-def register_nav(url_name: str, label: str, roles: tuple[str, ...] = ()) -> None:
+def register_nav(url_name: str, label: StrOrPromise, roles: tuple[str, ...] = ()) -> None:
     if all(entry[0] != url_name for entry in NAV):
         NAV.append((url_name, label, roles))
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import auth
 from django.contrib.auth import middleware
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from . import unchanged
@@ -35,3 +36,20 @@ class AuthenticationMiddleware(middleware.AuthenticationMiddleware):
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: get_user(request))
+
+
+class UserLanguageMiddleware:
+    """A signed-in person reads the site in the script they chose (``User.language``), whatever the
+    browser or a cookie says; others get what ``LocaleMiddleware`` chose (cookie, then browser).
+    Sits after the authentication middleware."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user = request.user
+        language = getattr(user, "language", "") if user.is_authenticated else ""
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = translation.get_language()
+        return self.get_response(request)

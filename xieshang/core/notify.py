@@ -9,6 +9,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from .models import Notification
 
@@ -26,26 +29,38 @@ def muted() -> Iterator[None]:
         _muted.reset(token)
 
 
-def notify(recipients: Iterable[Any], *, title: str, body: str = "", url: str = "", dedupe_key: str = "") -> int:
-    """Notify each user once; with ``dedupe_key`` a repeated call for the same user adds nothing."""
+def notify(
+    recipients: Iterable[Any], *, title: str | Promise, body: str | Promise = "", url: str = "", dedupe_key: str = ""
+) -> int:
+    """Notify each user once; with ``dedupe_key`` a repeated call for the same user adds nothing.
+
+    The notice and its e-mail are written in the recipient's language (``User.language``): a title or
+    body given as a lazy translation (``gettext_lazy``, ``format_lazy``) is rendered for each of them."""
     if _muted.get():
         return 0
     created = 0
-    # a 200-character item title plus a prefix would overflow the column (an error on PostgreSQL)
-    title = title if len(title) <= 200 else title[:199] + "…"
     for user in {u.pk: u for u in recipients if u is not None}.values():
+        with translation.override(getattr(user, "reads_in", None) or settings.LANGUAGE_CODE):
+            text_title, text_body = str(title), str(body)
+            prefix = gettext("[Xieshang]")
+        # a 200-character item title plus a prefix would overflow the column (an error on PostgreSQL)
+        text_title = text_title if len(text_title) <= 200 else text_title[:199] + "…"
         try:
             with transaction.atomic():
-                Notification.objects.create(recipient=user, title=title, body=body, url=url, dedupe_key=dedupe_key)
+                Notification.objects.create(
+                    recipient=user, title=text_title, body=text_body, url=url, dedupe_key=dedupe_key
+                )
         except IntegrityError:
             continue
         created += 1
         if user.email:
             from .tasks import send_notification_email
 
-            text = f"{body}\n{_absolute(url)}".strip()
+            text = f"{text_body}\n{_absolute(url)}".strip()
             transaction.on_commit(
-                lambda u=user, text=text: send_notification_email.enqueue(email=u.email, subject=title, body=text),
+                lambda u=user, subject=text_title, text=text, prefix=prefix: send_notification_email.enqueue(
+                    email=u.email, subject=subject, body=text, prefix=prefix
+                ),
                 robust=True,
             )
     return created

@@ -8,7 +8,10 @@ from django_tasks import task
 
 
 @task()
-def send_notification_email(*, email: str, subject: str, body: str) -> None:
+def send_notification_email(*, email: str, subject: str, body: str, prefix: str = "[协商]") -> None:
+    """``prefix`` comes in the recipient's language (``notify``); the default serves tasks queued before it."""
     # a title typed with a line break would make the mail header invalid and the task fail
     subject = " ".join(subject.split())[:150]
-    send_mail(subject=f"[协商] {subject}", message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email])
+    send_mail(
+        subject=f"{prefix} {subject}", message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[email]
+    )

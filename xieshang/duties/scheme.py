@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from xieshang.core.errors import ServiceError
 
 DEFAULT: dict[str, Any] = {
@@ -186,11 +188,17 @@ def points(scheme: Scheme, facts: Facts) -> Points:
     m = scheme.minimums
     shortfalls = []
     if facts.activities < m["activities"]:
-        shortfalls.append(f"参加活动 {facts.activities} 次，少于 {m['activities']} 次")
+        shortfalls.append(
+            _("%(done)s activities, fewer than %(least)s") % {"done": facts.activities, "least": m["activities"]}
+        )
     if len(facts.proposals) < m["proposals"]:
-        shortfalls.append(f"提案 {len(facts.proposals)} 件，少于 {m['proposals']} 件")
+        shortfalls.append(
+            _("%(done)s proposals, fewer than %(least)s") % {"done": len(facts.proposals), "least": m["proposals"]}
+        )
     if len(facts.opinions) < m["opinions"]:
-        shortfalls.append(f"社情民意 {len(facts.opinions)} 篇，少于 {m['opinions']} 篇")
+        shortfalls.append(
+            _("%(done)s opinion reports, fewer than %(least)s") % {"done": len(facts.opinions), "least": m["opinions"]}
+        )
     w = scheme.warnings
     warnings = []
     if w["plenary_absences_per_term"] and facts.plenary_absences_in_term >= w["plenary_absences_per_term"]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from xieshang.consultations.models import Activity, Participant
 from xieshang.core import duty_records
@@ -273,22 +274,25 @@ def duty_file(member: Member, year: int) -> DutyFile:
     for a in present:
         by_kind[a.meeting.kind] += 1
     f.summary = [
-        ("出席会议", len(present)),
-        ("请假", sum(1 for a in f.meetings if a.status == Attendance.Status.LEAVE)),
-        ("无故缺席", sum(1 for a in f.meetings if a.status == Attendance.Status.ABSENT)),
-        ("协商、视察、调研活动", sum(1 for a in f.activities if a.attendance == Participant.Attendance.PRESENT)),
-        ("学习培训", sum(by_kind[k] for k in (*Meeting.TRAINING_KINDS, K.READING, *Meeting.STUDY_KINDS))),
-        ("提案（第一提案人）", sum(1 for p in f.proposals if p["role"] == "第一提案人")),
-        ("提案（联名）", sum(1 for p in f.proposals if p["role"] != "第一提案人")),
-        ("立案提案", sum(1 for p in f.proposals if p["filed"])),
-        ("重点提案", sum(1 for p in f.proposals if p["key"])),
-        ("优秀提案", sum(1 for p in f.proposals if p["proposal"].is_excellent)),
-        ("社情民意", len(f.opinions)),
-        ("社情民意被采用", sum(1 for o in f.opinions if o["adopted"])),
-        ("获领导批示", sum(o["instructions"] for o in f.opinions)),
-        ("发言", len(f.speeches)),
-        ("委员风采", len(f.features)),
-        ("媒体报道", len(f.media)),
+        (_("Meetings attended"), len(present)),
+        (_("On leave"), sum(1 for a in f.meetings if a.status == Attendance.Status.LEAVE)),
+        (_("Absent without leave"), sum(1 for a in f.meetings if a.status == Attendance.Status.ABSENT)),
+        (
+            _("Consultation, inspection and research activities"),
+            sum(1 for a in f.activities if a.attendance == Participant.Attendance.PRESENT),
+        ),
+        (_("Study and training"), sum(by_kind[k] for k in (*Meeting.TRAINING_KINDS, K.READING, *Meeting.STUDY_KINDS))),
+        (_("Proposals (first proposer)"), sum(1 for p in f.proposals if p["role"] == "第一提案人")),
+        (_("Proposals (co-signed)"), sum(1 for p in f.proposals if p["role"] != "第一提案人")),
+        (_("Proposals filed"), sum(1 for p in f.proposals if p["filed"])),
+        (_("Key proposals"), sum(1 for p in f.proposals if p["key"])),
+        (_("Excellent proposals"), sum(1 for p in f.proposals if p["proposal"].is_excellent)),
+        (_("Opinion reports (count)"), len(f.opinions)),
+        (_("Opinion reports adopted"), sum(1 for o in f.opinions if o["adopted"])),
+        (_("Instructions from leaders"), sum(o["instructions"] for o in f.opinions)),
+        (_("Speeches"), len(f.speeches)),
+        (_("Member features"), len(f.features)),
+        (_("Media reports"), len(f.media)),
     ]
     f.outreach = duty_records.sections(member, year)
     f.summary += [figure for section in f.outreach for figure in section.figures]

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OpinionsConfig(AppConfig):
     name = "xieshang.opinions"
     label = "opinions"
-    verbose_name = "社情民意"
+    verbose_name = _("Opinion reports")
 
     def ready(self) -> None:
         import xieshang.opinions.indicators  # noqa: F401  (registers this app's scorecard figures)
@@ -17,6 +18,6 @@ class OpinionsConfig(AppConfig):
         # A proposal converted to 社情民意 (with the proposer's consent) becomes a report here.
         register_opinion_conversion(_proposal_hook)
 
-        register_nav("opinions:mine", "我的社情民意", ("member",))
-        register_nav("opinions:office", "社情民意编辑", ("office", "admin"))
-        register_nav("opinions:released", "社情民意", ("leader",))
+        register_nav("opinions:mine", _("My opinion reports"), ("member",))
+        register_nav("opinions:office", _("Opinion report editing"), ("office", "admin"))
+        register_nav("opinions:released", _("Opinion reports"), ("leader",))

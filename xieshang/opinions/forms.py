@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.organisations.models import Leader, Member, Unit
 
@@ -12,20 +14,27 @@ from .models import Adoption, BulletinRelease, Instruction, OpinionReport
 
 class SubmitForm(forms.Form):
     submission_token = forms.UUIDField(widget=forms.HiddenInput)
-    title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
+    title = forms.CharField(label=_("Title"), max_length=rules.MAX_TITLE)
     text = forms.CharField(
-        label="正文",
+        label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 14}),
         max_length=20000,
-        help_text=f"一事一报，简明扼要，不超过 {rules.MAX_CHARS} 字：反映什么情况、原因分析、具体建议。",
+        help_text=format_lazy(
+            _("One matter per report, brief, at most {limit} characters: situation, causes, suggestions."),
+            limit=rules.MAX_CHARS,
+        ),
     )
-    author_kind = forms.ChoiceField(label="报送名义", choices=OpinionReport.AuthorKind.choices, initial="member")
-    author_org = forms.CharField(label="党派团体、专委会或联络组名称", max_length=100, required=False)
-    confirm_single = forms.BooleanField(label="本篇只反映一件事", required=False)
+    author_kind = forms.ChoiceField(
+        label=_("Submitted in the name of"), choices=OpinionReport.AuthorKind.choices, initial="member"
+    )
+    author_org = forms.CharField(
+        label=_("Name of the party, group, special committee or liaison group"), max_length=100, required=False
+    )
+    confirm_single = forms.BooleanField(label=_("This report is about one matter only"), required=False)
 
 
 class OfficeSubmitForm(SubmitForm):
-    member = forms.ModelChoiceField(label="反映人（委员）", queryset=Member.objects.none(), required=False)
+    member = forms.ModelChoiceField(label=_("Reported by (member)"), queryset=Member.objects.none(), required=False)
 
     def __init__(self, *args, committee_id=None, **kwargs):
         super().__init__(*args, **kwargs)

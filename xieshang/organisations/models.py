@@ -61,7 +61,7 @@ class Term(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{_cn(self.number)}届"
+        return _("term %(number)s") % {"number": _cn(self.number)}
 
 
 class Session(models.Model):
@@ -165,6 +165,11 @@ class User(AbstractUser):
         SECRETARIAT = "secretariat", _("secretariat")
         GOVERNMENT = "government", _("Party and government office")
 
+    class Language(models.TextChoices):
+        # each script named in itself, as a language switch does
+        SIMPLIFIED = "zh-hans", "简体中文"
+        TRADITIONAL = "zh-hant", "繁體中文"
+
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.MEMBER)
@@ -175,6 +180,9 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         Unit, verbose_name=_("handling unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # The script the person reads the site, notices, e-mails and documents in; blank until they choose
+    # (the browser's language then decides the pages, the committee's language the rest).
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices, blank=True, default="")
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -183,6 +191,13 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+    @property
+    def reads_in(self) -> str:
+        """The language code to render this person's notices, e-mails and documents in."""
+        from django.conf import settings
+
+        return self.language or settings.LANGUAGE_CODE
 
 
 class Member(models.Model):

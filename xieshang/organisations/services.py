@@ -94,6 +94,31 @@ def user_set_password(*, actor: Any, user: User, password: str, check_password_s
 
 
 @transaction.atomic
+def user_set_language(*, actor: Any, user: User, language: str) -> User:
+    """The script a person reads the site in (简体 or 繁體). Each person chooses their own; the change
+    is audited. Choosing the one already set changes nothing and writes no audit row."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or actor.pk != user.pk:
+        raise PermissionDeniedError("只能设置自己的显示语言。")
+    if language not in User.Language.values:
+        raise ServiceError("请选择简体中文或繁體中文。")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.language == language:
+        return user
+    before = user.language
+    user.language = language
+    user.save(update_fields=["language"])
+    audit.record(
+        thread=f"user:{user.pk}",
+        target=user,
+        action="user_set_language",
+        actor=actor,
+        from_state=before,
+        to_state=language,
+    )
+    return user
+
+
+@transaction.atomic
 def unit_create(
     *,
     actor: Any,

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutreachConfig(AppConfig):
     name = "xieshang.outreach"
-    verbose_name = "联系群众"
+    verbose_name = _("Reaching the public")
 
     def ready(self) -> None:
         from xieshang.core import duty_records
@@ -14,10 +15,10 @@ class OutreachConfig(AppConfig):
 
         duty_records.register("outreach", member_duty_sections)  # the members' duty files read these
 
-        register_nav("outreach:home", "联系站工作台", ("host", "member"))
-        register_nav("outreach:overview", "联系群众", ("office", "admin", "leader"))
-        register_nav("outreach:enterprises", "挂点联系企业", ("office", "admin"))
-        register_nav("outreach:setup", "联系群众设置", ("office", "admin"))
+        register_nav("outreach:home", _("Station desk"), ("host", "member"))
+        register_nav("outreach:overview", _("Reaching the public"), ("office", "admin", "leader"))
+        register_nav("outreach:enterprises", _("Linked enterprises"), ("office", "admin"))
+        register_nav("outreach:setup", _("Outreach set-up"), ("office", "admin"))
 
         from xieshang.core.views import register_home
 

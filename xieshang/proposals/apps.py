@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalsConfig(AppConfig):
@@ -13,7 +14,7 @@ class ProposalsConfig(AppConfig):
         from . import channel
 
         channel.register()
-        register_nav("proposals:mine", "我的提案", ("member",))
-        register_nav("proposals:review", "提案审查", ("office", "admin"))
-        register_nav("proposals:handling", "提案办理", ("unit",))
-        register_nav("proposals:rates", "提案统计", ("office", "admin", "leader"))
+        register_nav("proposals:mine", _("My proposals"), ("member",))
+        register_nav("proposals:review", _("Proposal review"), ("office", "admin"))
+        register_nav("proposals:handling", _("Proposal handling"), ("unit",))
+        register_nav("proposals:rates", _("Proposal statistics"), ("office", "admin", "leader"))

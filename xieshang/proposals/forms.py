@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.handling.models import Item
 from xieshang.organisations.models import Member, Sector, SpecialCommittee, Unit
@@ -15,30 +16,51 @@ from .models import Category, NotFiledGround, Proposal, SupervisionActivity
 class DraftForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(
-        label="提案标题", max_length=120, help_text="一事一案，标题写明所提事项，如“关于……的建议”。"
+        label=_("Proposal title"),
+        max_length=120,
+        help_text=_("One matter per proposal; the title names the matter, e.g. “关于……的建议”."),
     )
-    category = forms.ChoiceField(label="提案类别", choices=[("", "请选择"), *Category.choices], required=False)
+    category = forms.ChoiceField(
+        label=_("Proposal category"), choices=[("", _("Please choose")), *Category.choices], required=False
+    )
     situation = forms.CharField(
-        label="情况", widget=forms.Textarea, required=False, help_text="有情况：现状和存在的问题。"
-    )
-    analysis = forms.CharField(label="分析", widget=forms.Textarea, required=False, help_text="有分析：问题的原因。")
-    suggestions = forms.CharField(
-        label="建议",
+        label=_("Situation"),
         widget=forms.Textarea,
         required=False,
-        help_text="有建议：具体可行，每条建议另起一行并编号（一、二、三……），一条一号；"
-        "不编号时每行算一条。承办单位答复时逐条勾选采纳的建议。",
+        help_text=_("Situation: how things are and what the problems are."),
     )
-    suggested_units = forms.CharField(label="建议承办单位", max_length=200, required=False)
+    analysis = forms.CharField(
+        label=_("Analysis"), widget=forms.Textarea, required=False, help_text=_("Analysis: the causes of the problems.")
+    )
+    suggestions = forms.CharField(
+        label=_("Suggestions"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_(
+            "Suggestions: concrete and feasible; start each on its own line, numbered (一、二、三……), one number "
+            "per suggestion; without numbers each line counts as one. The handling unit ticks the ones it adopts."
+        ),
+    )
+    suggested_units = forms.CharField(label=_("Suggested handling units"), max_length=200, required=False)
     integrity = forms.ChoiceField(
-        label="诚信声明", choices=Proposal.Integrity.choices, widget=forms.RadioSelect, required=False
+        label=_("Integrity statement"), choices=Proposal.Integrity.choices, widget=forms.RadioSelect, required=False
     )
-    declared = forms.BooleanField(label="本人承诺提案内容真实，符合提案有关规定", required=False)
-    proposer_kind = forms.ChoiceField(label="提案人类型", choices=Proposal.ProposerKind.choices, required=False)
-    member = forms.ModelChoiceField(label="代录入：委员", queryset=Member.objects.none(), required=False)
-    organisation_name = forms.CharField(label="党派团体、界别或小组名称", max_length=100, required=False)
-    special_committee_id = forms.TypedChoiceField(label="专委会", coerce=int, required=False, empty_value=None)
-    sector_id = forms.TypedChoiceField(label="界别", coerce=int, required=False, empty_value=None)
+    declared = forms.BooleanField(
+        label=_("I confirm that the proposal is true and meets the rules for proposals"), required=False
+    )
+    proposer_kind = forms.ChoiceField(
+        label=_("Kind of proposer"), choices=Proposal.ProposerKind.choices, required=False
+    )
+    member = forms.ModelChoiceField(
+        label=_("Entered on behalf of: member"), queryset=Member.objects.none(), required=False
+    )
+    organisation_name = forms.CharField(
+        label=_("Name of the party, group, sector or team"), max_length=100, required=False
+    )
+    special_committee_id = forms.TypedChoiceField(
+        label=_("Special committee"), coerce=int, required=False, empty_value=None
+    )
+    sector_id = forms.TypedChoiceField(label=_("Sector"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, staff: bool = False, committee=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +81,9 @@ class DraftForm(forms.Form):
 
 
 class CosignersForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(label="联名委员", queryset=Member.objects.none(), required=False)
+    members = forms.ModelMultipleChoiceField(
+        label=_("Co-signing members"), queryset=Member.objects.none(), required=False
+    )
 
     def __init__(self, *args, committee=None, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)

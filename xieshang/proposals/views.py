@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from xieshang.core import unchanged
@@ -215,7 +216,9 @@ def new(request: HttpRequest) -> HttpResponse:
             except ServiceError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "草稿已保存。可以继续添加联名人、上传附件，然后提交。")
+                messages.success(
+                    request, gettext("Draft saved. You can now add co-signers and attachments, then submit it.")
+                )
                 return redirect("proposals:detail", p.pk)
         else:
             messages.error(request, _first_error(form))
@@ -236,7 +239,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ServiceError as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "已保存修改。")
+                messages.success(request, gettext("Changes saved."))
                 return redirect("proposals:detail", p.pk)
         else:
             messages.error(request, _first_error(form))
@@ -339,11 +342,14 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     u, post = request.user, request.POST
     note = post.get("note", "")
     if action == "submit":
-        return _act(request, p, lambda: ps.proposal_submit(actor=u, proposal_id=p.pk), "已提交。")
+        return _act(request, p, lambda: ps.proposal_submit(actor=u, proposal_id=p.pk), gettext("Submitted."))
     if action == "cosigners":
         ids = post.getlist("members")
         return _act(
-            request, p, lambda: ps.proposal_set_cosigners(actor=u, proposal_id=p.pk, member_ids=ids), "联名人已更新。"
+            request,
+            p,
+            lambda: ps.proposal_set_cosigners(actor=u, proposal_id=p.pk, member_ids=ids),
+            gettext("Co-signers updated."),
         )
     if action in ("confirm", "decline_cosign"):
         agree = action == "confirm"
@@ -351,7 +357,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             request,
             p,
             lambda: ps.proposal_cosign(actor=u, proposal_id=p.pk, agree=agree),
-            "已确认联名。" if agree else "已拒绝联名。",
+            gettext("Co-signing confirmed.") if agree else gettext("Co-signing declined."),
         )
     if action == "attach":
         upload = request.FILES.get("file")

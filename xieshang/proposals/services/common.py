@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
 
 from xieshang.core import writes
 from xieshang.core.errors import PermissionDeniedError, ServiceError
@@ -61,12 +62,12 @@ def office_users(committee_id: int) -> list[User]:
     )
 
 
-def notify_now(users: Iterable[User], title: str, body: str, link: str) -> None:
+def notify_now(users: Iterable[User], title: str | Promise, body: str | Promise, link: str) -> None:
     """Every proposal notice goes out here (``notify`` of this module is the one place to silence)."""
     notify(list(users), title=title, body=body, url=link)
 
 
-def notify_later(users: Iterable[User], title: str, body: str, link: str) -> None:
+def notify_later(users: Iterable[User], title: str | Promise, body: str | Promise, link: str) -> None:
     users = list(users)
     transaction.on_commit(lambda: notify_now(users, title, body, link))
 

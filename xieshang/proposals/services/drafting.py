@@ -11,6 +11,8 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import audit, writes
 from xieshang.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ServiceError
@@ -320,7 +322,12 @@ def proposal_submit(*, actor: Any, proposal_id: int, on: dt.date | None = None) 
     )
     if p.status == St.COSIGNING:
         users = [w.member.user for w in waiting if w.member_id and w.member.user_id]
-        notify_later(users, f"请确认联名：{p.title}", "确认后该提案方可提交审查。", url(p))
+        notify_later(
+            users,
+            format_lazy(_("Please confirm co-signing: {title}"), title=p.title),
+            _("Once confirmed, the proposal can go to review."),
+            url(p),
+        )
     else:
         notify_later(office_users(p.committee_id), f"新提案待审查：{p.title}", p.get_kind_display(), url(p))
     return p

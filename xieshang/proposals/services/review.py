@@ -10,6 +10,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from xieshang.core import audit, writes
 from xieshang.core.errors import PermissionDeniedError, ServiceError
@@ -105,7 +107,12 @@ def proposal_file(
         reason=p.review_note,
         data={"number": p.number_label},
     )
-    notify_later(proposer_users(p), f"提案已立案：{p.title}", f"案号 {p.number_label}", url(p))
+    notify_later(
+        proposer_users(p),
+        format_lazy(_("Proposal filed: {title}"), title=p.title),
+        format_lazy(_("Case number {number}"), number=p.number_label),
+        url(p),
+    )
     refresh_search(p)
     return p
 
@@ -133,7 +140,12 @@ def proposal_not_file(*, actor: Any, proposal_id: int, ground: str, note: str) -
         data={"ground": ground},
     )
     reason = NotFiledGround(ground).label
-    notify_later(proposer_users(p), f"提案不予立案：{p.title}", f"理由：{reason}。{note}", url(p))
+    notify_later(
+        proposer_users(p),
+        format_lazy(_("Proposal not filed: {title}"), title=p.title),
+        f"理由：{reason}。{note}",
+        url(p),
+    )
     return p
 
 
@@ -149,7 +161,9 @@ def proposal_return(*, actor: Any, proposal_id: int, note: str) -> Proposal:
     audit.record(
         thread=thread(p), target=p, action="return", actor=actor, from_state=before, to_state=p.status, reason=note
     )
-    notify_later(proposer_users(p), f"提案退回修改：{p.title}", note, url(p))
+    notify_later(
+        proposer_users(p), format_lazy(_("Proposal returned for revision: {title}"), title=p.title), note, url(p)
+    )
     return p
 
 
@@ -171,7 +185,9 @@ def proposal_to_suggestion(*, actor: Any, proposal_id: int, note: str) -> Propos
         to_state=p.status,
         reason=note,
     )
-    notify_later(proposer_users(p), f"提案转为意见建议：{p.title}", note, url(p))
+    notify_later(
+        proposer_users(p), format_lazy(_("Proposal turned into a suggestion: {title}"), title=p.title), note, url(p)
+    )
     return p
 
 
@@ -193,7 +209,12 @@ def proposal_propose_opinion(*, actor: Any, proposal_id: int, note: str) -> Prop
         to_state=p.status,
         reason=note,
     )
-    notify_later(proposer_users(p), f"请确认是否同意转为社情民意信息：{p.title}", note, url(p))
+    notify_later(
+        proposer_users(p),
+        format_lazy(_("Please confirm whether the proposal may become an opinion report: {title}"), title=p.title),
+        note,
+        url(p),
+    )
     return p
 
 

@@ -1,0 +1,179 @@
+"""The Traditional Chinese (zh_Hant) catalogues, generated from the Simplified ones (zh_Hans).
+
+Members from Hong Kong and Macao read the pages in traditional script. Nobody translates twice:
+each ``locale/zh_Hans/LC_MESSAGES/*.po`` (the project's and every app's) is converted with OpenCC's
+``s2hk`` profile — Hong Kong characters (為, 裏, 着) and the phrases Hong Kong uses (網絡, 信息),
+which is what a HK or Macao member reads every day; ``s2twp`` would give Taiwan's (網路, 資訊) — into
+the matching ``zh_Hant`` file, msgids kept, msgstrs converted.
+
+A converted string someone has corrected by hand is marked with the flag ``#, reviewed`` in the
+zh_Hant file; the next run keeps its msgstr (and its translator comments) as long as the msgid is
+still in the zh_Hans catalogue. Everything else is regenerated, so the committed zh_Hant files are
+always ``make_hant``'s output: ``manage.py make_hant`` writes them, and a test fails when they are
+not current.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+
+PROFILE = "s2hk"
+REVIEWED = "reviewed"
+HEADER_NOTE = (
+    "# Generated from zh_Hans by `manage.py make_hant` (OpenCC s2hk); do not edit by hand,\n"
+    "# except to correct an entry: mark it `#, reviewed` and the next run keeps it.\n"
+)
+
+_KEYWORD = re.compile(r"^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?) (\".*\")$")
+
+
+@functools.cache
+def _converter() -> Any:  # opencc ships no type hints
+    import opencc
+
+    return opencc.OpenCC(PROFILE)
+
+
+def to_hant(text: str) -> str:
+    """Simplified → Hong Kong traditional; ASCII (and so .po escapes like ``\\n``, ``%(name)s``) is untouched."""
+    return _converter().convert(text) if text else text
+
+
+@dataclass
+class Entry:
+    """One block of a .po file: its comment lines and its keyword fields, each a list of quoted lines."""
+
+    comments: list[str] = field(default_factory=list)
+    fields: list[tuple[str, list[str]]] = field(default_factory=list)
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return tuple("".join(v) for k, v in self.fields if not k.startswith("msgstr"))
+
+    @property
+    def flags(self) -> list[str]:
+        return [f.strip() for c in self.comments if c.startswith("#,") for f in c[2:].split(",") if f.strip()]
+
+    @property
+    def is_header(self) -> bool:
+        return self.key == ('""',)
+
+    def text(self) -> str:
+        lines = list(self.comments)
+        for keyword, values in self.fields:
+            lines.append(f"{keyword} {values[0]}")
+            lines.extend(values[1:])
+        return "\n".join(lines) + "\n"
+
+
+def parse(text: str) -> list[Entry]:
+    """The entries of a .po file, in order; obsolete entries (``#~``) are left out."""
+    entries: list[Entry] = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        entry = Entry()
+        for line in block.splitlines():
+            if line.startswith("#~"):
+                continue
+            if line.startswith("#"):
+                entry.comments.append(line)
+            elif line.startswith('"') and entry.fields:
+                entry.fields[-1][1].append(line)
+            elif m := _KEYWORD.match(line):
+                entry.fields.append((m.group(1), [m.group(2)]))
+            elif line.strip():
+                raise ValueError(f"unreadable .po line: {line!r}")
+        if entry.fields:
+            entries.append(entry)
+    return entries
+
+
+def _convert_lines(values: list[str]) -> list[str]:
+    """Convert a msgstr's quoted lines as one string (a phrase may be wrapped over two lines)."""
+    inner = [v[1:-1] for v in values]
+    joined = "".join(inner)
+    converted = to_hant(joined)
+    if len(converted) != len(joined):
+        return [f'"{converted}"']
+    out, at = [], 0
+    for part in inner:
+        out.append(f'"{converted[at : at + len(part)]}"')
+        at += len(part)
+    return out
+
+
+def _comment_order(line: str) -> int:
+    """gettext's order: translator and extracted comments, references, flags, previous msgids."""
+    return {"#:": 1, "#,": 2, "#|": 3}.get(line[:2], 0)
+
+
+def _header(entry: Entry) -> Entry:
+    fields = [(k, [v.replace("Language: zh_Hans", "Language: zh_Hant") for v in vs]) for k, vs in entry.fields]
+    return Entry(comments=list(entry.comments), fields=fields)
+
+
+def generate(hans_text: str, hant_text: str = "") -> str:
+    """The zh_Hant catalogue for a zh_Hans one, keeping the entries of ``hant_text`` flagged reviewed."""
+    reviewed = {e.key: e for e in parse(hant_text) if REVIEWED in e.flags} if hant_text else {}
+    blocks = [HEADER_NOTE.rstrip("\n")]
+    for entry in parse(hans_text):
+        if entry.is_header:
+            blocks.append(_header(entry).text().rstrip("\n"))
+            continue
+        kept = reviewed.get(entry.key)
+        if kept is not None:
+            # the hand-made msgstr, flags and translator comments; the source references are today's
+            comments = [c for c in kept.comments if not c.startswith(("#:", "#|"))]
+            comments += [c for c in entry.comments if c.startswith(("#:", "#|"))]
+            comments.sort(key=_comment_order)
+            fields = [(k, v) for k, v in entry.fields if not k.startswith("msgstr")]
+            fields += [(k, v) for k, v in kept.fields if k.startswith("msgstr")]
+            blocks.append(Entry(comments=comments, fields=fields).text().rstrip("\n"))
+            continue
+        fields = [(k, _convert_lines(v) if k.startswith("msgstr") else v) for k, v in entry.fields]
+        blocks.append(Entry(comments=list(entry.comments), fields=fields).text().rstrip("\n"))
+    return "\n\n".join(blocks) + "\n"
+
+
+def catalogues() -> list[tuple[Path, Path]]:
+    """(zh_Hans .po, zh_Hant .po) for the project's locale directory and every app of the project's."""
+    base = Path(settings.BASE_DIR).resolve()
+    dirs = [Path(p) for p in settings.LOCALE_PATHS]
+    for config in apps.get_app_configs():
+        path = Path(config.path).resolve()
+        if path.is_relative_to(base) and not path.is_relative_to(base / ".venv"):
+            dirs.append(path / "locale")
+    pairs = []
+    for d in dict.fromkeys(dirs):
+        for po in sorted((d / "zh_Hans" / "LC_MESSAGES").glob("*.po")):
+            pairs.append((po, d / "zh_Hant" / "LC_MESSAGES" / po.name))
+    return pairs
+
+
+def stale() -> list[Path]:
+    """The zh_Hant files that ``make_hant`` would change."""
+    out = []
+    for hans, hant in catalogues():
+        current = hant.read_text(encoding="utf-8") if hant.exists() else ""
+        if generate(hans.read_text(encoding="utf-8"), current) != current:
+            out.append(hant)
+    return out
+
+
+def write_all() -> list[Path]:
+    """Write every zh_Hant catalogue; returns those that changed."""
+    changed = []
+    for hans, hant in catalogues():
+        current = hant.read_text(encoding="utf-8") if hant.exists() else ""
+        new = generate(hans.read_text(encoding="utf-8"), current)
+        if new != current:
+            hant.parent.mkdir(parents=True, exist_ok=True)
+            hant.write_text(new, encoding="utf-8")
+            changed.append(hant)
+    return changed

@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from xieshang.core.duty_records import Row, Section
 
@@ -30,26 +31,27 @@ def _station(member: Any, year: int) -> Section:
         .select_related("station")
         .order_by("visited_on", "id")
     )
-    rows = [Row(s.on, "值班", s.station.name + (f"（{s.note}）" if s.note else "")) for s in shifts]
+    on_duty = _("On duty")
+    rows = [Row(s.on, on_duty, s.station.name + (f"（{s.note}）" if s.note else "")) for s in shifts]
     rows += [
         Row(
             v.visited_on,
-            f"接待来访 {v.people} 人",
+            _("Received %(n)s visitors") % {"n": v.people},
             f"{v.station.name} · {v.get_kind_display()} · {v.get_status_display()}",
         )
         for v in visits
     ]
-    rows.sort(key=lambda r: (r.on or dt.date.min, r.text != "值班"))
+    rows.sort(key=lambda r: (r.on or dt.date.min, r.text != on_duty))
     return Section(
         key="station_duty",
-        title="联系站值班",
+        title=_("Liaison station duty"),
         rows=tuple(rows),
         figures=(
-            ("联系站值班", len(shifts)),
-            ("接待来访群众", sum(v.people for v in visits)),
+            (_("Liaison station duty"), len(shifts)),
+            (_("Visitors received"), sum(v.people for v in visits)),
         ),
-        empty="本年度没有在联系站值班、接待来访的记录。",
-        columns=("日期", "事项", "联系站与情况"),
+        empty=_("No duty at a liaison station or visitors received this year."),
+        columns=(_("Date"), _("Matter"), _("Station and outcome")),
     )
 
 
@@ -69,17 +71,17 @@ def _visits(member: Any, year: int) -> Section:
             str(v.get_kind_display()),
             (f"{v.enterprise.name}：" if v.enterprise and v.enterprise.name not in v.topic else "")
             + v.topic
-            + (f"（走访 {v.met} 人）" if v.met else ""),
+            + (_("(met %(n)s people)") % {"n": v.met} if v.met else ""),
         )
         for v in visits
     )
     return Section(
         key="visits",
-        title="走企业、走专业人士、走群众",
+        title=_("Visits to enterprises, professionals and the public"),
         rows=rows,
-        figures=(("三走走访", len(visits)),),
-        empty="本年度没有参加三走走访的记录。",
-        columns=("日期", "类型", "走访对象与主题"),
+        figures=((_("Three-visits outings"), len(visits)),),
+        empty=_("No three-visits outings this year."),
+        columns=(_("Date"), _("Kind"), _("Whom and what about")),
     )
 
 
@@ -94,19 +96,19 @@ def _supervision(member: Any, year: int) -> Section:
     rows = tuple(
         Row(
             g.starts_on,
-            f"{g.name}（{'组长' if g.leader_id == member.pk else '成员'}）",
-            g.theme + (f" · 当年提出问题 {g.raised} 个" if g.raised else ""),
+            f"{g.name}（{_('group leader') if g.leader_id == member.pk else _('group member')}）",
+            g.theme + (" · " + _("%(n)s problems raised this year") % {"n": g.raised} if g.raised else ""),
             until=g.ends_on,
         )
         for g in groups
     )
     return Section(
         key="supervision",
-        title="民主监督小组",
+        title=_("Democratic supervision groups"),
         rows=rows,
-        figures=(("参加督导组", len(groups)),),
-        empty="本年度没有参加民主监督小组的记录。",
-        columns=("期间", "督导组", "主题"),
+        figures=((_("Supervision groups joined"), len(groups)),),
+        empty=_("No democratic supervision group this year."),
+        columns=(_("Period"), _("Supervision group"), _("Theme")),
     )
 
 
@@ -130,9 +132,9 @@ def _volunteering(member: Any, year: int) -> Section:
     )
     return Section(
         key="volunteering",
-        title="志愿服务",
+        title=_("Volunteer service"),
         rows=rows,
-        figures=(("志愿服务", len(served)),),
-        empty="本年度没有志愿服务记录。",
-        columns=("日期", "服务", "队伍与地点"),
+        figures=((_("Volunteer service"), len(served)),),
+        empty=_("No volunteer service this year."),
+        columns=(_("Date"), _("Service"), _("Team and place")),
     )

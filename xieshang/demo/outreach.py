@@ -297,6 +297,7 @@ def _stations(w: _World) -> int:
             reception="每月10日、20日上午9:00-12:00",
             address=f"{area.name}党群服务中心二楼",
             members=members,
+            duty_days=(10, 20),
         )
         _step(
             setup,
@@ -305,7 +306,6 @@ def _stations(w: _World) -> int:
             station_id=station.pk,
             start=dt.date(y, 1, 1),
             months=12,
-            days=(10, 20),
             members=members,
         )
         stations.append(station)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -25,9 +26,18 @@ NAV: list[tuple[str, StrOrPromise, tuple[str, ...]]] = [
 ]
 
 
-def register_nav(url_name: str, label: StrOrPromise, roles: tuple[str, ...] = ()) -> None:
+# Entries that, beyond the role, need the app's own permission (e.g. only the information office
+# among the office staff edits opinion reports): url name -> the app's permission check.
+NAV_WHEN: dict[str, Callable[[Any], bool]] = {}
+
+
+def register_nav(
+    url_name: str, label: StrOrPromise, roles: tuple[str, ...] = (), *, when: Callable[[Any], bool] | None = None
+) -> None:
     if all(entry[0] != url_name for entry in NAV):
         NAV.append((url_name, label, roles))
+        if when is not None:
+            NAV_WHEN[url_name] = when
 
 
 @functools.cache
@@ -46,6 +56,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     links = []
     for name, label, roles in NAV:
         if roles and role not in roles and not (role == "admin" and "office" in roles):
+            continue
+        if name in NAV_WHEN and not NAV_WHEN[name](user):
             continue
         # Reversed once per process (and URL configuration), not on every page.
         url = _nav_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())

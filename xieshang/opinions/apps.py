@@ -19,5 +19,7 @@ class OpinionsConfig(AppConfig):
         register_opinion_conversion(_proposal_hook)
 
         register_nav("opinions:mine", _("My opinion reports"), ("member",))
-        register_nav("opinions:office", _("Opinion report editing"), ("office", "admin"))
+        from .permissions import is_information_office
+
+        register_nav("opinions:office", _("Opinion report editing"), ("office", "admin"), when=is_information_office)
         register_nav("opinions:released", _("Opinion reports"), ("leader",))

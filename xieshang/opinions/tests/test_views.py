@@ -68,3 +68,11 @@ def test_office_pages_render_and_bad_input_gives_a_message(client, member, info_
     r = client.post(reverse("opinions:action", args=[report.pk, "decline"]), {"reason": ""}, follow=True)
     assert "请填写不采用的理由" in r.content.decode()
     assert client.get(reverse("opinions:office") + "?year=abc&page=x").status_code == 200
+
+
+def test_only_the_information_office_gets_the_editing_menu_entry(client, info_office, proposals_office):
+    entry = 'href="/opinions/office/"'
+    client.force_login(info_office)
+    assert entry in client.get("/notifications/").content.decode()
+    client.force_login(proposals_office)
+    assert entry not in client.get("/notifications/").content.decode()

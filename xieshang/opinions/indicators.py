@@ -11,7 +11,6 @@ from xieshang.core.indicators import Indicator, register, shared
 from . import scoring, selectors
 from .models import Instruction, OpinionReport
 
-
 # Loaded once for all the figures below while a scorecard is computed.
 _year_figures = shared(selectors.year_figures)
 

@@ -23,3 +23,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+# The scorecard benchmark seeds its committee-years from the demo year (seed_demo), then copies them.
+if os.environ.get("XIESHANG_BENCH_DEMO", "") == "1":
+    INSTALLED_APPS = [*INSTALLED_APPS, "xieshang.demo"]  # noqa: F405

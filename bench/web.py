@@ -16,16 +16,13 @@ With --runs R, the figures are the medians of R rounds (each round measures hell
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
-import pwd
 import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,113 +33,12 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-HOST = "127.0.0.1"
-PG_USER = "xieshang-pg"
+from pg import HOST, PY, ROOT, Postgres, django_env, free_port, log, manage
+
 TARGETS = {"ratio": 0.25, "p95_ms": 50.0}
 
 
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
-# --- PostgreSQL ------------------------------------------------------------------------------
-
-
-class Postgres:
-    """A throwaway cluster in a temporary folder; stop() removes it.
-
-    With ``keep``, the cluster lives in that folder and outlives the run: the next run with the same
-    folder starts it again and finds the seeded data, so a change can be measured in a minute
-    instead of reseeding 100,000 items.
-    """
-
-    def __init__(self, keep: Path | None = None) -> None:
-        bins = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
-        if not bins:
-            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql), and DATABASE_URL is not set.")
-        self.bin = bins[-1].parent
-        self.keep = keep
-        if keep is not None:
-            keep.mkdir(parents=True, exist_ok=True)
-            self.dir = keep.resolve()
-        else:
-            self.dir = Path(tempfile.mkdtemp(prefix="xieshang-bench-pg."))
-        self.port = free_port()
-        self.as_root = os.geteuid() == 0
-        self.started = False
-
-    def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
-        cmd = [str(a) for a in args]
-        if self.as_root:
-            cmd = ["runuser", "-u", PG_USER, "--", *cmd]
-        return subprocess.run(cmd, check=True, capture_output=True, text=True)
-
-    def start(self) -> str:
-        if self.as_root:
-            try:
-                pwd.getpwnam(PG_USER)
-            except KeyError:
-                subprocess.run(
-                    ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER], check=True
-                )
-            shutil.chown(self.dir, user=PG_USER)
-        data = self.dir / "data"
-        fresh = not (data / "PG_VERSION").exists()
-        if fresh:
-            self._run(
-                self.bin / "initdb", "-D", data, "-U", "xieshang", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"
-            )
-        options = (
-            f"-p {self.port} -k {self.dir} -c listen_addresses={HOST} -c fsync=off -c synchronous_commit=off "
-            "-c full_page_writes=off -c shared_buffers=256MB -c max_connections=50"
-        )
-        self._run(
-            self.bin / "pg_ctl", "-D", data, "-l", self.dir / "server.log", "-w", "-t", "60", "-o", options, "start"
-        )
-        self.started = True
-        if fresh:
-            self._run(self.bin / "createdb", "-h", HOST, "-p", str(self.port), "-U", "xieshang", "xieshang")
-        version = subprocess.run([self.bin / "postgres", "--version"], capture_output=True, text=True).stdout.strip()
-        log(f"{version} on {HOST}:{self.port} ({self.dir}{'' if fresh else ', kept from an earlier run'})")
-        return f"postgres://xieshang@{HOST}:{self.port}/xieshang"
-
-    def stop(self) -> None:
-        if self.started:
-            with contextlib.suppress(subprocess.CalledProcessError):
-                self._run(self.bin / "pg_ctl", "-D", self.dir / "data", "-m", "immediate", "stop")
-            self.started = False
-        if self.keep is None:
-            shutil.rmtree(self.dir, ignore_errors=True)
-
-
 # --- the server ---------------------------------------------------------------------------------
-
-
-def django_env(database_url: str, work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url,
-            "XIESHANG_VAR_DIR": str(work / "var"),
-            "XIESHANG_BENCH_STATIC_ROOT": str(work / "static"),
-            "DB_CONN_MAX_AGE": "600",
-        }
-    )
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run([PY, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def webdata(env: dict[str, str], *args: str, capture: bool = False) -> str:

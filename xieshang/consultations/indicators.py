@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xieshang.core.indicators import Indicator, register
+from xieshang.core.indicators import Indicator, register, shared
 
 from . import metrics, selectors
 from .models import Activity, Participant, ResearchReport, Suggestion
@@ -14,8 +14,12 @@ from .models import Activity, Participant, ResearchReport, Suggestion
 K = Activity.Kind
 
 
+# Loaded once for all the figures below while a scorecard is computed.
+_year_figures = shared(selectors.year_figures)
+
+
 def _figure(key: str) -> Any:
-    return lambda committee, year: selectors.year_figures(committee.pk, year)[key]
+    return lambda committee, year: _year_figures(committee.pk, year)[key]
 
 
 def _activities(*kinds: str) -> Any:

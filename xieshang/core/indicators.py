@@ -17,14 +17,23 @@ platform, such as savings reported by another system). Every page, export, API a
 read figures through this registry, so a figure has one definition everywhere. The registry
 lives in ``core`` so that apps register downwards and the scorecard, above every channel, reads
 them without any channel importing another.
+
+Several figures of one app come from one load (the proposal rates from one ``Scope``, the
+consultation counts from one ``year_figures``). Such a loader is wrapped in :func:`shared`; inside
+:func:`sharing` (a whole scorecard being computed) it runs once per committee and year, and every
+figure reads the same result. Outside it, each call loads afresh, so nothing is reused across
+requests or after a write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import functools
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 Number = int | float | Decimal
 
@@ -64,3 +73,33 @@ def get(key: str) -> Indicator:
 def all_indicators() -> list[Indicator]:
     """Every registered indicator, by section and order."""
     return sorted(_registry.values(), key=lambda i: (i.section, i.order, i.key))
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+_loaded: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("indicator_loads", default=None)
+
+
+@contextlib.contextmanager
+def sharing() -> Iterator[None]:
+    """Inside this block, a :func:`shared` loader runs once per set of arguments."""
+    token = _loaded.set({})
+    try:
+        yield
+    finally:
+        _loaded.reset(token)
+
+
+def shared(load: F) -> F:
+    """A loader several indicators read (by committee and year): loaded once inside :func:`sharing`."""
+
+    @functools.wraps(load)
+    def wrapper(*args: Any) -> Any:
+        loaded = _loaded.get()
+        if loaded is None:
+            return load(*args)
+        key = (load, *args)
+        if key not in loaded:
+            loaded[key] = load(*args)
+        return loaded[key]
+
+    return wrapper  # type: ignore[return-value]

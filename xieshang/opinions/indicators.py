@@ -6,14 +6,17 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xieshang.core.indicators import Indicator, register
+from xieshang.core.indicators import Indicator, register, shared
 
 from . import scoring, selectors
 from .models import Instruction, OpinionReport
 
+# Loaded once for all the figures below while a scorecard is computed.
+_year_figures = shared(selectors.year_figures)
+
 
 def _figure(key: str) -> Any:
-    return lambda committee, year: selectors.year_figures(committee.pk, year)[key]
+    return lambda committee, year: _year_figures(committee.pk, year)[key]
 
 
 def _reports(committee: Any, year: int) -> QuerySet[OpinionReport]:

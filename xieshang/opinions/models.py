@@ -153,7 +153,11 @@ class OpinionReport(models.Model):
         verbose_name = _("opinion report")
         verbose_name_plural = _("opinion reports")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["committee", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["committee", "status", "submitted_at"]),
+            # The year's reports of a committee whatever their state (the scorecard's figures).
+            models.Index(fields=["committee", "submitted_at"], name="opinion_committee_submitted"),
+        ]
 
     def __str__(self) -> str:
         return self.title

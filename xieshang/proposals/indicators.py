@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xieshang.core.indicators import Indicator, register
+from xieshang.core.indicators import Indicator, register, shared
 
 from . import metrics
 from .models import KeyProposal, Proposal, Suggestion
@@ -18,9 +18,15 @@ def _year(committee: Any, year: int) -> QuerySet[Proposal]:
     return Proposal.objects.filter(committee=committee, year=year)
 
 
+@shared
+def _scope(committee: Any, year: int) -> metrics.Scope:
+    """The committee-year's scope, loaded once for all its figures while a scorecard is computed."""
+    return metrics.load_scope(_year(committee, year))
+
+
 def _metric(key: str) -> Any:
     """The figure of ``metrics.INDICATORS[key]`` for the committee's proposals of the year."""
-    return lambda committee, year: metrics.BY_KEY[key](metrics.load_scope(_year(committee, year)))
+    return lambda committee, year: metrics.BY_KEY[key](_scope(committee, year))
 
 
 def _filed(committee: Any, year: int) -> QuerySet[Proposal]:

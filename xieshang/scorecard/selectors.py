@@ -118,10 +118,11 @@ def _values(committee: Committee, year: int, keys: list[Indicator]) -> tuple[dic
 def scorecard(committee: Committee, year: int, *, previous: bool = True) -> list[Section]:
     """The committee-year's figures by section, each with last year's beside it."""
     registered = indicators.all_indicators()
-    now, manual = _values(committee, year, registered)
-    before: dict[str, Any] = {}
-    if previous and year - 1 in years(committee):
-        before, _ = _values(committee, year - 1, registered)
+    with indicators.sharing():
+        now, manual = _values(committee, year, registered)
+        before: dict[str, Any] = {}
+        if previous and year - 1 in years(committee):
+            before, _ = _values(committee, year - 1, registered)
     sections = {n: Section(n, *SECTIONS.get(n, (f"第{n}部分", ""))) for n in sorted({i.section for i in registered})}
     for ind in registered:
         sections[ind.section].figures.append(Figure(ind, now[ind.key], before.get(ind.key), manual.get(ind.key)))

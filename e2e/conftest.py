@@ -110,7 +110,7 @@ def login(live_server: Any) -> Callable[..., None]:
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         with page.expect_navigation():
-            page.click("button[type=submit]")
+            page.click("main button[type=submit]")
         if "/accounts/login/" in page.url:
             raise AssertionError(f"login as {username} failed; the page says: {page.inner_text('main')[:200]}")
 

@@ -55,7 +55,7 @@ def town(db):
 
 def logout(page) -> None:
     with page.expect_navigation():
-        page.click("header form button")
+        page.click("header form.logout button")
 
 
 def test_citizen_message_is_assigned_replied_rated_and_closed(

@@ -42,7 +42,7 @@ def shoot(page, name: str) -> None:
 
 def logout(page) -> None:
     with page.expect_navigation():
-        page.click("header form button")
+        page.click("header form.logout button")
 
 
 @pytest.fixture

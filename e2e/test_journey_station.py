@@ -81,7 +81,7 @@ def test_resident_finds_station_host_sends_it_through_the_loop_and_resident_rate
     page.goto(f"{live_server.url}/public/")
     page.click("text=找联系站")
     page.select_option("#street", label="石湾镇街道")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert "何伟明" in page.inner_text("main")
     shoot(page, "public-finder")
     assert_accessible(page)
@@ -157,7 +157,7 @@ def test_resident_finds_station_host_sends_it_through_the_loop_and_resident_rate
     assert_accessible(page)
 
     with page.expect_navigation():
-        page.click("header form button")  # 退出
+        page.click("header form.logout button")  # 退出
     login(page, town["office"])
     page.goto(f"{live_server.url}/outreach/overview/")
     assert "依托点、站联系服务群众" in page.inner_text("main")
@@ -275,7 +275,7 @@ def test_office_sets_up_a_station_and_a_duty_member_swaps_a_day_on_the_phone(
     assert "调班申请已提交" in phone_page.inner_text("main")
     req = SwapRequest.objects.get()
     with phone_page.expect_navigation():
-        phone_page.click("header form button")  # 退出
+        phone_page.click("header form.logout button")  # 退出
 
     login(phone_page, members[1].user)
     phone_page.goto(f"{live_server.url}/outreach/")

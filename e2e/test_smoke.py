@@ -22,7 +22,7 @@ def test_login_page_renders_with_styles_and_scripts(request, live_server, size, 
     # the vendored htmx (static/vendor, copied by `manage.py vendor_assets`) and the site's CSS loaded
     page.wait_for_function("() => typeof window.htmx === 'object'")
     assert page.evaluate("() => [...document.styleSheets].some(s => s.href && s.href.includes('app.css'))")
-    button = page.locator("button[type=submit]")
+    button = page.locator("main button[type=submit]")
     assert button.is_visible()
     box = button.bounding_box()
     viewport = page.viewport_size
@@ -60,7 +60,7 @@ def test_wrong_password_shows_a_chinese_message(page, live_server, browser_error
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "weiyuan2")
     page.fill("#id_password", "not-the-password")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector(".errorlist")
     assert "用户名或密码不正确" in page.locator(".errorlist").inner_text()
     assert browser_errors == []

@@ -654,7 +654,7 @@ def history_export(request: HttpRequest) -> HttpResponse:
     qs = perms.proposals_visible_to(request.user)
     if year.isdigit():
         qs = qs.filter(year=int(year))
-    return download(importer.export_xlsx(qs), f"历年提案{year}.xlsx")
+    return download(importer.export_xlsx(qs), f"历年提案{year}.xlsx", as_written=True)
 
 
 @login_required
@@ -662,7 +662,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from . import importer
 
     _require(perms.is_proposals_office(request.user))
-    return download(importer.template_xlsx(), "提案导入模板.xlsx")
+    return download(importer.template_xlsx(), "提案导入模板.xlsx", as_written=True)
 
 
 # --- public --------------------------------------------------------------------------------------

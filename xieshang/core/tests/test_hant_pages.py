@@ -233,3 +233,15 @@ def test_a_notice_and_its_e_mail_are_written_in_each_recipients_language(
     assert subjects[member.user.email] == "[协商] 提案已立案：Proposal ABCD"
     # the sender's own language is left as it was
     assert translation.get_language() == "zh-hans"
+
+
+def test_the_loops_state_labels_follow_the_readers_script():
+    """The labels of a proposal's handling (主办, 待签收, 已答复待评价) a member sees on the proposal page."""
+    from django.template import Context, Template
+
+    page = Template('{% load loop_labels %}{{ a|label:"role" }} {{ s|label:"assignment" }} {{ x|label:"assignment" }}')
+    context = Context({"a": "lead", "s": "new", "x": "unknown 经过"})
+    with translation.override("zh-hant"):
+        assert page.render(context) == "主辦 待簽收 unknown 经过"
+    with translation.override("zh-hans"):
+        assert page.render(context) == "主办 待签收 unknown 经过"

@@ -1,4 +1,5 @@
-"""A member who reads 繁體 downloads the reply letter (答复函) in traditional script; others as written."""
+"""A member who reads 繁體 downloads the reply letter (答复函) in traditional script, others as written;
+a proposal's notices name its choices in each recipient's script."""
 
 import io
 
@@ -6,8 +7,10 @@ from django.urls import reverse
 from docx import Document
 
 from xieshang.core import hant
+from xieshang.core.models import Notification
 from xieshang.organisations.models import User
 from xieshang.proposals import documents
+from xieshang.proposals import services as ps
 
 from .test_services import handle_to_reply
 
@@ -46,3 +49,14 @@ def test_a_member_reading_simplified_downloads_the_letter_as_written(client, w, 
     text = _text(response.content)
     assert "现答复如下" in text and "已列入计划" in text and text == _text(built)
     assert "%E7%AD%94%E5%A4%8D%E5%87%BD" in response["Content-Disposition"]  # 答复函
+
+
+def test_the_ground_for_not_filing_reaches_a_proposer_reading_traditional_in_traditional(w, run, submitted):
+    p = submitted(0)
+    user = w.member_user(0)
+    user.language = User.Language.TRADITIONAL
+    user.save(update_fields=["language"])
+    run(ps.proposal_not_file, actor=w.office, proposal_id=p.pk, ground="vague", note="请补充具体措施。")
+    notice = Notification.objects.get(recipient=user, title__contains="不予立案")
+    # the ground is the platform's wording; the office's note is shown as typed
+    assert notice.body == "理由：內容空泛，沒有具體建議。请补充具体措施。"

@@ -27,8 +27,9 @@ def test_a_refusal_is_in_the_readers_script() -> None:
         assert ServiceError(REFUSAL).message == REFUSAL
 
 
-@pytest.mark.parametrize(("language", "shown"), [("zh-hant", "已保存，请等待审核。"), ("zh-hans", "已保存，请等待审核。")])
-def test_a_flash_message_is_in_the_readers_script(settings, language: str, shown: str) -> None:
+@pytest.mark.parametrize("language", ["zh-hant", "zh-hans"])
+def test_a_flash_message_is_in_the_readers_script(language: str) -> None:
+    shown = "已保存，请等待审核。"
     request = RequestFactory().get("/")
     request.session = SessionStore()
     from django.contrib.messages.storage import default_storage

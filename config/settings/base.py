@@ -142,6 +142,7 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "zh-hans"
+MESSAGE_STORAGE = "xieshang.core.messages.ReaderScriptStorage"
 # The pages are written in Chinese; a browser asking for English must not get English field and
 # status labels among them.
 # 繁體 for members from Hong Kong and Macao (zh_Hant catalogues: manage.py make_hant). A signed-in

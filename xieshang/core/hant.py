@@ -46,6 +46,14 @@ def to_hant(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
+def for_reader(text: str) -> str:
+    """System wording written in Python (a refusal, a flash message, a notice) in the active reader's
+    script: converted for 繁體 (zh-hant), as written otherwise."""
+    from django.utils import translation
+
+    return to_hant(text) if translation.get_language() == "zh-hant" else text
+
+
 @dataclass
 class Entry:
     """One block of a .po file: its comment lines and its keyword fields, each a list of quoted lines."""

@@ -13,6 +13,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from .hant import for_reader
 from .models import Notification
 
 _muted: ContextVar[bool] = ContextVar("xieshang_notify_muted", default=False)
@@ -41,7 +42,9 @@ def notify(
     created = 0
     for user in {u.pk: u for u in recipients if u is not None}.values():
         with translation.override(getattr(user, "reads_in", None) or settings.LANGUAGE_CODE):
-            text_title, text_body = str(title), str(body)
+            # A lazy text is rendered in the recipient's language; a plain one (written in
+            # Simplified Chinese) is converted for a 繁體 reader.
+            text_title, text_body = for_reader(str(title)), for_reader(str(body))
             prefix = gettext("[Xieshang]")
         # a 200-character item title plus a prefix would overflow the column (an error on PostgreSQL)
         text_title = text_title if len(text_title) <= 200 else text_title[:199] + "…"

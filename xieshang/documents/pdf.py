@@ -18,6 +18,8 @@ from django.contrib.staticfiles import finders
 
 from xieshang.core.errors import ServiceError
 
+from . import script
+
 CHROMIUM = os.environ.get("XIESHANG_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
 ORIGIN = "http://xieshang.invalid"
@@ -50,10 +52,15 @@ def render(
     """``html`` as ``pdf`` (A4, backgrounds printed, the page's print stylesheet) or ``png`` (the whole page).
 
     ``wait_for`` is a JavaScript expression Chromium waits to be true before drawing (charts drawn);
-    ``pdf_options`` go to Playwright's ``page.pdf`` (margins, header and footer).
+    ``pdf_options`` go to Playwright's ``page.pdf`` (margins, header and footer). With zh-hant active,
+    the page and the header and footer are drawn in traditional script (:mod:`.script`).
     """
     if fmt not in ("png", "pdf"):
         raise ServiceError("导出格式应为 png 或 pdf。")
+    convert = script.converter()
+    if convert is not None:  # a reader of 繁體: the page and its header and footer in traditional script
+        html = convert(html)
+        pdf_options = {k: convert(v) if isinstance(v, str) else v for k, v in (pdf_options or {}).items()}
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -246,7 +246,7 @@ def duty_file(member: Member, year: int) -> DutyFile:
         f.proposals.append(
             {
                 "proposal": p,
-                "role": "第一提案人" if pr.order == 1 else "联名提案人",
+                "first": pr.order == 1,
                 "filed": p.status == Proposal.Status.FILED,
                 "key": p.is_key,
                 "status": p.get_status_display(),
@@ -282,8 +282,8 @@ def duty_file(member: Member, year: int) -> DutyFile:
             sum(1 for a in f.activities if a.attendance == Participant.Attendance.PRESENT),
         ),
         (_("Study and training"), sum(by_kind[k] for k in (*Meeting.TRAINING_KINDS, K.READING, *Meeting.STUDY_KINDS))),
-        (_("Proposals (first proposer)"), sum(1 for p in f.proposals if p["role"] == "第一提案人")),
-        (_("Proposals (co-signed)"), sum(1 for p in f.proposals if p["role"] != "第一提案人")),
+        (_("Proposals (first proposer)"), sum(1 for p in f.proposals if p["first"])),
+        (_("Proposals (co-signed)"), sum(1 for p in f.proposals if not p["first"])),
         (_("Proposals filed"), sum(1 for p in f.proposals if p["filed"])),
         (_("Key proposals"), sum(1 for p in f.proposals if p["key"])),
         (_("Excellent proposals"), sum(1 for p in f.proposals if p["proposal"].is_excellent)),

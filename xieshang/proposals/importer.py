@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from xieshang.core import audit
 from xieshang.core.errors import ServiceError
@@ -65,9 +65,20 @@ HEADERS = [
 # Columns a file made before they existed may lack (read as empty).
 OPTIONAL = ("采纳的建议",)
 REQUIRED = ("案号", "届次", "会次", "年度", "标题", "提案人类型", "提案人", "建议")
-KIND_BY_LABEL = {label: value for value, label in Proposal.ProposerKind.choices}
 MODE_BY_LABEL = {"单办": "single", "分办": "split", "会办": "joint"}
 RATING_BY_LABEL = {"满意": "satisfied", "基本满意": "basic", "不满意": "unsatisfied"}
+
+
+def _kind_by_label() -> dict[str, str]:
+    """委员个人 → member: the file is worded in Simplified Chinese whatever language its reader chose."""
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in Proposal.ProposerKind.choices}
+
+
+def _kind_label(value: str) -> str:
+    return next((label for label, v in _kind_by_label().items() if v == value), "")
+
+
 LABEL_BY_RATING = {v: k for k, v in RATING_BY_LABEL.items()}
 _NUMBER = re.compile(r"第(\d+)号$")
 _SEP = re.compile(r"[、，,；;]")
@@ -173,9 +184,9 @@ def _parse(committee: Committee, data: bytes) -> Preview:
             except ValueError:
                 errs.append(f"第 {n} 行「会议开幕日期」：应为日期，如 2022-01-10。")
                 opens = dt.date(2000, 1, 1)
-        kind = KIND_BY_LABEL.get(_text(v["提案人类型"]))
+        kind = _kind_by_label().get(_text(v["提案人类型"]))
         if _text(v["提案人类型"]) and kind is None:
-            errs.append(f"第 {n} 行「提案人类型」：应为 {'、'.join(KIND_BY_LABEL)} 之一。")
+            errs.append(f"第 {n} 行「提案人类型」：应为 {'、'.join(_kind_by_label())} 之一。")
         if _text(v["类别"]) and _text(v["类别"]) not in Category.values:
             errs.append(f"第 {n} 行「类别」：应为 {'、'.join(Category.values)} 之一。")
         _int(v["建议条数"], n, "建议条数", errs)
@@ -293,7 +304,7 @@ def import_rows(*, actor: Any, data: bytes) -> Result:
             term=term, number=r.session, defaults={"opens_on": r.opens_on, "closes_on": r.opens_on}
         )
         v = r.values
-        kind = KIND_BY_LABEL[v["提案人类型"]]
+        kind = _kind_by_label()[v["提案人类型"]]
         moment = timezone.make_aware(dt.datetime.combine(r.opens_on, dt.time(9)))
         p = Proposal(
             committee=committee,
@@ -474,7 +485,7 @@ def export_xlsx(qs) -> bytes:
                 p.year,
                 p.session.opens_on if p.session_id else "",
                 p.title,
-                p.get_proposer_kind_display(),
+                _kind_label(p.proposer_kind),
                 "、".join(x.name for x in p.proposers.all() if x.counts),
                 member.sector.name if member and member.sector_id else "",
                 "是" if member and member.is_hk_macao else "否",

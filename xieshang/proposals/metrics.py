@@ -322,7 +322,7 @@ def breakdown(scope: Scope, by: str) -> list[tuple[str, dict[str, Any]]]:
         groups = {"港澳委员": lambda r: r.hk, "其他": lambda r: not r.hk}
     else:
         attr = {"category": "category", "sector": "sector", "kind": "proposer_kind"}[by]
-        labels = dict(Proposal.ProposerKind.choices) if by == "kind" else {}
+        labels = {v: str(label) for v, label in Proposal.ProposerKind.choices} if by == "kind" else {}
         for value in sorted({getattr(r, attr) for r in scope.filed()}):
             groups[labels.get(value, value)] = lambda r, v=value, a=attr: getattr(r, a) == v
     out = []

@@ -14,66 +14,66 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.TextChoices):
-    ECONOMY = "经济建设", "经济建设"
-    URBAN = "城乡建设", "城乡建设"
-    EDUCATION = "教育科技", "教育科技"
-    CULTURE = "文化体育", "文化体育"
-    HEALTH = "医疗卫生", "医疗卫生"
-    LIVELIHOOD = "民生保障", "民生保障"
-    GOVERNANCE = "社会治理", "社会治理"
-    ENVIRONMENT = "生态环境", "生态环境"
-    OTHER = "其他", "其他"
+    ECONOMY = "经济建设", _("economic development")
+    URBAN = "城乡建设", _("urban and rural development")
+    EDUCATION = "教育科技", _("education, science and technology")
+    CULTURE = "文化体育", _("culture and sport")
+    HEALTH = "医疗卫生", _("medicine and health")
+    LIVELIHOOD = "民生保障", _("livelihoods and social security")
+    GOVERNANCE = "社会治理", _("social governance")
+    ENVIRONMENT = "生态环境", _("ecology and environment")
+    OTHER = "其他", _("other")
 
 
 class NotFiledGround(models.TextChoices):
     """The statutory grounds for 不予立案 (DOMAIN §3)."""
 
-    SECRET = "secret", "涉及党和国家秘密"
-    PROHIBITED = "prohibited", "违反宪法法律法规或属于禁止事项"
-    PERSONNEL = "personnel", "涉及党内人事任免等党内事务"
-    PARTY_AFFAIRS = "party_affairs", "属于各党派、团体内部事务"
-    LITIGATION = "litigation", "涉及诉讼、仲裁中的案件"
-    ACADEMIC = "academic", "属于学术讨论"
-    PERSONAL = "personal", "涉及个人或家庭私事"
-    PROMOTION = "promotion", "为单位或产品作宣传推介"
-    ACCUSATION = "accusation", "对具名个人的检举控告"
-    VAGUE = "vague", "内容空泛，没有具体建议"
+    SECRET = "secret", _("concerns secrets of the Party and the state")
+    PROHIBITED = "prohibited", _("contrary to the constitution, laws or regulations, or a prohibited matter")
+    PERSONNEL = "personnel", _("concerns Party personnel appointments or other internal Party affairs")
+    PARTY_AFFAIRS = "party_affairs", _("an internal affair of a party or organisation")
+    LITIGATION = "litigation", _("concerns a case in litigation or arbitration")
+    ACADEMIC = "academic", _("an academic discussion")
+    PERSONAL = "personal", _("concerns private personal or family matters")
+    PROMOTION = "promotion", _("promotes a unit or a product")
+    ACCUSATION = "accusation", _("a report or accusation against a named person")
+    VAGUE = "vague", _("vague, with no concrete suggestion")
 
 
 class Proposal(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        COSIGNING = "cosigning", "待联名确认"
-        SUBMITTED = "submitted", "待审查"
-        RETURNED = "returned", "退回修改"
-        FILED = "filed", "已立案"
-        NOT_FILED = "not_filed", "不予立案"
-        SUGGESTION = "suggestion", "转意见建议"
-        OPINION_CONSENT = "opinion_consent", "拟转社情民意（待提案人同意）"
-        OPINION = "opinion", "已转社情民意"
+        DRAFT = "draft", _("draft (proposal)")
+        COSIGNING = "cosigning", _("awaiting co-signers' confirmation")
+        SUBMITTED = "submitted", _("awaiting the office's review")
+        RETURNED = "returned", _("returned for revision")
+        FILED = "filed", _("filed")
+        NOT_FILED = "not_filed", _("not filed")
+        SUGGESTION = "suggestion", _("turned into a suggestion")
+        OPINION_CONSENT = "opinion_consent", _("to become an opinion report (awaiting the proposer's consent)")
+        OPINION = "opinion", _("turned into an opinion report (proposal)")
 
     class Kind(models.TextChoices):
-        PLENARY = "plenary", "大会提案"
-        REGULAR = "regular", "平时提案"
+        PLENARY = "plenary", _("plenary session proposal")
+        REGULAR = "regular", _("proposal between sessions")
 
     class ProposerKind(models.TextChoices):
-        MEMBER = "member", "委员个人"
-        JOINT = "joint", "委员联名"
-        PARTY = "party", "党派团体"
-        SPECIAL_COMMITTEE = "special_committee", "专委会"
-        SECTOR = "sector", "界别或小组"
+        MEMBER = "member", _("individual member")
+        JOINT = "joint", _("members jointly")
+        PARTY = "party", _("party or organisation (proposer)")
+        SPECIAL_COMMITTEE = "special_committee", _("special committee (proposer)")
+        SECTOR = "sector", _("sector or group")
 
     class Integrity(models.TextChoices):
-        OWN = "own", "本人撰写"
-        RESEARCHED = "researched", "经过调研"
-        FORWARDED = "forwarded", "转呈他人材料"
+        OWN = "own", _("written by myself")
+        RESEARCHED = "researched", _("based on research")
+        FORWARDED = "forwarded", _("forwarding material from others")
 
     class Handling(models.TextChoices):
         NONE = "", "—"
-        PENDING = "pending", "待交办"
-        HANDLING = "handling", "办理中"
-        REPLIED = "replied", "已答复待评价"
-        CLOSED = "closed", "已办结"
+        PENDING = "pending", _("awaiting assignment")
+        HANDLING = "handling", _("being handled")
+        REPLIED = "replied", _("replied, awaiting evaluation")
+        CLOSED = "closed", _("closed")
 
     committee = models.ForeignKey("organisations.Committee", verbose_name=_("committee"), on_delete=models.PROTECT)
     term = models.ForeignKey("organisations.Term", verbose_name=_("term"), on_delete=models.PROTECT)
@@ -398,10 +398,10 @@ class KeyProposal(models.Model):
 
 class SupervisionActivity(models.Model):
     class Kind(models.TextChoices):
-        MEETING = "meeting", "督办协商会"
-        VISIT = "visit", "走访"
-        INSPECTION = "inspection", "视察"
-        RESEARCH = "research", "调研"
+        MEETING = "meeting", _("supervision consultation meeting")
+        VISIT = "visit", _("visit")
+        INSPECTION = "inspection", _("inspection (key proposal)")
+        RESEARCH = "research", _("research (key proposal)")
 
     key_proposal = models.ForeignKey(
         KeyProposal, verbose_name=_("key proposal"), on_delete=models.CASCADE, related_name="activities"

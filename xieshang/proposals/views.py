@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from xieshang.core import unchanged
@@ -123,7 +123,7 @@ def review(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         return download(documents.list_xlsx(selectors.with_people(listed())[:20000]), "提案目录.xlsx")
     state = unchanged.committed_state()
-    key = ("proposal-review", user.pk, q, status, year, category, excellent)
+    key = ("proposal-review", user.pk, get_language(), q, status, year, category, excellent)
     page = _page(request, unchanged.while_unchanged((*key, "count"), lambda: listed().count(), state))
 
     def body() -> str:
@@ -161,7 +161,7 @@ def handling(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require(user.role == "unit")
     state = unchanged.committed_state()
-    key = ("proposal-unit", user.pk)
+    key = ("proposal-unit", user.pk, get_language())
     page = _page(
         request, unchanged.while_unchanged((*key, "count"), lambda: selectors.unit_proposals(user).count(), state)
     )
@@ -654,7 +654,7 @@ def history_export(request: HttpRequest) -> HttpResponse:
     qs = perms.proposals_visible_to(request.user)
     if year.isdigit():
         qs = qs.filter(year=int(year))
-    return download(importer.export_xlsx(qs), f"历年提案{year}.xlsx")
+    return download(importer.export_xlsx(qs), f"历年提案{year}.xlsx", as_written=True)
 
 
 @login_required
@@ -662,7 +662,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
     from . import importer
 
     _require(perms.is_proposals_office(request.user))
-    return download(importer.template_xlsx(), "提案导入模板.xlsx")
+    return download(importer.template_xlsx(), "提案导入模板.xlsx", as_written=True)
 
 
 # --- public --------------------------------------------------------------------------------------

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import translation
+
+from xieshang.core.template_loaders import CONVERTED
 
 register = template.Library()
 
@@ -98,8 +101,15 @@ TAGS = {
 
 @register.filter
 def label(value: str, kind: str) -> str:
-    """``{{ a.status|label:"assignment" }}`` → 待签收."""
-    return LABELS.get(kind, {}).get(value, value)
+    """``{{ a.status|label:"assignment" }}`` → 待签收 (待簽收 for a reader of 繁體).
+
+    The labels are the templates' wording kept in one place, so with zh-hant active they are
+    converted as the template loader converts a template's text; an unknown value is shown as it is."""
+    text = LABELS.get(kind, {}).get(value)
+    if text is None:
+        return value
+    convert = CONVERTED.get(translation.get_language() or "")
+    return convert(text) if convert is not None else text
 
 
 @register.filter

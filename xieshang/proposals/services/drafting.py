@@ -329,7 +329,7 @@ def proposal_submit(*, actor: Any, proposal_id: int, on: dt.date | None = None) 
             url(p),
         )
     else:
-        notify_later(office_users(p.committee_id), f"新提案待审查：{p.title}", p.get_kind_display(), url(p))
+        notify_later(office_users(p.committee_id), f"新提案待审查：{p.title}", _kind_label(p), url(p))
     return p
 
 
@@ -384,7 +384,7 @@ def proposal_cosign(*, actor: Any, proposal_id: int, agree: bool, member_id: int
             to_state=p.status,
             reason="联名人均已确认",
         )
-        notify_later(office_users(p.committee_id), f"新提案待审查：{p.title}", p.get_kind_display(), url(p))
+        notify_later(office_users(p.committee_id), f"新提案待审查：{p.title}", _kind_label(p), url(p))
     refresh_search(p)
     return p
 
@@ -432,3 +432,8 @@ def attachment_remove(*, actor: Any, attachment_id: int) -> None:
     audit.record(thread=thread(p), target=p, action="detach", actor=actor, data={"name": att.name})
     att.file.delete(save=False)
     att.delete()
+
+
+def _kind_label(p: Proposal) -> Any:
+    """大会提案 / 平时提案, written in each recipient's language (not the submitter's)."""
+    return Proposal.Kind(p.kind).label if p.kind else ""

@@ -139,11 +139,10 @@ def proposal_not_file(*, actor: Any, proposal_id: int, ground: str, note: str) -
         reason=note,
         data={"ground": ground},
     )
-    reason = NotFiledGround(ground).label
     notify_later(
         proposer_users(p),
         format_lazy(_("Proposal not filed: {title}"), title=p.title),
-        f"理由：{reason}。{note}",
+        format_lazy(_("Reason: {reason}. {note}"), reason=NotFiledGround(ground).label, note=note),
         url(p),
     )
     return p

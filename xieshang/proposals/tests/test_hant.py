@@ -58,5 +58,5 @@ def test_the_ground_for_not_filing_reaches_a_proposer_reading_traditional_in_tra
     user.save(update_fields=["language"])
     run(ps.proposal_not_file, actor=w.office, proposal_id=p.pk, ground="vague", note="请补充具体措施。")
     notice = Notification.objects.get(recipient=user, title__contains="不予立案")
-    # the ground is the platform's wording; the office's note is shown as typed
-    assert notice.body == "理由：內容空泛，沒有具體建議。请补充具体措施。"
+    # the ground is the platform's wording; a plain notice is converted whole for a 繁體 reader
+    assert notice.body == "理由：內容空泛，沒有具體建議。請補充具體措施。"

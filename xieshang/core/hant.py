@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,12 +47,23 @@ def to_hant(text: str) -> str:
     return _converter().convert(text) if text else text
 
 
+# The scripts converted from the Simplified wording, by language code.
+CONVERTERS: dict[str, Callable[[str], str]] = {"zh-hant": to_hant}
+
+
+def reader_converter() -> Callable[[str], str] | None:
+    """The conversion for the active language, or None when the reader reads Simplified. The one
+    place that decides it: templates, loop labels, downloads and system wording all ask here."""
+    from django.utils import translation
+
+    return CONVERTERS.get(translation.get_language() or "")
+
+
 def for_reader(text: str) -> str:
     """System wording written in Python (a refusal, a flash message, a notice) in the active reader's
     script: converted for 繁體 (zh-hant), as written otherwise."""
-    from django.utils import translation
-
-    return to_hant(text) if translation.get_language() == "zh-hant" else text
+    convert = reader_converter()
+    return convert(text) if convert is not None else text
 
 
 @dataclass

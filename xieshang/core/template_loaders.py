@@ -16,13 +16,11 @@ from django.utils import translation
 
 from . import hant
 
-CONVERTED = {"zh-hant": hant.to_hant}
-
 
 class Loader(cached.Loader):
     def get_contents(self, origin: Any) -> str:
         contents = super().get_contents(origin)
-        convert = CONVERTED.get(translation.get_language() or "")
+        convert = hant.reader_converter()
         return convert(contents) if convert else contents
 
     def cache_key(self, template_name: str, skip: Any = None) -> str:

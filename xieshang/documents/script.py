@@ -18,12 +18,9 @@ import re
 import zipfile
 from collections.abc import Callable
 
-from django.utils import translation
 from lxml import etree
 
 from xieshang.core import hant
-
-CONVERTERS: dict[str, Callable[[str], str]] = {"zh-hant": hant.to_hant}
 
 # The parts of an Office file that hold text a reader sees, and the elements holding that text.
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -36,7 +33,7 @@ _PARTS = {
 
 def converter() -> Callable[[str], str] | None:
     """The conversion for the active language, or None when the reader reads Simplified."""
-    return CONVERTERS.get(translation.get_language() or "")
+    return hant.reader_converter()
 
 
 def for_reader(data: bytes, filename: str) -> bytes:

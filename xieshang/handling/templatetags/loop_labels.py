@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import translation
 
-from xieshang.core.template_loaders import CONVERTED
+from xieshang.core.hant import for_reader
 
 register = template.Library()
 
@@ -108,8 +107,7 @@ def label(value: str, kind: str) -> str:
     text = LABELS.get(kind, {}).get(value)
     if text is None:
         return value
-    convert = CONVERTED.get(translation.get_language() or "")
-    return convert(text) if convert is not None else text
+    return for_reader(text)
 
 
 @register.filter

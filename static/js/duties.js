@@ -1,8 +1,5 @@
-// Duty file and meeting pages: the year picker, the print button, and "mark everyone present" for the organiser.
+// Duty file and meeting pages: the print button and "mark everyone present" for the organiser.
 document.addEventListener("DOMContentLoaded", function () {
-  document.querySelectorAll(".js-autosubmit").forEach(function (s) {
-    s.addEventListener("change", function () { s.form.submit(); });
-  });
   document.querySelectorAll(".js-print").forEach(function (b) {
     b.addEventListener("click", function () { window.print(); });
   });

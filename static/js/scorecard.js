@@ -1,8 +1,6 @@
 // The scorecard's charts: per section, this year's figures beside last year's (bars) and its rates (gauges).
 // Data comes from each section's json_script tag (no inline scripts).
 document.addEventListener("DOMContentLoaded", function () {
-  var picker = document.querySelector(".js-autosubmit");
-  if (picker) picker.addEventListener("change", function () { picker.form.submit(); });
   var printButton = document.querySelector(".js-print");
   if (printButton) printButton.addEventListener("click", function () { window.print(); });
   if (typeof echarts === "undefined") return;

@@ -30,6 +30,9 @@ class Doc:
     likes: int = 0
     dislikes: int = 0
     user: str = ""
+    # The place the record was filed under, from the top of the area tree down (e.g. the ids of
+    # 区, 镇街, 村居); empty when unknown. Two records whose places part ways are at different sites.
+    area: tuple[int, ...] = ()
 
 
 def parse_time(value: str) -> datetime | None:

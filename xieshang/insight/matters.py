@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,6 +108,7 @@ def group_matters(
         pair[key] = max(pair.get(key, 0.0), s)
     parent: dict[DocId, DocId] = {d.id: d.id for d in docs}
     members: dict[DocId, list[DocId]] = {d.id: [d.id] for d in docs}
+    apart = _apart(docs)
 
     def find(x: DocId) -> DocId:
         while parent[x] != x:
@@ -122,6 +123,8 @@ def group_matters(
         if ra == rb:
             continue
         ma, mb = members[ra], members[rb]
+        if apart is not None and any(apart(x, y) for x in ma for y in mb):
+            continue
         total = sum(pair.get(_key(x, y), 0.0) for x in ma for y in mb)
         if total / (len(ma) * len(mb)) < limit * LINK_MEAN:
             continue
@@ -130,6 +133,46 @@ def group_matters(
         del members[rb]
     groups = [sorted(m, key=str) for m in members.values() if len(m) > 1]
     return sorted(groups, key=lambda g: (-len(g), str(g[0])))
+
+
+# The shortest name that identifies a site (文华路, 澜石社区); shorter ones are kinds (小区, 工厂).
+SITE_NAME_MIN = 3
+
+
+def areas_part(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether two places (paths down the area tree) are different sites: both known and neither
+    contains the other (two 村居, or two 镇街; a 村居 and its own 镇街 do not part)."""
+    if not a or not b:
+        return False
+    n = min(len(a), len(b))
+    return a[:n] != b[:n]
+
+
+def _apart(docs: Sequence[Doc]) -> Callable[[DocId, DocId], bool] | None:
+    """``apart(x, y)``: the two documents were filed under places that part ways and their texts
+    name no common site (``text.entities``), so they are not one matter however alike their words
+    (a street-lamp complaint in 澜石社区 and one in 东城社区). None when no document has a place."""
+    area = {d.id: d.area for d in docs if d.area}
+    if not area:
+        return None
+    names: dict[DocId, set[str]] = {}
+
+    def sites(x: DocId) -> set[str]:
+        if x not in names:
+            d = by_id[x]
+            found = tx.entities(tx.clean(d.title) + "。" + tx.clean(d.text))
+            # a site is named specifically: not "某…", not a bare kind such as 针织厂
+            names[x] = {n for n in found if len(n) >= SITE_NAME_MIN and not n.startswith("某")}
+        return names[x]
+
+    by_id = {d.id: d for d in docs}
+
+    def apart(x: DocId, y: DocId) -> bool:
+        if not areas_part(area.get(x, ()), area.get(y, ())):
+            return False
+        return not (sites(x) & sites(y))
+
+    return apart
 
 
 # Within a corpus, the messages grouped with a message (``group_matters``) are lifted by this in its

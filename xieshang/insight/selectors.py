@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import text as tx
+from .calibration import words as likelihood_words
 from .documents import Doc
 from .matters import Hotspot, group_matters
 from .matters import hotspots as _hotspots
@@ -29,6 +30,7 @@ __all__ = [
     "check_reply",
     "group_matters",
     "hotspots",
+    "likelihood_words",
     "route_suggest",
     "same_matter_groups",
 ]

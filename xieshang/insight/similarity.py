@@ -618,6 +618,29 @@ class SimilarityIndex:
         hits = self._hits(title, text, top, exclude, True, author)
         return [(i, cosine) for i, _s, cosine, mine in hits if cosine >= (limit * SAME_AUTHOR_SHARE if mine else limit)]
 
+    def likely_same_matter(
+        self,
+        text: str,
+        top: int = 10,
+        exclude: Iterable[DocId] | None = None,
+        *,
+        title: str = "",
+        author: str = "",
+    ) -> list[tuple[DocId, float, float]]:
+        """(id, cosine, probability) of the indexed documents likely about the same matter, in the
+        order ``query`` ranks them: the probability is the calibrated one (``calibration``), and only
+        those reaching ``calibration.LIKELY`` are kept."""
+        from . import calibration
+
+        hits = self._hits(title, text, top, exclude, True, author)
+        return calibration.likely((i, cosine, mine) for i, _s, cosine, mine in hits)
+
+    def pairs_for_calibration(
+        self, text: str, top: int, exclude: Iterable[DocId], *, title: str = "", author: str = ""
+    ) -> list[tuple[DocId, float, bool]]:
+        """(id, cosine, by the same author) of the ``top`` ranked documents, with no cut."""
+        return [(i, cosine, mine) for i, _s, cosine, mine in self._hits(title, text, top, exclude, True, author)]
+
     def __len__(self) -> int:
         return len(self.pos)
 

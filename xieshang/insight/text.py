@@ -37,12 +37,13 @@ ENTITY_SUFFIXES = (
 _ENTITY = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{2,10}?(?:" + ENTITY_SUFFIXES + "))")
 # Words that begin a clause rather than a name; an entity candidate is cut after the last of them.
 # A suggestion's verbs (加快…建设, 推动…, 鼓励…, 配套…), quantifiers (部分, 一批) and words of
-# position (周边, 附近) begin a clause or a description too.
+# position (周边, 附近) begin a clause or a description too, and so does a request (请有关部门尽快派人维修).
 _ENTITY_CUT = re.compile(
     r".*(?:的|在|和|与|及|或|是|了|对|向|从|把|被|给|将|用|位于|关于|反映|投诉|举报|请问|问问|咨询|我们|我"
     r"|但|并|而|每个|各个|这个|那个|多个|一个|一批|多所|部分|全面|重点|周边|附近|旁边|沿线"
     r"|加快|推动|推进|完善|加强|优化|做好|打通|设立|引入|支持|规范|促进|提升|落实|建立|新建|扩建|配套"
-    r"|开展|鼓励|引导|指导|督促|利用|制定|培育|实现|保障|提高|增设|覆盖|纳入|排查|串联|整治|编制|建设(?![路街大银局厅]))"
+    r"|开展|鼓励|引导|指导|督促|利用|制定|培育|实现|保障|提高|增设|覆盖|纳入|排查|串联|整治|编制|建设(?![路街大银局厅])"
+    r"|请|尽快|派人|维修|修复|有关|相关)"
 )
 _GENERIC_ENTITIES = frozenset(
     {

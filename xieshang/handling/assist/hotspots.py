@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils import timezone
 
+from xieshang.areas.selectors import paths as area_paths
 from xieshang.insight.selectors import Doc
 from xieshang.insight.selectors import hotspots as insight_hotspots
 
@@ -57,10 +58,12 @@ def hotspot_rows(
             qs = qs.filter(channel=channel)
         rows = list(
             qs.order_by("-accepted_at").values_list(
-                "pk", "title", "text", "accepted_at", "channel", "source_type", "source_id"
+                "pk", "title", "text", "accepted_at", "channel", "source_type", "source_id", "area_id"
             )[:HOTSPOT_MAX_ITEMS]
         )
-        authors = item_authors((pk, ch, st, sid) for pk, _t, _x, _a, ch, st, sid in rows)
+        # messages filed under different 村居 or 镇街 are never one hotspot unless they name one site
+        place = area_paths() if any(r[7] for r in rows) else {}
+        authors = item_authors((pk, ch, st, sid) for pk, _t, _x, _a, ch, st, sid, _area in rows)
         docs = [
             Doc(
                 id=pk,
@@ -68,8 +71,9 @@ def hotspot_rows(
                 text=(text or "")[:TEXT_CHARS],
                 time=at,
                 user=authors[pk],  # none: the item counts as its own author
+                area=place.get(area_id, ()) if area_id else (),
             )
-            for pk, title, text, at, *_source in rows
+            for pk, title, text, at, _ch, _st, _sid, area_id in rows
         ]
         # posting times group citizens' messages (they come in bursts about one matter); a
         # session's proposals or a consultation's suggestions arrive together by design

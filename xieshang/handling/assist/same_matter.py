@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 
-from xieshang.insight.selectors import Doc, SimilarityIndex
+from xieshang.insight.selectors import Doc, SimilarityIndex, likelihood_words
 from xieshang.insight.selectors import same_matter_groups as insight_groups
 
 from .. import registry
@@ -192,18 +192,20 @@ def same_matter_ids(
     top: int = 10,
     wait: float | None = None,
     author: str = "",
-) -> list[tuple[int, float]] | None:
-    """(item id, score) of the committee's items about the same matter; None while the index is being built."""
+) -> list[tuple[int, float, float]] | None:
+    """(item id, cosine, probability) of the committee's items likely about the same matter (the
+    probability calibrated on the dev gold set, ``insight.calibration``); None while the index is
+    being built."""
     index = item_index(committee_id, wait=wait)
     if index is None:
         return None
     try:
         # under the lock: saving the index briefly takes its own lock away for pickling
         with _index_lock:
-            hits = index.same_matter(
+            hits = index.likely_same_matter(
                 (text or "")[:TEXT_CHARS], top=top, exclude=set(exclude), title=title or "", author=author
             )
-        return [(int(i), s) for i, s in hits]
+        return [(int(i), s, p) for i, s, p in hits]
     except Exception:
         log.exception("assist: same-matter query failed")
         return []
@@ -222,7 +224,7 @@ def same_matter_items(item: Item, items_scope: Any, *, top: int = 5, wait: float
     )
     if hits is None:
         return None
-    score = dict(hits)
+    score = {pk: (s, p) for pk, s, p in hits}
     found = {
         i.pk: i
         for i in items_scope.filter(pk__in=list(score), committee_id=item.committee_id)
@@ -230,9 +232,11 @@ def same_matter_items(item: Item, items_scope: Any, *, top: int = 5, wait: float
         .exclude(status=Item.Status.DECLINED)
     }
     out = []
-    for pk, s in hits:
+    for pk, s, p in hits:
         if pk in found:
             found[pk].similarity = s
+            found[pk].probability = p
+            found[pk].likelihood = likelihood_words(p)
             out.append(found[pk])
     return out[:top]
 
@@ -244,7 +248,8 @@ _pool_lock = threading.Lock()
 def rank_same_matter(
     text: str, candidates: Sequence[tuple[int, str, str]], *, top: int = 5, title: str = ""
 ) -> list[tuple[int, float]] | None:
-    """(id, score) of ``candidates`` — (id, title, text) — about the same matter as ``text``, best first.
+    """(id, probability) of ``candidates`` — (id, title, text) — likely about the same matter as
+    ``text``, best first (the probability calibrated as for items, ``insight.calibration``).
 
     The index of a pool is kept in this process while the pool does not change (same ids and
     texts), so a drafting page that refreshes does not rebuild it. None when insight failed.
@@ -262,7 +267,8 @@ def rank_same_matter(
                 if len(_pools) > 8:
                     _pools.clear()
                 _pools[key] = index
-        return [(int(pk), float(s)) for pk, s in index.same_matter((text or "")[:TEXT_CHARS], top=top, title=title)]
+        hits = index.likely_same_matter((text or "")[:TEXT_CHARS], top=top, title=title)
+        return [(int(pk), float(p)) for pk, _s, p in hits]
     except Exception:
         log.exception("assist: ranking similar texts failed")
         return None
@@ -287,7 +293,7 @@ def open_same_matter(committee_id: int, title: str, text: str, *, wait: float = 
     if len(((title or "") + (text or "")).strip()) < 8:
         return []
     hits = same_matter_ids(committee_id, title, text, top=20, wait=wait) or []
-    ids = [pk for pk, _ in hits]
+    ids = [pk for pk, *_ in hits]
     open_ids = set(
         Item.objects.filter(pk__in=ids, committee_id=committee_id, status__in=OPEN_STATES).values_list("pk", flat=True)
     )

@@ -171,7 +171,7 @@ def test_index_is_updated_incrementally_and_rebuilt_when_damaged(world, drive, t
     assert path.is_file()
     second = _accept(drive, "南庄小区没有电梯老人上下楼难", "南庄某小区楼房没有电梯，老人上下楼困难，请求加装电梯。")
     hits = assist.same_matter_ids(world.committee.pk, first.title, first.text, exclude={first.pk})
-    assert [pk for pk, _ in hits] == [second.pk]
+    assert [pk for pk, *_ in hits] == [second.pk]
     assert assist.item_index(world.committee.pk) is index and index.max_item_id == second.pk
     # another process finds a damaged file: it rebuilds from the database
     assist.forget_indexes()
@@ -190,6 +190,8 @@ def test_same_matter_list_leaves_out_the_item_itself_and_other_committees(client
     html = client.get(reverse("handling:assist_panel", args=[item.pk])).content.decode()
     similar = html[html.index("疑似同一事项") :]
     assert f"#{twin.pk} " in similar
+    # shown as a measured likelihood in words, never as a bare similarity percentage
+    assert "<strong>很可能</strong>是同一事项" in similar and "相似度" not in html
     for other in (item, unrelated, foreign):
         assert reverse("handling:item", args=[other.pk]) not in similar
 
@@ -227,6 +229,21 @@ def test_hotspots_rank_the_larger_matter_first(client, world, drive, tiny_router
         assert reverse("handling:item", args=[it.pk]) in html
     client.force_login(world.unit_user(world.dept1))
     assert client.get(reverse("handling:hotspots")).status_code == 403
+
+
+def test_a_hotspot_never_joins_two_communities_unless_the_texts_name_one_site(client, world, drive, tiny_router, clock):
+    from xieshang.organisations.tests.factories import AreaFactory
+
+    other = AreaFactory(code="T440604011002", name="大富社区", level=world.community.level, parent=world.street)
+    lamp = "某路段路灯长期不亮，晚上漆黑一片，老人小孩出行很不安全，请有关部门尽快派人维修路灯。"
+    for area in (world.community, world.community, other, other, world.street):
+        _accept(drive, "路灯不亮请维修", lamp, area=area)
+        clock.advance(days=1)
+    client.force_login(world.office)
+    rows = client.get(reverse("handling:hotspots")).context["rows"]
+    # one hotspot per community; the message filed under their street may join either, not both
+    assert sorted(len({i.area_id for i in r.items} - {world.street.pk}) for r in rows) == [1, 1]
+    assert sum(r.count for r in rows) in (4, 5)
 
 
 def test_hotspots_group_by_posting_time_only_items_the_public_sends_over_months(world, drive, monkeypatch):

@@ -93,7 +93,7 @@ def test_a_message_author_is_the_hashed_phone_it_was_left_with(world, model_dir)
         hits = assist.same_matter_ids(
             world.committee.pk, "南庄小区电梯", "南庄小区加装电梯进展缓慢。", exclude={first.item_id}, author=author
         )
-        return [pk for pk, _ in hits or []]
+        return [pk for pk, *_ in hits or []]
 
     assert again.item_id in found(authors[first.item_id])
     assert again.item_id not in found(authors[other.item_id])

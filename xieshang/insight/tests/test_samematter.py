@@ -484,3 +484,37 @@ def test_top_hotspots_of_the_shared_messages_are_raised_by_many_people(shared_da
         assert len(spot.ids) >= 10 and len(authors) >= 8, spot.description
         assert authors.most_common(1)[0][1] <= len(spot.ids) / 2, spot.description
     assert len({s.description for s in spots}) == 5
+
+
+# --- places: different 村居 or 镇街 are different sites ------------------------------------------------
+
+
+def _lamps(areas: list[tuple[int, ...]], texts: list[str] | None = None) -> list:  # type: ignore[type-arg]
+    from xieshang.insight.documents import Doc
+
+    base = "某路段路灯长期不亮，晚上漆黑一片，老人小孩出行很不安全，请有关部门尽快派人维修路灯。"
+    texts = texts or [base] * len(areas)
+    return [
+        Doc(id=i + 1, title="路灯不亮请维修", text=t, user=f"u{i}", area=a)
+        for i, (a, t) in enumerate(zip(areas, texts, strict=True))
+    ]
+
+
+def test_groups_never_join_different_communities_unless_they_name_one_site() -> None:
+    from xieshang.insight.matters import areas_part, group_matters
+
+    district, street, other_street = 1, 2, 3
+    lanshi, dongcheng = (district, street, 21), (district, street, 22)
+    assert areas_part(lanshi, dongcheng) and areas_part((district, street), (district, other_street))
+    assert not areas_part(lanshi, (district, street)) and not areas_part(lanshi, ())
+    # word for word alike, filed under one community: one matter
+    assert group_matters(_lamps([lanshi, lanshi])) == [[1, 2]]
+    # filed under two communities: two sites
+    assert group_matters(_lamps([lanshi, dongcheng])) == []
+    # the community's own street, or no place at all, does not part them
+    assert group_matters(_lamps([lanshi, (district, street), ()])) == [[1, 2, 3]]
+    # two communities, but both texts name the same road: one site
+    named = "文华路北段路灯长期不亮，晚上漆黑一片，老人小孩出行很不安全，请有关部门尽快派人维修路灯。"
+    assert group_matters(_lamps([lanshi, dongcheng], [named, named])) == [[1, 2]]
+    # a group never takes in a member of another community through a third message
+    assert group_matters(_lamps([lanshi, (district, street), dongcheng])) in ([[1, 2]], [[2, 3]])

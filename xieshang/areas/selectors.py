@@ -25,3 +25,17 @@ def paths() -> dict[int, tuple[int, ...]]:
     for i in parent:
         path(i)
     return out
+
+
+def path_names() -> dict[int, str]:
+    """{area id: the names from the top of the tree down to it, space-separated} (two queries)."""
+    name = dict(Area.objects.values_list("id", "name"))
+    return {i: " ".join(name[a] for a in p if a in name) for i, p in paths().items()}
+
+
+def path_name(area_id: int) -> str:
+    """The names from the top of the tree down to one area, space-separated ("" if there is none)."""
+    area = Area.objects.select_related("parent__parent__parent").filter(pk=area_id).first()
+    if area is None:
+        return ""
+    return " ".join([a.name for a in reversed(area.ancestors())] + [area.name])

@@ -97,7 +97,9 @@ def _run_step(step: Step, item: Any, msg: Any, actors: _Actors) -> None:
         co = [actors.unit(n) for n in step.args.get("co", [])]
         lead = actors.unit(step.unit)
         # as on the item's page: the dispatcher sees the suggested units, then chooses
-        assist.route_suggestion_record(item, assist.suggest_units(actors.committee.pk, item.title, item.text))
+        assist.route_suggestion_record(
+            item, assist.suggest_units(actors.committee.pk, item.title, item.text, item.area_id)
+        )
         loop.item_assign(
             item_id=item.pk,
             actor=office,

@@ -51,7 +51,7 @@ def panel_context(item: Item, user: Any, *, wait: float) -> dict[str, Any] | Non
     if similar is None:
         return None
     # Nothing is written here (a GET): 交办 settles the suggestion, recounted the same way then.
-    suggestions = assist.suggest_units(item.committee_id, item.title, item.text)
+    suggestions = assist.suggest_units(item.committee_id, item.title, item.text, item.area_id)
     return {"item": item, "suggestions": suggestions, "similar": similar, "ready": True}
 
 

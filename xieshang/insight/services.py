@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import defaults
-from .routing import RouterModel, train_router
+from .routing import SOURCE_FOLDS, RouterModel, compare_sources, train_router
 
 log = logging.getLogger(__name__)
 
@@ -237,6 +237,19 @@ def router_training_start(samples: list[tuple[str, str, str]] | None = None, com
     return run
 
 
+def _history_chosen_before() -> bool:
+    """Whether the server's model was ever trained on anything but the shipped data (a finished
+    run not recorded as "shipped"): then the current model is not the shipped data's, and the
+    history, once ahead, only widens its lead, so it is not measured again."""
+    from .models import RouterTraining
+
+    return (
+        RouterTraining.objects.filter(committee="", status=RouterTraining.Status.DONE)
+        .exclude(metrics__source="shipped")
+        .exists()
+    )
+
+
 def router_training_run(training_id: int, samples: list[list[str]] | None) -> None:
     """Run a recorded training: status running -> done (metrics) or failed (error), with progress."""
     from .models import TRAINING, RouterTraining
@@ -252,6 +265,15 @@ def router_training_run(training_id: int, samples: list[list[str]] | None) -> No
         if samples is not None
         else shared_samples(defaults.get("INSIGHT_CATEGORY_UNITS"))
     )
+    choice: dict[str, object] = {"source": "history" if samples is not None else "shipped"}
+    if samples is not None and len(data) >= SOURCE_FOLDS and not run.committee and not _history_chosen_before():
+        # until a committee's decisions measurably route better than the shipped data, keep that:
+        # the current model is the shipped data's (built from it when there is no file yet)
+        shipped = shared_samples(defaults.get("INSIGHT_CATEGORY_UNITS"))
+        if shipped:
+            choice = compare_sources(data, load_current_model())
+            if choice["source"] == "shipped":
+                data = shipped
     last = [0.0]
 
     def progress(f: float) -> None:
@@ -279,5 +301,6 @@ def router_training_run(training_id: int, samples: list[list[str]] | None) -> No
             "train_seconds": report.train_seconds,
             "peak_rss_mb": report.peak_rss_mb,
             "label_counts": report.label_counts,
+            **choice,
         },
     )

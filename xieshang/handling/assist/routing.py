@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from xieshang.areas.selectors import path_name, path_names
 from xieshang.insight import services as insight_services
 from xieshang.insight.models import RouterTraining
 from xieshang.insight.selectors import route_suggest
@@ -112,10 +113,24 @@ def _units_by_name(committee_id: int) -> dict[str, Unit]:
     return out
 
 
-def suggest_units(committee_id: int, title: str, text: str) -> list[UnitSuggestion]:
-    """The router's top labels that name an active unit of the committee, best first."""
+def router_title(title: str, area: str = "") -> str:
+    """What the router reads as an item's title: the names of the place it was filed under, then its
+    title. A district routes by place as well as by kind (属地管理: a 镇街's building matters go to
+    that 镇街), and many messages do not name their place in the text; ``bench/routing_curve.py``
+    measured top-1 unit accuracy 0.853 → 0.902 after 5,000 decisions with the place given."""
+    title = (title or "")[:200]
+    return f"{area} {title}" if area else title
+
+
+def _area_name(area_id: int | None) -> str:
+    return path_name(area_id) if area_id else ""
+
+
+def suggest_units(committee_id: int, title: str, text: str, area_id: int | None = None) -> list[UnitSuggestion]:
+    """The router's top labels that name an active unit of the committee, best first; ``area_id``
+    is the area the item was filed under."""
     try:
-        raw = route_suggest((text or "")[:TEXT_CHARS], (title or "")[:200])
+        raw = route_suggest((text or "")[:TEXT_CHARS], router_title(title, _area_name(area_id)))
         units = _units_by_name(committee_id) if raw else {}
         out: list[UnitSuggestion] = []
         for s in raw:
@@ -208,13 +223,16 @@ def training_samples(committee_id: int) -> list[tuple[str, str, str]]:
     An assignment that was returned, withdrawn or escalated went to the wrong unit for the
     matter, so it teaches nothing; its successor does.
     """
-    rows = (
+    rows = list(
         Assignment.objects.filter(item__committee_id=committee_id, role=Assignment.Role.LEAD)
         .exclude(status__in=_NOT_A_LABEL)
         .order_by("id")
-        .values_list("item__title", "item__text", "unit__name")
+        .values_list("item__title", "item__text", "unit__name", "item__area_id")
     )
-    return [(t or "", (x or "")[:TEXT_CHARS], u) for t, x, u in rows if u]
+    names = path_names() if any(a for *_r, a in rows) else {}
+    return [
+        (router_title(t or "", names.get(a, "") if a else ""), (x or "")[:TEXT_CHARS], u) for t, x, u, a in rows if u
+    ]
 
 
 @dataclass(frozen=True)

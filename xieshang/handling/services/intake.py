@@ -193,7 +193,7 @@ def _shown_suggestion(item: Item, suggestion: Suggestion | None) -> list[dict[st
             return []
         return [
             {"unit": s.unit.pk, "name": s.unit.name, "confidence": round(s.confidence, 4)}
-            for s in assist.suggest_units(item.committee_id, item.title, item.text)
+            for s in assist.suggest_units(item.committee_id, item.title, item.text, item.area_id)
         ]
     rows = list(suggestion)[:10]
     ids = [writes.as_id(u) for u, _c in rows]

@@ -419,6 +419,24 @@ def test_without_history_suggestions_come_from_the_shipped_data_mapped_to_units(
     assert insight_services.model_path().is_file()
 
 
+def test_the_router_reads_the_place_an_item_was_filed_under(world, drive, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """属地管理: the unit depends on the place as well as the kind, so the router learns and asks with
+    the names of the item's area before its title."""
+    filed = _accept(drive, "路灯不亮", "晚上路灯不亮，出行不便。", area=world.community)
+    drive.assign(filed, Item.Mode.SINGLE, [world.street_unit])
+    place = f"{world.district.name} {world.street.name} {world.community.name}"
+    assert (f"{place} 路灯不亮", "晚上路灯不亮，出行不便。", world.street_unit.name) in assist.training_samples(
+        world.committee.pk
+    )
+    asked: list[str] = []
+    monkeypatch.setattr(
+        "xieshang.handling.assist.routing.route_suggest", lambda text, title, *a, **k: asked.append(title) or []
+    )
+    assist.suggest_units(world.committee.pk, "路灯不亮", "晚上路灯不亮。", world.community.pk)
+    assist.suggest_units(world.committee.pk, "路灯不亮", "晚上路灯不亮。")
+    assert asked == [f"{place} 路灯不亮", "路灯不亮"]
+
+
 def test_a_suggestion_never_reads_as_certain(world) -> None:  # type: ignore[no-untyped-def]
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.9991).percent == 99
     assert assist.UnitSuggestion(unit=world.dept2, confidence=0.734).percent == 73

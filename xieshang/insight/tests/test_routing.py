@@ -239,7 +239,7 @@ def test_route_suggest_without_model_or_data_is_empty(model_dir, settings, tmp_p
 
 
 @pytest.mark.django_db
-def test_retrain_task_records_progress_and_metrics(model_dir) -> None:  # type: ignore[no-untyped-def]
+def test_retrain_task_records_progress_and_metrics(model_dir, small_shipped) -> None:  # type: ignore[no-untyped-def]
     from xieshang.insight.models import RouterTraining
 
     run = services.router_training_start([list(s) for s in SAMPLES])  # type: ignore[misc]
@@ -350,3 +350,56 @@ def test_retrain_task_for_a_committee(model_dir) -> None:  # type: ignore[no-unt
     with pytest.raises(ValueError, match="委员会标识"):
         services.router_training_start([list(s) for s in SAMPLES], committee="a/b")  # type: ignore[misc]
     assert RouterTraining.objects.count() == 1
+
+
+# --- the committee's own decisions against the shipped data ------------------------------------------
+
+# 属地管理: this committee sends every matter to the office of the street it is in, which no category says
+BY_PLACE = [
+    (f"{street} {t}", f"{street}居民反映：{x}", f"{street}办事处")
+    for street in ("石湾", "张槎")
+    for t, x, _y in SAMPLES
+]
+
+
+def test_compare_sources_keeps_the_shipped_data_until_the_history_routes_better() -> None:
+    from xieshang.insight.routing import compare_sources
+
+    shipped = _train()
+    # decisions that agree with the shipped data: the history has nothing to add yet
+    assert compare_sources(SAMPLES, shipped)["source"] == "shipped"
+    # decisions the shipped data cannot make (a unit per street): the history routes better
+    got = compare_sources(BY_PLACE, shipped)
+    assert got["source"] == "history" and got["history_accuracy"] > got["shipped_accuracy"]
+    assert got["n_history"] == len(BY_PLACE)
+    assert compare_sources(BY_PLACE, None)["source"] == "history"
+    assert compare_sources([], shipped)["source"] == "shipped"
+
+
+@pytest.fixture
+def small_shipped(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Shipped data of a few messages, so a training that compares against it stays quick."""
+    folder = tmp_path / "shared" / "routing"
+    folder.mkdir(parents=True)
+    rows = "".join(f"{i},{t},{x},{y}\n" for i, (t, x, y) in enumerate(SAMPLES, 1))
+    (folder / "messages_dev.csv").write_text("id,title,detail,label\n" + rows, encoding="utf-8")
+    settings.XIESHANG_SHARED_DATA = tmp_path / "shared"
+    settings.INSIGHT_CATEGORY_UNITS = {"城乡建设": "区住建局", "劳动和社会保障": "区人社局", "教育文体": "区教育局"}
+    return settings.INSIGHT_CATEGORY_UNITS
+
+
+@pytest.mark.django_db
+def test_retraining_switches_to_the_history_once_it_routes_better(model_dir, small_shipped) -> None:  # type: ignore[no-untyped-def]
+    from xieshang.insight.models import RouterTraining
+
+    agreeing = [[t, x, small_shipped[y]] for t, x, y in SAMPLES]
+    run = RouterTraining.objects.get(pk=services.router_training_start(agreeing).pk)  # type: ignore[attr-defined]
+    assert run.status == RouterTraining.Status.DONE and run.metrics["source"] == "shipped"
+    assert "history_accuracy" in run.metrics and "shipped_accuracy" in run.metrics
+    by_place = [list(s) for s in BY_PLACE]
+    run = RouterTraining.objects.get(pk=services.router_training_start(by_place).pk)  # type: ignore[attr-defined]
+    assert run.metrics["source"] == "history" and run.metrics["n_train"] == len(BY_PLACE)
+    assert "石湾办事处" in services.load_current_model().labels
+    # once ahead, the history is not measured against the shipped data again
+    run = RouterTraining.objects.get(pk=services.router_training_start(agreeing).pk)  # type: ignore[attr-defined]
+    assert run.metrics["source"] == "history" and "shipped_accuracy" not in run.metrics

@@ -101,10 +101,11 @@ SHOWN_ATTRIBUTES = frozenset(
 _BUTTON_TYPES = frozenset({"button", "reset"})
 
 _SEP = "\x1e"  # passes through OpenCC as it is and ends a phrase (頭\x1e發 stays 頭\x1e發)
+_IN_TAG = r"[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*"  # attributes, quoted values may hold ">"
 _MARKUP = re.compile(
     r"<!--.*?-->"
-    r"|<(script|style|textarea)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>(.*?)</\1\s*>"
-    r"|<([A-Za-z][\w:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>",
+    rf"|<(script|style|textarea)\b{_IN_TAG}>(.*?)</\1\s*>"
+    rf"|<([A-Za-z][\w:-]*){_IN_TAG}>",
     re.S | re.I,
 )
 _ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
@@ -134,8 +135,11 @@ class _Page:
         name = tag[1:start].lower()
         if tag.isascii():
             self.keep(tag)
-            return name == "option" and all(m.group(1).lower() != "value" for m in _ATTR.finditer(tag, start, len(tag) - 1))
+            if name != "option":
+                return False
         attrs = [(m.group(1).lower(), m) for m in _ATTR.finditer(tag, start, len(tag) - 1)]
+        if tag.isascii():
+            return all(a != "value" for a, _ in attrs)
         values = {a: _value(m) for a, m in attrs}
         kind = (values.get("type") or "").lower()
         button_text = name == "input" and (kind in _BUTTON_TYPES or (kind == "submit" and "name" not in values))
@@ -169,6 +173,8 @@ def convert_html(html: str, convert: Callable[[str], str]) -> str:
     at = 0
     value_less_option = False
     for m in _MARKUP.finditer(html):
+        if m.group(3) is not None and m.group().isascii() and m.group(3).lower() != "option":
+            continue  # a tag with nothing to convert stays inside the text around it (OpenCC leaves ASCII)
         if m.start() > at:
             # the text of an <option> without a value attribute is the value it sends
             (page.keep if value_less_option else page.show)(html[at : m.start()])

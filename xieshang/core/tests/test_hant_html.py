@@ -36,7 +36,7 @@ def test_what_a_form_sends_back_is_left_as_rendered():
         '<textarea name="s">一、简化审批</textarea>'
         '<select name="c"><option value="城乡建设" selected>'
         '<a href="/proposals/?category=城乡建设">'
-        "<div hx-vals='{\"note\": \"经济\"}' data-unit=\"区住建局\">"
+        '<div hx-vals=\'{"note": "经济"}\' data-unit="区住建局">'
         "<style>td::before { content: \"说明\"; }</style><script>var a = '经济';</script>"
     )
     assert convert(kept) == kept

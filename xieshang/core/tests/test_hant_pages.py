@@ -82,11 +82,8 @@ class _Text(HTMLParser):
             or (("type", "submit") in attrs and not any(n == "name" for n, _ in attrs))
         )
         for name, value in attrs:
-            if value and (
-                name not in PAYLOAD_ATTRS
-                and not (name.startswith("hx-") and name not in ("hx-confirm", "hx-prompt"))
-                or (name == "value" and button)
-            ):
+            payload = name in PAYLOAD_ATTRS or (name.startswith("hx-") and name not in ("hx-confirm", "hx-prompt"))
+            if value and (not payload or (name == "value" and button)):
                 self.parts.append(value)
 
     def handle_endtag(self, tag: str) -> None:

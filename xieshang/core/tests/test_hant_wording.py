@@ -176,3 +176,15 @@ def test_the_form_reader_reads_what_a_browser_sends(name: str) -> None:
         '<input type="checkbox" name="x"><button type="submit" name="go" value="1">保存</button></form>'
     )
     assert form_as_rendered(page, name) == {"title": ["关于"], "reception": ["每月"], "c": ["城乡"]}
+
+
+def test_the_password_e_mail_is_in_its_recipients_script(world) -> None:  # noqa: F811
+    from django.core import mail
+
+    user = world["member"]
+    user.username = "陈家欣"  # what she types to sign in stays as it is
+    user.save(update_fields=["username"])
+    Client().post("/accounts/reset/", {"email": user.email})  # asked from a Simplified browser
+    [sent] = mail.outbox[-1:]
+    assert "重設密碼" in sent.subject and "請在 3 天內打開以下鏈接設置新密碼" in sent.body
+    assert "（用户名：陈家欣）" in sent.body  # s2hk writes 用户名 as Hong Kong does

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "xieshang.core.middleware.AuthenticationMiddleware",
     "xieshang.core.middleware.UserLanguageMiddleware",
+    "xieshang.core.middleware.ReaderScriptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -76,10 +77,9 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Django's cached loader, keyed by language: a 繁體 reader gets the templates' wording converted
             "loaders": [
                 (
-                    "xieshang.core.template_loaders.Loader",
+                    "django.template.loaders.cached.Loader",
                     ["django.template.loaders.filesystem.Loader", "django.template.loaders.app_directories.Loader"],
                 )
             ],
@@ -142,11 +142,11 @@ LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
 LANGUAGE_CODE = "zh-hans"
-MESSAGE_STORAGE = "xieshang.core.messages.ReaderScriptStorage"
 # The pages are written in Chinese; a browser asking for English must not get English field and
 # status labels among them.
 # 繁體 for members from Hong Kong and Macao (zh_Hant catalogues: manage.py make_hant). A signed-in
 # person's own choice wins (xieshang.core.middleware.UserLanguageMiddleware); others switch by cookie.
+# A 繁體 reader's pages are converted whole after rendering (ReaderScriptMiddleware).
 LANGUAGES = [("zh-hans", "简体中文"), ("zh-hant", "繁體中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"

@@ -17,6 +17,8 @@ document.addEventListener("click", function (ev) {
   if (co) Array.prototype.forEach.call(co.options, function (o) { o.selected = false; });
   document.querySelectorAll("[data-assist-unit]").forEach(function (b) {
     b.setAttribute("aria-pressed", b === btn ? "true" : "false");
-    b.textContent = b === btn ? "已采用" : "采用建议";
+    // the two texts come from the page (data-label-idle / data-pressed-label), in the reader's script
+    if (!b.hasAttribute("data-label-idle")) b.setAttribute("data-label-idle", b.textContent);
+    b.textContent = b === btn ? b.getAttribute("data-pressed-label") : b.getAttribute("data-label-idle");
   });
 });

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """A rule refused the action; ``message`` is shown to the user as it is, in the reader's script
-    (the refusals are written in Simplified Chinese; a 繁體 reader gets them converted)."""
+    """A rule refused the action; ``message`` is shown to the user as it is (a page shows it in the
+    reader's script: ``core.middleware.ReaderScriptMiddleware``)."""
 
     status_code = 400
 
     def __init__(self, message: str) -> None:
-        from .hant import for_reader
-
-        message = for_reader(str(message))
         super().__init__(message)
         self.message = message
 

@@ -16,6 +16,7 @@ not current.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,10 +61,158 @@ def reader_converter() -> Callable[[str], str] | None:
 
 
 def for_reader(text: str) -> str:
-    """System wording written in Python (a refusal, a flash message, a notice) in the active reader's
-    script: converted for 繁體 (zh-hant), as written otherwise."""
+    """A text that is not a page (a notice and its e-mail, written for their recipient) in the active
+    reader's script: converted for 繁體 (zh-hant), as written otherwise. Pages go through
+    :func:`convert_html`."""
     convert = reader_converter()
     return convert(text) if convert is not None else text
+
+
+# --- pages ----------------------------------------------------------------------------------------
+#
+# A 繁體 reader's page is converted whole, once, after it is rendered (``core.middleware.
+# ReaderScriptMiddleware``): the templates' wording, the labels, choices, form errors and messages
+# written in Python, and what the records hold, as they are shown. What the page would send back is
+# left exactly as rendered, so saving a form never rewrites what somebody typed: a field's value
+# (inputs of every kind, hidden ones included), a textarea's text, an option's value (and the text
+# of an option that has none, which is then its value), links and every other attribute that is not
+# read by a person. The attributes a person reads are listed here. A JSON block (``json_script``)
+# is what the page's scripts draw (the charts' labels): it is converted; no page posts one back.
+
+SHOWN_ATTRIBUTES = frozenset(
+    {
+        "title",
+        "alt",
+        "placeholder",
+        "label",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "aria-valuetext",
+        "data-label",  # a table cell's heading on a phone (CSS attr())
+        "data-confirm",  # the question app.js asks before a form is sent
+        "data-pressed-label",  # a toggle button's text once pressed (assist.js)
+        "hx-confirm",
+        "hx-prompt",
+    }
+)
+# An <input> of these types shows its value as the button's text; a named submit sends it, so only
+# an unnamed one (or a plain button) is converted.
+_BUTTON_TYPES = frozenset({"button", "reset"})
+
+_SEP = "\x1e"  # passes through OpenCC as it is and ends a phrase (頭\x1e發 stays 頭\x1e發)
+_IN_TAG = r"[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*"  # attributes, quoted values may hold ">"
+_MARKUP = re.compile(
+    r"<!--.*?-->"
+    rf"|<(script|style|textarea)\b{_IN_TAG}>(.*?)</\1\s*>"
+    rf"|<([A-Za-z][\w:-]*){_IN_TAG}>",
+    re.S | re.I,
+)
+_ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+class _Page:
+    """A page cut into pieces: those a reader sees (converted together, in one call) and the rest."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.shown: list[int] = []
+        self.json: set[int] = set()
+
+    def keep(self, text: str) -> None:
+        self.pieces.append(text)
+
+    def show(self, text: str, *, json_text: bool = False) -> None:
+        if not text.isascii():
+            if json_text:
+                self.json.add(len(self.pieces))
+            self.shown.append(len(self.pieces))
+        self.pieces.append(text)
+
+    def tag(self, tag: str, start: int) -> bool:
+        """A start tag, its shown attributes converted; True when it is an <option> without a value."""
+        name = tag[1:start].lower()
+        if tag.isascii():
+            self.keep(tag)
+            if name != "option":
+                return False
+        attrs = [(m.group(1).lower(), m) for m in _ATTR.finditer(tag, start, len(tag) - 1)]
+        if tag.isascii():
+            return all(a != "value" for a, _ in attrs)
+        values = {a: _value(m) for a, m in attrs}
+        kind = (values.get("type") or "").lower()
+        button_text = name == "input" and (kind in _BUTTON_TYPES or (kind == "submit" and "name" not in values))
+        at = 0
+        for attr, m in attrs:
+            group = next((g for g in (2, 3, 4) if m.group(g) is not None), None)
+            if group is None or not (attr in SHOWN_ATTRIBUTES or (attr == "value" and button_text)):
+                continue
+            self.keep(tag[at : m.start(group)])
+            self.show(m.group(group))
+            at = m.end(group)
+        self.keep(tag[at:])
+        return name == "option" and "value" not in values
+
+    def text(self, convert: Callable[[str], str]) -> str:
+        if self.shown:
+            parts = [self.pieces[i] for i in self.shown]
+            joined = _SEP.join(parts)
+            out = convert(joined).split(_SEP) if joined.count(_SEP) == len(parts) - 1 else []
+            if len(out) != len(parts):  # a piece held the separator itself: one call each
+                out = [convert(p) for p in parts]
+            for i, converted in zip(self.shown, out, strict=True):
+                self.pieces[i] = converted.translate(_JSON_ESCAPES) if i in self.json else converted
+        return "".join(self.pieces)
+
+
+def convert_html(html: str, convert: Callable[[str], str]) -> str:
+    """``html`` as a reader of the converted script sees it, what the page sends back left as it is
+    (see :data:`SHOWN_ATTRIBUTES` above)."""
+    page = _Page()
+    at = 0
+    value_less_option = False
+    for m in _MARKUP.finditer(html):
+        if m.group(3) is not None and m.group().isascii() and m.group(3).lower() != "option":
+            continue  # a tag with nothing to convert stays inside the text around it (OpenCC leaves ASCII)
+        if m.start() > at:
+            # the text of an <option> without a value attribute is the value it sends
+            (page.keep if value_less_option else page.show)(html[at : m.start()])
+        value_less_option = False
+        raw = m.group(1)
+        if raw is not None:
+            open_end = m.start(2)
+            page.tag(html[m.start() : open_end], 1 + len(raw))
+            body = m.group(2)
+            if raw.lower() == "script" and "application/json" in html[m.start() : open_end].lower():
+                _json_block(page, body)
+            else:  # a script's code, a style sheet, a textarea's text (what the form sends)
+                page.keep(body)
+            page.keep(html[m.end(2) : m.end()])
+        elif m.group(3) is not None:
+            value_less_option = page.tag(m.group(), 1 + len(m.group(3)))
+        else:
+            page.keep(m.group())  # a comment
+        at = m.end()
+    if at < len(html):
+        (page.keep if value_less_option else page.show)(html[at:])
+    return page.text(convert)
+
+
+def _value(m: re.Match[str]) -> str | None:
+    return next((v for v in (m.group(2), m.group(3), m.group(4)) if v is not None), None)
+
+
+def _json_block(page: _Page, body: str) -> None:
+    """A ``json_script`` block holds its Chinese as \\u escapes: read, converted as text, written back."""
+    try:
+        text = json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        text = ""
+    if text.isascii():
+        page.keep(body)
+    else:
+        page.show(text, json_text=True)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
-from . import unchanged
+from . import hant, unchanged
 
 
 def get_user(request: HttpRequest) -> Any:
@@ -53,3 +53,26 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = translation.get_language()
         return self.get_response(request)
+
+
+class ReaderScriptMiddleware:
+    """Every HTML response — a page, an htmx fragment, an error page — in the reader's script: for a
+    reader of 繁體 (zh-hant active) the rendered page is converted whole, once, by
+    ``hant.convert_html``, which leaves what a form sends back as it was rendered. JSON (the API)
+    and files are not touched here: the API answers with the records as stored and its messages as
+    written; downloads are converted by ``documents.http``. Sits right after
+    ``UserLanguageMiddleware``, so the reader's language is active when the response comes back."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        response = self.get_response(request)
+        convert = hant.reader_converter()
+        if convert is None or response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        charset = response.charset
+        response.content = hant.convert_html(response.content.decode(charset), convert).encode(charset)
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.staticfiles import finders
 
+from xieshang.core import hant
 from xieshang.core.errors import ServiceError
 
 from . import script
@@ -53,13 +54,14 @@ def render(
 
     ``wait_for`` is a JavaScript expression Chromium waits to be true before drawing (charts drawn);
     ``pdf_options`` go to Playwright's ``page.pdf`` (margins, header and footer). With zh-hant active,
-    the page and the header and footer are drawn in traditional script (:mod:`.script`).
+    the page (as a 繁體 reader's page is converted, charts included: ``core.hant.convert_html``) and
+    the header and footer are drawn in traditional script.
     """
     if fmt not in ("png", "pdf"):
         raise ServiceError("导出格式应为 png 或 pdf。")
     convert = script.converter()
     if convert is not None:  # a reader of 繁體: the page and its header and footer in traditional script
-        html = convert(html)
+        html = hant.convert_html(html, convert)
         pdf_options = {k: convert(v) if isinstance(v, str) else v for k, v in (pdf_options or {}).items()}
     try:
         from playwright.sync_api import sync_playwright

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from django import template
 
-from xieshang.core.hant import for_reader
-
 register = template.Library()
 
 LABELS: dict[str, dict[str, str]] = {
@@ -100,14 +98,9 @@ TAGS = {
 
 @register.filter
 def label(value: str, kind: str) -> str:
-    """``{{ a.status|label:"assignment" }}`` → 待签收 (待簽收 for a reader of 繁體).
-
-    The labels are the templates' wording kept in one place, so with zh-hant active they are
-    converted as the template loader converts a template's text; an unknown value is shown as it is."""
-    text = LABELS.get(kind, {}).get(value)
-    if text is None:
-        return value
-    return for_reader(text)
+    """``{{ a.status|label:"assignment" }}`` → 待签收; an unknown value is shown as it is. A reader of
+    繁體 gets the page converted whole (``core.middleware.ReaderScriptMiddleware``)."""
+    return LABELS.get(kind, {}).get(value, value)
 
 
 @register.filter

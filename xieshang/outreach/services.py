@@ -873,19 +873,34 @@ def enterprise_create(
     contact_phone: str = "",
 ) -> Enterprise:
     _require_office(actor, committee.pk, "登记企业")
-    name = clean_text(name, field="企业名称", limit=100, single_line=True)
-    if Enterprise.objects.filter(committee=committee, name=name).exists():
-        raise ServiceError(f"已登记企业「{name}」。")
-    enterprise = Enterprise.objects.create(
-        committee=committee,
-        name=name,
-        area=area,
-        industry=clean_text(industry, field="行业", limit=50, required=False, single_line=True),
-        contact_name=clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
-        contact_phone=clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
-    )
+    fields = _enterprise_fields(committee.pk, None, name, area, industry, contact_name, contact_phone)
+    enterprise = Enterprise.objects.create(committee=committee, **fields)
     _log(f"outreach.enterprise:{enterprise.pk}", enterprise, "create", actor)
     return enterprise
+
+
+def _enterprise_fields(
+    committee_id: int,
+    pk: int | None,
+    name: str,
+    area: Area | None,
+    industry: str,
+    contact_name: str,
+    contact_phone: str,
+) -> dict[str, Any]:
+    """An enterprise's typed fields, cleaned; a name another enterprise of the committee has is refused."""
+    name = clean_text(name, field="企业名称", limit=100, single_line=True)
+    if Enterprise.objects.filter(committee_id=committee_id, name=name).exclude(pk=pk).exists():
+        raise ServiceError(f"已登记企业「{name}」。")
+    if area is not None and area.level != Area.Level.STREET:
+        raise ServiceError("所在地请选择镇街。")
+    return {
+        "name": name,
+        "area": area,
+        "industry": clean_text(industry, field="行业", limit=50, required=False, single_line=True),
+        "contact_name": clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
+        "contact_phone": clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
+    }
 
 
 @transaction.atomic
@@ -908,18 +923,9 @@ def enterprise_update(
     one left out has their link ended that day. ``None`` leaves the links as they are."""
     enterprise = lock(Enterprise, enterprise_id, name="该企业", expected_version=expected_version)
     _require_office(actor, enterprise.committee_id, "修改企业信息")
-    name = clean_text(name, field="企业名称", limit=100, single_line=True)
-    if Enterprise.objects.filter(committee_id=enterprise.committee_id, name=name).exclude(pk=enterprise.pk).exists():
-        raise ServiceError(f"已登记企业「{name}」。")
-    if area is not None and area.level != Area.Level.STREET:
-        raise ServiceError("所在地请选择镇街。")
-    fields = {
-        "name": name,
-        "area": area,
-        "industry": clean_text(industry, field="行业", limit=50, required=False, single_line=True),
-        "contact_name": clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
-        "contact_phone": clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
-    }
+    fields = _enterprise_fields(
+        enterprise.committee_id, enterprise.pk, name, area, industry, contact_name, contact_phone
+    )
     day = on or _today()
     added: list[int] = []
     ended: list[int] = []

@@ -11,18 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-
-from xieshang.core.errors import PermissionDeniedError, ServiceError
 
 from . import forms, services
 from . import permissions as perms
@@ -36,7 +33,7 @@ from .models import (
     Volunteer,
     VolunteerTeam,
 )
-from .pages import submit, years
+from .pages import act, submit, years
 from .pages import year as _year
 
 
@@ -280,15 +277,12 @@ def enterprise_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     link = EnterpriseLink.objects.filter(pk=pk, enterprise__committee_id=user.committee_id).first()
     if link is None:
         raise Http404
-    try:
-        services.enterprise_unlink(actor=user, link_id=link.pk, on=timezone.localdate())
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已结束挂点联系。")
-    return redirect("outreach:office_enterprise", pk=link.enterprise_id)
+    return act(
+        request,
+        lambda: services.enterprise_unlink(actor=user, link_id=link.pk, on=timezone.localdate()),
+        success=lambda x: "已结束挂点联系。",
+        then=_to("office_enterprise", link.enterprise_id),
+    )
 
 
 @login_required

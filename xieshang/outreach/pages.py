@@ -56,6 +56,21 @@ def submit(
     return redirect(then(record))
 
 
+def act(request: HttpRequest, call: Callable[[], Any], *, success: Callable[[Any], str], then: str) -> HttpResponse:
+    """A button without a form of its own: call the service, flash its result or its refusal, go to ``then``."""
+    try:
+        done = call()
+    except NotFoundError:
+        raise Http404 from None
+    except PermissionDeniedError:
+        raise PermissionDenied from None
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success(done))
+    return redirect(then)
+
+
 def year(request: HttpRequest) -> int:
     """The year a list shows (``?year=``), this year when missing or out of range."""
     today = timezone.localdate()

@@ -250,19 +250,14 @@ def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
     shift = DutyShift.objects.filter(pk=pk, station__in=perms.stations_visible_to(request.user)).first()
     if shift is None:
         raise Http404
-    try:
-        services.shift_remove(
+    return pages.act(
+        request,
+        lambda: services.shift_remove(
             actor=request.user, shift_id=shift.pk, expected_version=to_int(request.POST.get("version"))
-        )
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已撤销 {shift.on:%Y年%m月%d日} 的班次。")
-    return redirect(reverse("outreach:station", args=[shift.station_id]) + "#roster")
+        ),
+        success=lambda x: f"已撤销 {x.on:%Y年%m月%d日} 的班次。",
+        then=reverse("outreach:station", args=[shift.station_id]) + "#roster",
+    )
 
 
 @login_required
@@ -272,21 +267,18 @@ def shift_swap(request: HttpRequest, pk: int) -> HttpResponse:
     shift = DutyShift.objects.filter(pk=as_id(request.POST.get("shift")) or 0, station=s).first()
     if shift is None:
         raise Http404
-    try:
-        services.shift_swap(
+    return pages.act(
+        request,
+        lambda: services.shift_swap(
             actor=request.user,
             shift_id=shift.pk,
             other_shift_id=as_id(request.POST.get("other")),
             member=as_id(request.POST.get("member")),
             note=request.POST.get("note", ""),
-        )
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已调班。")
-    return redirect("outreach:station", pk=s.pk)
+        ),
+        success=lambda x: "已调班。",
+        then=reverse("outreach:station", args=[s.pk]),
+    )
 
 
 @login_required
@@ -507,19 +499,13 @@ def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择企业的评价。")
         return redirect("outreach:enterprises")
-    try:
-        services.appeal_rate(
-            actor=request.user, appeal_id=pk, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
-        )
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已录入企业评价。")
-    return redirect("outreach:enterprises")
+    d = form.cleaned_data
+    return pages.act(
+        request,
+        lambda: services.appeal_rate(actor=request.user, appeal_id=pk, value=d["value"], comment=d["comment"]),
+        success=lambda x: "已录入企业评价。",
+        then=reverse("outreach:enterprises"),
+    )
 
 
 # --- appeals and groups (the loop's links back to their source) ----------------------------------------

@@ -95,6 +95,16 @@ class RosterForm(forms.Form):
         return days
 
 
+class ShiftForm(forms.Form):
+    on = forms.DateField(label="值班日期", widget=DATE)
+    member = forms.TypedChoiceField(label="值班委员", coerce=int)
+    note = forms.CharField(label="备注", max_length=200, required=False)
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [("", "请选择"), *((m.pk, m.name) for m in members)]
+
+
 class SwapForm(forms.Form):
     shift = forms.IntegerField(widget=forms.HiddenInput)
     other = forms.TypedChoiceField(label="与该班次对调", coerce=int, required=False, empty_value=None)
@@ -191,6 +201,21 @@ class EnterpriseForm(forms.Form):
         self.fields["area"].queryset = Area.objects.filter(level=Area.Level.STREET).order_by("code")
 
 
+class EnterpriseEditForm(_Committee, EnterpriseForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    linked = forms.ModelMultipleChoiceField(
+        label="挂点联系的政协领导班子成员",
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="新选的成员自今天起挂点联系；取消选择的，其挂点联系于今天结束。",
+    )
+
+    def __init__(self, *args, committee_id: int, **kwargs):
+        super().__init__(*args, committee_id=committee_id, **kwargs)
+        self.fields["linked"].queryset = _members(committee_id)
+
+
 class LinkForm(_Committee):
     member = forms.ModelChoiceField(label="挂点联系的政协领导班子成员", queryset=None, empty_label="请选择")
     linked_on = forms.DateField(label="开始日期", widget=DATE)
@@ -255,6 +280,10 @@ class GroupForm(_Committee):
     ends_on = forms.DateField(label="至", widget=DATE)
 
 
+class GroupEditForm(GroupForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class ProblemForm(forms.Form):
     token = forms.UUIDField(widget=forms.HiddenInput)
     title = forms.CharField(label="问题标题", max_length=100)
@@ -270,6 +299,15 @@ class ProblemForm(forms.Form):
 class TeamForm(forms.Form):
     name = forms.CharField(label="服务队名称", max_length=100)
     founded_on = forms.DateField(label="成立日期", widget=DATE)
+
+
+class TeamEditForm(TeamForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LeaveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    left_on = forms.DateField(label="离队日期", widget=DATE)
 
 
 class VolunteerForm(forms.Form):

@@ -295,6 +295,7 @@ class Enterprise(models.Model):
     contact_name = models.CharField(_("contact"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("enterprise")
@@ -465,6 +466,7 @@ class SupervisionGroup(models.Model):
     )
     starts_on = models.DateField(_("from"))
     ends_on = models.DateField(_("until"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("supervision group")
@@ -514,6 +516,7 @@ class VolunteerTeam(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     founded_on = models.DateField(_("founded on"))
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("volunteer team")
@@ -538,6 +541,7 @@ class Volunteer(models.Model):
     )
     joined_on = models.DateField(_("joined on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("volunteer")

@@ -8,21 +8,18 @@ action re-renders the page with the rule's message and status 400. Lists by year
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
-
-from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
-from xieshang.core.params import to_year
 
 from . import forms, services
 from . import permissions as perms
@@ -36,6 +33,8 @@ from .models import (
     Volunteer,
     VolunteerTeam,
 )
+from .pages import act, submit, years
+from .pages import year as _year
 
 
 def _office(request: HttpRequest) -> Any:
@@ -45,28 +44,12 @@ def _office(request: HttpRequest) -> Any:
     return user
 
 
-def _year(request: HttpRequest) -> int:
-    today = timezone.localdate()
-    year = to_year(request.GET.get("year"), today.year)
-    return year if 2000 <= year <= today.year + 1 else today.year
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
 
 
-def _years(year: int) -> list[int]:
-    this = timezone.localdate().year
-    return sorted({*range(this - 5, this + 1), year}, reverse=True)
-
-
-def _run(form: Any, call: Callable[[], Any]) -> Any:
-    """Call the service; its refusal becomes the form's message (None returned)."""
-    try:
-        return call()
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        form.add_error(None, exc.message)
-        return None
+def _to(name: str, *args: Any, year: int | None = None) -> str:
+    return reverse(f"outreach:{name}", args=args) + (f"?year={year}" if year else "")
 
 
 # --- the set-up home and stations ------------------------------------------------------------------
@@ -94,31 +77,19 @@ def _station_save(request: HttpRequest, station: Station | None) -> HttpResponse
     user = _office(request)
     if request.method == "POST":
         form = forms.StationForm(request.POST, committee_id=user.committee_id)
-        if form.is_valid():
-            d = form.cleaned_data
-            common = {
-                "actor": user,
-                "name": d["name"],
-                "kind": d["kind"],
-                "area": d["area"],
-                "host": d["host"],
-                "members": list(d["members"]),
-                "address": d["address"],
-                "phone": d["phone"],
-                "reception": d["reception"],
-                "duty_days": d["duty_days"],
-                "is_active": d["is_active"],
-            }
+
+        def call(d: dict[str, Any]) -> Station:
+            common = {k: d[k] for k in ("name", "kind", "area", "host", "address", "phone", "reception", "duty_days")}
+            common.update(actor=user, members=list(d["members"]), is_active=d["is_active"])
             if station is None:
-                done = _run(form, lambda: services.station_create(committee=user.committee, **common))
-            else:
-                done = _run(
-                    form,
-                    lambda: services.station_update(station_id=station.pk, expected_version=d["version"], **common),
-                )
-            if done is not None:
-                messages.success(request, f"已保存「{done.name}」。")
-                return redirect("outreach:station", pk=done.pk)
+                return services.station_create(committee=user.committee, **common)
+            return services.station_update(station_id=station.pk, expected_version=d["version"], **common)
+
+        done = submit(
+            request, form, call, success=lambda s: f"已保存「{s.name}」。", then=lambda s: _to("station", s.pk)
+        )
+        if done is not None:
+            return done
     elif station is None:
         form = forms.StationForm(committee_id=user.committee_id, initial={"duty_days": "10,20", "is_active": True})
     else:
@@ -160,6 +131,17 @@ def station_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _station_save(request, station)
 
 
+def _edit_page(request: HttpRequest, form: Any, call: Any, page: dict[str, Any], *, success: Any) -> HttpResponse:
+    """An edit page: GET shows the form with the record's values; POST saves through one service and
+    returns to the record's page (``page["back_url"]``); a refusal shows the form again (400)."""
+    if form.is_bound:
+        done = submit(request, form, call, success=success, then=lambda x: page["back_url"])
+        if done is not None:
+            return done
+    status = 400 if form.is_bound else 200
+    return render(request, "outreach/office/edit_form.html", {**page, "form": form}, status=status)
+
+
 # --- enterprises, links, visits, appeals ---------------------------------------------------------------
 
 
@@ -179,7 +161,7 @@ def _enterprises_page(request: HttpRequest, user: Any, form: Any = None, status:
     return render(
         request,
         "outreach/office/enterprises.html",
-        {"rows": rows, "year": year, "years": _years(year), "form": form or forms.EnterpriseForm()},
+        {"rows": rows, "year": year, "years": years(year), "form": form or forms.EnterpriseForm()},
         status=status,
     )
 
@@ -187,16 +169,16 @@ def _enterprises_page(request: HttpRequest, user: Any, form: Any = None, status:
 @login_required
 def enterprise_list(request: HttpRequest) -> HttpResponse:
     user = _office(request)
-    if request.method == "POST":
-        form = forms.EnterpriseForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            done = _run(form, lambda: services.enterprise_create(actor=user, committee=user.committee, **d))
-            if done is not None:
-                messages.success(request, f"已登记企业「{done.name}」。")
-                return redirect("outreach:office_enterprise", pk=done.pk)
-        return _enterprises_page(request, user, form, 400)
-    return _enterprises_page(request, user)
+    if request.method != "POST":
+        return _enterprises_page(request, user)
+    form = forms.EnterpriseForm(request.POST)
+    return submit(
+        request,
+        form,
+        lambda d: services.enterprise_create(actor=user, committee=user.committee, **d),
+        success=lambda e: f"已登记企业「{e.name}」。",
+        then=lambda e: _to("office_enterprise", e.pk),
+    ) or _enterprises_page(request, user, form, 400)
 
 
 def _enterprise(user: Any, pk: int) -> Enterprise:
@@ -212,6 +194,39 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     return _enterprise_page(request, user, _enterprise(user, pk))
 
 
+@login_required
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """改企业: name, place, industry, contact and the leadership members linked to it."""
+    user = _office(request)
+    e = _enterprise(user, pk)
+    if request.method == "POST":
+        form = forms.EnterpriseEditForm(request.POST, committee_id=user.committee_id)
+    else:
+        live = list(e.links.filter(ended_on__isnull=True).values_list("member_id", flat=True))
+        initial = {f: getattr(e, f) for f in ("version", "name", "industry", "contact_name", "contact_phone")}
+        form = forms.EnterpriseEditForm(
+            committee_id=user.committee_id, initial={**initial, "area": e.area_id, "linked": live}
+        )
+
+    def call(d: dict[str, Any]) -> Enterprise:
+        return services.enterprise_update(
+            actor=user,
+            enterprise_id=e.pk,
+            expected_version=d["version"],
+            linked=list(d["linked"]),
+            **{k: d[k] for k in ("name", "area", "industry", "contact_name", "contact_phone")},
+        )
+
+    page = {
+        "name": e.name,
+        "kind": "企业信息",
+        "list_url": _to("office_enterprises"),
+        "list_label": "挂点联系企业",
+        "back_url": _to("office_enterprise", e.pk),
+    }
+    return _edit_page(request, form, call, page, success=lambda x: f"已保存「{x.name}」。")
+
+
 def _enterprise_page(request: HttpRequest, user: Any, e: Enterprise, status: int = 200, **bound: Any) -> HttpResponse:
     year = _year(request)
     today = timezone.localdate()
@@ -224,7 +239,7 @@ def _enterprise_page(request: HttpRequest, user: Any, e: Enterprise, status: int
     ctx = {
         "e": e,
         "year": year,
-        "years": _years(year),
+        "years": years(year),
         "links": e.links.select_related("member").order_by("-linked_on"),
         "visits": visits,
         "appeals": e.appeals.filter(raised_on__year=year).select_related("item").order_by("-raised_on", "-id"),
@@ -246,16 +261,13 @@ def enterprise_link(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
     form = forms.LinkForm(request.POST, committee_id=user.committee_id, auto_id="link-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.enterprise_link(actor=user, enterprise_id=e.pk, member=d["member"], on=d["linked_on"]),
-        )
-        if done is not None:
-            messages.success(request, f"已安排{done.member.name}挂点联系。")
-            return redirect("outreach:office_enterprise", pk=e.pk)
-    return _enterprise_page(request, user, e, 400, link_form=form)
+    return submit(
+        request,
+        form,
+        lambda d: services.enterprise_link(actor=user, enterprise_id=e.pk, member=d["member"], on=d["linked_on"]),
+        success=lambda link: f"已安排{link.member.name}挂点联系。",
+        then=lambda link: _to("office_enterprise", e.pk),
+    ) or _enterprise_page(request, user, e, 400, link_form=form)
 
 
 @login_required
@@ -265,15 +277,12 @@ def enterprise_unlink(request: HttpRequest, pk: int) -> HttpResponse:
     link = EnterpriseLink.objects.filter(pk=pk, enterprise__committee_id=user.committee_id).first()
     if link is None:
         raise Http404
-    try:
-        services.enterprise_unlink(actor=user, link_id=link.pk, on=timezone.localdate())
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已结束挂点联系。")
-    return redirect("outreach:office_enterprise", pk=link.enterprise_id)
+    return act(
+        request,
+        lambda: services.enterprise_unlink(actor=user, link_id=link.pk, on=timezone.localdate()),
+        success=lambda x: "已结束挂点联系。",
+        then=_to("office_enterprise", link.enterprise_id),
+    )
 
 
 @login_required
@@ -282,27 +291,28 @@ def enterprise_visit(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
     form = forms.OutreachVisitForm(request.POST, committee_id=user.committee_id, auto_id="visit-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.outreach_visit_log(
-                actor=user,
-                committee=user.committee,
-                submission_token=d["token"],
-                kind=d["kind"],
-                visited_on=d["visited_on"],
-                enterprise=e,
-                topic=d["topic"],
-                went=list(d["went"]),
-                met=d["met"],
-                notes=d["notes"],
-            ),
+
+    def call(d: dict[str, Any]) -> Any:
+        return services.outreach_visit_log(
+            actor=user,
+            committee=user.committee,
+            submission_token=d["token"],
+            kind=d["kind"],
+            visited_on=d["visited_on"],
+            enterprise=e,
+            topic=d["topic"],
+            went=list(d["went"]),
+            met=d["met"],
+            notes=d["notes"],
         )
-        if done is not None:
-            messages.success(request, f"已登记走访，走访对象 {len(d['met'])} 人次。")
-            return redirect("outreach:office_enterprise", pk=e.pk)
-    return _enterprise_page(request, user, e, 400, visit_form=form)
+
+    return submit(
+        request,
+        form,
+        call,
+        success=lambda v: f"已登记走访，走访对象 {len(form.cleaned_data['met'])} 人次。",
+        then=lambda v: _to("office_enterprise", e.pk),
+    ) or _enterprise_page(request, user, e, 400, visit_form=form)
 
 
 @login_required
@@ -311,23 +321,24 @@ def enterprise_appeal(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     e = _enterprise(user, pk)
     form = forms.AppealForm(request.POST, auto_id="appeal-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.appeal_raise(
-                actor=user,
-                enterprise_id=e.pk,
-                submission_token=d["token"],
-                title=d["title"],
-                text=d["text"],
-                raised_on=d["raised_on"],
-            ),
+
+    def call(d: dict[str, Any]) -> Any:
+        return services.appeal_raise(
+            actor=user,
+            enterprise_id=e.pk,
+            submission_token=d["token"],
+            title=d["title"],
+            text=d["text"],
+            raised_on=d["raised_on"],
         )
-        if done is not None:
-            messages.success(request, "企业诉求已登记，进入办理闭环。")
-            return redirect("outreach:office_enterprise", pk=e.pk)
-    return _enterprise_page(request, user, e, 400, appeal_form=form)
+
+    return submit(
+        request,
+        form,
+        call,
+        success=lambda a: "企业诉求已登记，进入办理闭环。",
+        then=lambda a: _to("office_enterprise", e.pk),
+    ) or _enterprise_page(request, user, e, 400, appeal_form=form)
 
 
 # --- supervision groups ------------------------------------------------------------------------------
@@ -337,22 +348,19 @@ def enterprise_appeal(request: HttpRequest, pk: int) -> HttpResponse:
 def group_list(request: HttpRequest) -> HttpResponse:
     user = _office(request)
     year = _year(request)
-    form = forms.GroupForm(committee_id=user.committee_id)
-    status = 200
-    if request.method == "POST":
-        form = forms.GroupForm(request.POST, committee_id=user.committee_id)
-        if form.is_valid():
-            d = form.cleaned_data
-            done = _run(
-                form,
-                lambda: services.group_create(
-                    actor=user, committee=user.committee, **{**d, "members": list(d["members"])}
-                ),
-            )
-            if done is not None:
-                messages.success(request, f"已组建「{done.name}」。")
-                return redirect("outreach:group", pk=done.pk)
-        status = 400
+    form = forms.GroupForm(_posted(request), committee_id=user.committee_id)
+    if form.is_bound:
+        done = submit(
+            request,
+            form,
+            lambda d: services.group_create(
+                actor=user, committee=user.committee, **{**d, "members": list(d["members"])}
+            ),
+            success=lambda g: f"已组建「{g.name}」。",
+            then=lambda g: _to("group", g.pk),
+        )
+        if done is not None:
+            return done
     groups = (
         SupervisionGroup.objects.filter(
             committee_id=user.committee_id, starts_on__year__lte=year, ends_on__year__gte=year
@@ -367,9 +375,41 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outreach/office/groups.html",
-        {"groups": groups, "year": year, "years": _years(year), "form": form},
-        status=status,
+        {"groups": groups, "year": year, "years": years(year), "form": form},
+        status=400 if form.is_bound else 200,
     )
+
+
+@login_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """改督导组: name, theme, leader, members and period."""
+    user = _office(request)
+    g = SupervisionGroup.objects.filter(pk=pk, committee_id=user.committee_id).first()
+    if g is None:
+        raise Http404
+    if request.method == "POST":
+        form = forms.GroupEditForm(request.POST, committee_id=user.committee_id)
+    else:
+        initial = {f: getattr(g, f) for f in ("version", "name", "theme", "starts_on", "ends_on")}
+        members = [m.pk for m in g.members.all()]
+        form = forms.GroupEditForm(
+            committee_id=user.committee_id, initial={**initial, "leader": g.leader_id, "members": members}
+        )
+
+    def call(d: dict[str, Any]) -> SupervisionGroup:
+        fields = {k: d[k] for k in ("name", "theme", "leader", "starts_on", "ends_on")}
+        return services.group_update(
+            actor=user, group_id=g.pk, expected_version=d["version"], members=list(d["members"]), **fields
+        )
+
+    page = {
+        "name": g.name,
+        "kind": "督导组",
+        "list_url": _to("office_groups"),
+        "list_label": "民主监督小组",
+        "back_url": _to("group", g.pk),
+    }
+    return _edit_page(request, form, call, page, success=lambda x: f"已保存「{x.name}」。")
 
 
 @login_required
@@ -380,22 +420,22 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
     if group is None:
         raise Http404
     form = forms.ProblemForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.problem_raise(
-                actor=request.user,
-                group_id=group.pk,
-                submission_token=d["token"],
-                title=d["title"],
-                text=d["text"],
-                raised_on=d["raised_on"],
-            ),
+
+    def call(d: dict[str, Any]) -> Any:
+        return services.problem_raise(
+            actor=request.user,
+            group_id=group.pk,
+            submission_token=d["token"],
+            title=d["title"],
+            text=d["text"],
+            raised_on=d["raised_on"],
         )
-        if done is not None:
-            messages.success(request, "问题已登记，进入办理闭环。")
-            return redirect("outreach:group", pk=group.pk)
+
+    done = submit(
+        request, form, call, success=lambda p: "问题已登记，进入办理闭环。", then=lambda p: _to("group", group.pk)
+    )
+    if done is not None:
+        return done
     from .views import group_page
 
     return group_page(request, group, form, 400)
@@ -408,33 +448,35 @@ def problem_raise(request: HttpRequest, pk: int) -> HttpResponse:
 def team_list(request: HttpRequest) -> HttpResponse:
     user = _office(request)
     year = _year(request)
-    form = forms.TeamForm(initial={"founded_on": timezone.localdate()})
-    status = 200
-    if request.method == "POST":
-        form = forms.TeamForm(request.POST)
-        if form.is_valid():
-            d = form.cleaned_data
-            done = _run(form, lambda: services.team_create(actor=user, committee=user.committee, **d))
-            if done is not None:
-                messages.success(request, f"已组建「{done.name}」。")
-                return redirect("outreach:office_team", pk=done.pk)
-        status = 400
+    form = forms.TeamForm(_posted(request), initial={"founded_on": timezone.localdate()})
+    if form.is_bound:
+        done = submit(
+            request,
+            form,
+            lambda d: services.team_create(actor=user, committee=user.committee, **d),
+            success=lambda t: f"已组建「{t.name}」。",
+            then=lambda t: _to("office_team", t.pk),
+        )
+        if done is not None:
+            return done
     times = (
         Attendance.objects.filter(record__team=OuterRef("pk"), record__served_on__year=year)
         .values("record__team")
         .annotate(n=Count("id"))
         .values("n")
     )
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    in_year = Q(volunteers__joined_on__lte=end) & ~Q(volunteers__left_on__lt=start)
     teams = (
         VolunteerTeam.objects.filter(committee_id=user.committee_id)
-        .annotate(n_volunteers=Count("volunteers", distinct=True), n_times=Coalesce(Subquery(times), 0))
+        .annotate(n_volunteers=Count("volunteers", filter=in_year, distinct=True), n_times=Coalesce(Subquery(times), 0))
         .order_by("id")
     )
     return render(
         request,
         "outreach/office/teams.html",
-        {"teams": teams, "year": year, "years": _years(year), "form": form},
-        status=status,
+        {"teams": teams, "year": year, "years": years(year), "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 
@@ -448,16 +490,21 @@ def _team(user: Any, pk: int) -> VolunteerTeam:
 def _team_page(request: HttpRequest, team: VolunteerTeam, status: int = 200, **bound: Any) -> HttpResponse:
     year = _year(request)
     today = timezone.localdate()
-    volunteers = list(team.volunteers.order_by("id"))
+    volunteers = list(team.volunteers.order_by("left_on", "id"))
     records = team.records.filter(served_on__year=year).annotate(n=Count("attendance")).order_by("-served_on", "-id")
     current = [v for v in volunteers if v.left_on is None]
+    leaving = bound.get("leave_form")
     ctx = {
         "team": team,
         "year": year,
-        "years": _years(year),
+        "years": years(year),
         "volunteers": volunteers,
+        "current": current,
         "records": records,
         "times": sum(r.n for r in records),
+        "leave_form": leaving,
+        "leaving": bound.get("leaving"),
+        "today": today,
         "volunteer_form": bound.get("volunteer_form")
         or forms.VolunteerForm(initial={"joined_on": today}, auto_id="volunteer-%s"),
         "service_form": bound.get("service_form")
@@ -473,18 +520,65 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """改服务队: name and founding date."""
+    user = _office(request)
+    t = _team(user, pk)
+    if request.method == "POST":
+        form = forms.TeamEditForm(request.POST)
+    else:
+        form = forms.TeamEditForm(initial={"version": t.version, "name": t.name, "founded_on": t.founded_on})
+    page = {
+        "name": t.name,
+        "kind": "志愿服务队",
+        "list_url": _to("office_teams"),
+        "list_label": "志愿服务队",
+        "back_url": _to("office_team", t.pk),
+    }
+    return _edit_page(
+        request,
+        form,
+        lambda d: services.team_update(
+            actor=user, team_id=t.pk, expected_version=d["version"], name=d["name"], founded_on=d["founded_on"]
+        ),
+        page,
+        success=lambda x: f"已保存「{x.name}」。",
+    )
+
+
+@login_required
 @require_POST
 def volunteer_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     t = _team(user, pk)
     form = forms.VolunteerForm(request.POST, auto_id="volunteer-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(form, lambda: services.volunteer_add(actor=user, team_id=t.pk, **d))
-        if done is not None:
-            messages.success(request, f"已登记志愿者{done.name}。")
-            return redirect("outreach:office_team", pk=t.pk)
-    return _team_page(request, t, 400, volunteer_form=form)
+    return submit(
+        request,
+        form,
+        lambda d: services.volunteer_add(actor=user, team_id=t.pk, **d),
+        success=lambda v: f"已登记志愿者{v.name}。",
+        then=lambda v: _to("office_team", t.pk),
+    ) or _team_page(request, t, 400, volunteer_form=form)
+
+
+@login_required
+@require_POST
+def volunteer_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    """离队: the day a volunteer left the team."""
+    user = _office(request)
+    v = Volunteer.objects.filter(pk=pk, team__committee_id=user.committee_id).select_related("team").first()
+    if v is None:
+        raise Http404
+    form = forms.LeaveForm(request.POST, auto_id=f"leave-{v.pk}-%s")
+    return submit(
+        request,
+        form,
+        lambda d: services.volunteer_leave(
+            actor=user, volunteer_id=v.pk, left_on=d["left_on"], expected_version=d["version"]
+        ),
+        success=lambda x: f"已登记{x.name}于 {x.left_on:%Y年%m月%d日} 离队。",
+        then=lambda x: _to("office_team", x.team_id) + "#volunteers",
+    ) or _team_page(request, v.team, 400, leave_form=form, leaving=v.pk)
 
 
 @login_required
@@ -493,21 +587,22 @@ def service_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = _office(request)
     t = _team(user, pk)
     form = forms.ServiceForm(request.POST, volunteers=list(Volunteer.objects.filter(team=t)), auto_id="service-%s")
-    if form.is_valid():
-        d = form.cleaned_data
-        done = _run(
-            form,
-            lambda: services.service_record(
-                actor=user,
-                team_id=t.pk,
-                submission_token=d["token"],
-                served_on=d["served_on"],
-                activity=d["activity"],
-                place=d["place"],
-                volunteer_ids=d["volunteers"],
-            ),
+
+    def call(d: dict[str, Any]) -> Any:
+        return services.service_record(
+            actor=user,
+            team_id=t.pk,
+            submission_token=d["token"],
+            served_on=d["served_on"],
+            activity=d["activity"],
+            place=d["place"],
+            volunteer_ids=d["volunteers"],
         )
-        if done is not None:
-            messages.success(request, f"已登记志愿服务，{len(d['volunteers'])} 人次。")
-            return redirect("outreach:office_team", pk=t.pk)
-    return _team_page(request, t, 400, service_form=form)
+
+    return submit(
+        request,
+        form,
+        call,
+        success=lambda r: f"已登记志愿服务，{len(form.cleaned_data['volunteers'])} 人次。",
+        then=lambda r: _to("office_team", t.pk),
+    ) or _team_page(request, t, 400, service_form=form)

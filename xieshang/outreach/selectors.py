@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum, Window
+from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from xieshang.handling import metrics
@@ -241,3 +242,69 @@ def problem_sources(items: list[Item], reveal: bool) -> dict[int, list[tuple[str
         assert p.item_id is not None
         out[p.item_id] = [("督导组", p.group.name), ("组长", p.group.leader.name)]
     return out
+
+
+# --- the public finder: a station's next duty days ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DutyDay:
+    """A day a station receives visitors: from the roster (with the members on duty), or from the
+    station's duty days of the month when the roster does not reach that far (members not yet named)."""
+
+    on: dt.date
+    names: tuple[str, ...] = ()
+
+    @property
+    def planned(self) -> bool:
+        return not self.names
+
+
+def _month_days(duty_days: str, after: dt.date, n: int) -> list[dt.date]:
+    """The next ``n`` dates after ``after`` that fall on the station's duty days of the month."""
+    days = sorted({int(d) for d in duty_days.split(",") if d.strip().isdigit() and 1 <= int(d) <= 31})
+    found: list[dt.date] = []
+    y, m = after.year, after.month
+    for _ in range(24):
+        for d in days:
+            try:
+                on = dt.date(y, m, d)
+            except ValueError:
+                continue  # the 31st in a short month
+            if on > after:
+                found.append(on)
+                if len(found) == n:
+                    return found
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return found
+
+
+def next_duty_days(stations: list[Station], n: int = 3) -> dict[int, list[DutyDay]]:
+    """The next ``n`` days each station receives visitors, however far off, in one query for all.
+
+    The roster's days come first with the members on duty; when it holds fewer than ``n`` days ahead,
+    the station's duty days of the month after the roster's last day complete the list. A station with
+    neither has no entry."""
+    if not stations:
+        return {}
+    today = timezone.localdate()
+    rank = Window(DenseRank(), partition_by=[F("station_id")], order_by=F("on").asc())
+    rows = (
+        DutyShift.objects.filter(station__in=stations, on__gte=today)
+        .annotate(rank=rank)
+        .filter(rank__lte=n)
+        .order_by("station_id", "on", "id")
+        .values_list("station_id", "on", "member__name")
+    )
+    per: dict[int, dict[dt.date, list[str]]] = {}
+    for station_id, on, name in rows:
+        per.setdefault(station_id, {}).setdefault(on, []).append(name)
+    found: dict[int, list[DutyDay]] = {}
+    for s in stations:
+        days = [DutyDay(on, tuple(names)) for on, names in per.get(s.pk, {}).items()]
+        if len(days) < n and s.duty_days:
+            after = days[-1].on if days else today - dt.timedelta(days=1)
+            days += [DutyDay(on) for on in _month_days(s.duty_days, after, n - len(days))]
+        if days:
+            found[s.pk] = days
+    return found

@@ -257,17 +257,54 @@ def _roster_member(station: Station, member: Member | int) -> Member:
 
 
 @transaction.atomic
-def shift_add(*, actor: Any, station_id: Any, on: dt.date, member: Member | int, note: str = "") -> DutyShift:
-    """排班: one member on duty at the station that day; a member already on duty elsewhere that day is refused."""
+def shift_add(
+    *, actor: Any, station_id: Any, on: dt.date, member: Member | int, note: str = "", past: bool = False
+) -> DutyShift:
+    """排班: one member on duty at the station that day; a member already on duty elsewhere that day is refused.
+
+    A day already gone is refused, unless ``past`` (entering a roster that was kept on paper)."""
     station = lock(Station, station_id, name="该联系站")
     if not perms.can_manage_station(actor, station):
         raise PermissionDeniedError("只有站长或政协机关工作人员可以排班。")
+    if not isinstance(on, dt.date):
+        raise ServiceError("请填写值班日期。")
+    if on < _today() and not past:
+        raise ServiceError(f"{on:%Y年%m月%d日} 已经过去，只能为今天及以后排班。")
     m = _roster_member(station, member)
     _check_free(m, on)
     shift = DutyShift.objects.create(
         station=station, on=on, member=m, note=clean_text(note, field="备注", limit=200, required=False)
     )
     _log(f"outreach.station:{station.pk}", shift, "shift_add", actor, data={"on": on.isoformat(), "member": m.pk})
+    return shift
+
+
+@transaction.atomic
+def shift_remove(*, actor: Any, shift_id: Any, expected_version: int | None = None) -> DutyShift:
+    """撤班: the host or the office takes a shift off the roster, only one still ahead and not yet served
+    (no visit logged by that member that day) and with no swap awaiting confirmation."""
+    shift = lock(
+        DutyShift.objects.select_related("station", "member"),
+        shift_id,
+        name="该班次",
+        expected_version=expected_version,
+    )
+    if not perms.can_manage_station(actor, shift.station):
+        raise PermissionDeniedError("只有站长或政协机关工作人员可以撤销班次。")
+    if shift.on < _today():
+        raise ServiceError("已过的班次是值班记录，不能撤销。")
+    if Visit.objects.filter(station_id=shift.station_id, visited_on=shift.on, duty_member_id=shift.member_id).exists():
+        raise ServiceError(f"{shift.member.name}委员当天已接待来访，该班次不能撤销。")
+    if shift.swaps.filter(status=SwapRequest.Status.PENDING).exists():
+        raise ServiceError("该班次有待确认的调班申请，请先确认、不同意或由申请人撤回后再撤销。")
+    _log(
+        f"outreach.station:{shift.station_id}",
+        shift,
+        "shift_remove",
+        actor,
+        data={"on": shift.on.isoformat(), "member": shift.member_id},
+    )
+    shift.delete()
     return shift
 
 
@@ -836,18 +873,91 @@ def enterprise_create(
     contact_phone: str = "",
 ) -> Enterprise:
     _require_office(actor, committee.pk, "登记企业")
-    name = clean_text(name, field="企业名称", limit=100, single_line=True)
-    if Enterprise.objects.filter(committee=committee, name=name).exists():
-        raise ServiceError(f"已登记企业「{name}」。")
-    enterprise = Enterprise.objects.create(
-        committee=committee,
-        name=name,
-        area=area,
-        industry=clean_text(industry, field="行业", limit=50, required=False, single_line=True),
-        contact_name=clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
-        contact_phone=clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
-    )
+    fields = _enterprise_fields(committee.pk, None, name, area, industry, contact_name, contact_phone)
+    enterprise = Enterprise.objects.create(committee=committee, **fields)
     _log(f"outreach.enterprise:{enterprise.pk}", enterprise, "create", actor)
+    return enterprise
+
+
+def _enterprise_fields(
+    committee_id: int,
+    pk: int | None,
+    name: str,
+    area: Area | None,
+    industry: str,
+    contact_name: str,
+    contact_phone: str,
+) -> dict[str, Any]:
+    """An enterprise's typed fields, cleaned; a name another enterprise of the committee has is refused."""
+    name = clean_text(name, field="企业名称", limit=100, single_line=True)
+    if Enterprise.objects.filter(committee_id=committee_id, name=name).exclude(pk=pk).exists():
+        raise ServiceError(f"已登记企业「{name}」。")
+    if area is not None and area.level != Area.Level.STREET:
+        raise ServiceError("所在地请选择镇街。")
+    return {
+        "name": name,
+        "area": area,
+        "industry": clean_text(industry, field="行业", limit=50, required=False, single_line=True),
+        "contact_name": clean_text(contact_name, field="联系人", limit=50, required=False, single_line=True),
+        "contact_phone": clean_text(contact_phone, field="联系电话", limit=20, required=False, single_line=True),
+    }
+
+
+@transaction.atomic
+def enterprise_update(
+    *,
+    actor: Any,
+    enterprise_id: Any,
+    name: str,
+    area: Area | None = None,
+    industry: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    linked: Sequence[Member] | None = None,
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Enterprise:
+    """改企业: the office corrects an enterprise's name, place, industry and contact, and who is linked to it.
+
+    ``linked`` is the leadership members linked from now on: a new one is linked from ``on`` (today),
+    one left out has their link ended that day. ``None`` leaves the links as they are."""
+    enterprise = lock(Enterprise, enterprise_id, name="该企业", expected_version=expected_version)
+    _require_office(actor, enterprise.committee_id, "修改企业信息")
+    fields = _enterprise_fields(
+        enterprise.committee_id, enterprise.pk, name, area, industry, contact_name, contact_phone
+    )
+    day = on or _today()
+    added: list[int] = []
+    ended: list[int] = []
+    if linked is not None:
+        wanted = {_member(enterprise.committee_id, m, "挂点联系的政协领导班子成员").pk: m for m in linked}
+        live = list(enterprise.links.select_for_update().filter(ended_on__isnull=True).select_related("member"))
+        for link in live:
+            if link.member_id in wanted:
+                continue
+            if day < link.linked_on:
+                raise ServiceError(
+                    f"{link.member.name}的挂点联系自 {link.linked_on:%Y年%m月%d日} 开始，结束日期不能早于开始日期。"
+                )
+            link.ended_on = day
+            link.save(update_fields=["ended_on"])
+            ended.append(link.member_id)
+        have = {link.member_id for link in live}
+        for pk in wanted:
+            if pk not in have:
+                EnterpriseLink.objects.create(enterprise=enterprise, member_id=pk, linked_on=day)
+                added.append(pk)
+    before = {k: str(getattr(enterprise, "area_id" if k == "area" else k)) for k in fields}
+    for k, v in fields.items():
+        setattr(enterprise, k, v)
+    save(enterprise, *fields)
+    _log(
+        f"outreach.enterprise:{enterprise.pk}",
+        enterprise,
+        "update",
+        actor,
+        data={"before": before, "linked": added, "ended": ended, "on": day.isoformat()},
+    )
     return enterprise
 
 
@@ -1059,6 +1169,54 @@ def group_create(
 
 
 @transaction.atomic
+def group_update(
+    *,
+    actor: Any,
+    group_id: Any,
+    name: str,
+    theme: str,
+    leader: Member,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    members: Sequence[Member] = (),
+    expected_version: int | None = None,
+) -> SupervisionGroup:
+    """改督导组: the office changes the group's name, theme, leader, members and period. The period
+    must still hold every problem the group has raised."""
+    group = lock(SupervisionGroup, group_id, name="该督导组", expected_version=expected_version)
+    _require_office(actor, group.committee_id, "修改督导组")
+    c = group.committee_id
+    if leader is None or leader.committee_id != c or any(m.committee_id != c for m in members):
+        raise ServiceError("督导组成员须为本会委员。")
+    if not isinstance(starts_on, dt.date) or not isinstance(ends_on, dt.date):
+        raise ServiceError("请填写督导期。")
+    if ends_on < starts_on:
+        raise ServiceError("督导期结束日期不能早于开始日期。")
+    outside = group.problems.exclude(raised_on__range=(starts_on, ends_on)).order_by("raised_on").first()
+    if outside is not None:
+        raise ServiceError(
+            f"本组已有问题「{outside.title}」于 {outside.raised_on:%Y年%m月%d日} 登记，督导期须包含该日期。"
+        )
+    name = clean_text(name, field="督导组名称", limit=100, single_line=True)
+    if SupervisionGroup.objects.filter(committee_id=c, name=name).exclude(pk=group.pk).exists():
+        raise ServiceError(f"已有名为「{name}」的督导组。")
+    before = {k: str(getattr(group, k)) for k in ("name", "theme", "leader_id", "starts_on", "ends_on")}
+    group.name = name
+    group.theme = clean_text(theme, field="督导主题", limit=200, single_line=True)
+    group.leader, group.starts_on, group.ends_on = leader, starts_on, ends_on
+    save(group, "name", "theme", "leader", "starts_on", "ends_on")
+    group.members.set(members)
+    _log(
+        f"outreach.group:{group.pk}",
+        group,
+        "update",
+        actor,
+        data={"before": before, "members": sorted(m.pk for m in members)},
+    )
+    return group
+
+
+@transaction.atomic
 def problem_raise(
     *,
     actor: Any,
@@ -1114,6 +1272,59 @@ def team_create(*, actor: Any, committee: Committee, name: str, founded_on: dt.d
 
 
 @transaction.atomic
+def team_update(
+    *, actor: Any, team_id: Any, name: str, founded_on: dt.date, expected_version: int | None = None
+) -> VolunteerTeam:
+    """改服务队: the office corrects the team's name and founding date (not after its first service)."""
+    team = lock(VolunteerTeam, team_id, name="该志愿服务队", expected_version=expected_version)
+    _require_office(actor, team.committee_id, "修改志愿服务队")
+    name = clean_text(name, field="服务队名称", limit=100, single_line=True)
+    if VolunteerTeam.objects.filter(committee_id=team.committee_id, name=name).exclude(pk=team.pk).exists():
+        raise ServiceError(f"已有名为「{name}」的志愿服务队。")
+    if not isinstance(founded_on, dt.date) or founded_on > _today():
+        raise ServiceError("成立日期不能晚于今天。")
+    first = team.records.order_by("served_on").first()
+    if first is not None and founded_on > first.served_on:
+        raise ServiceError(f"本队 {first.served_on:%Y年%m月%d日} 已有服务记录，成立日期不能晚于该日。")
+    before = {"name": team.name, "founded_on": str(team.founded_on)}
+    team.name, team.founded_on = name, founded_on
+    save(team, "name", "founded_on")
+    _log(f"outreach.team:{team.pk}", team, "update", actor, data={"before": before})
+    return team
+
+
+@transaction.atomic
+def volunteer_leave(
+    *, actor: Any, volunteer_id: Any, left_on: dt.date, expected_version: int | None = None
+) -> Volunteer:
+    """离队: the office records the day a volunteer left the team. Services after that day are refused
+    from then on, and the yearly count of volunteers follows the period in the team."""
+    volunteer = lock(
+        Volunteer.objects.select_related("team"), volunteer_id, name="该志愿者", expected_version=expected_version
+    )
+    _require_office(actor, volunteer.team.committee_id, "登记志愿者离队")
+    if volunteer.left_on is not None:
+        raise ConflictError(f"{volunteer.name}已于 {volunteer.left_on:%Y年%m月%d日} 离队。")
+    if not isinstance(left_on, dt.date) or left_on > _today():
+        raise ServiceError("离队日期不能晚于今天。")
+    if left_on < volunteer.joined_on:
+        raise ServiceError(f"离队日期不能早于入队日期（{volunteer.joined_on:%Y年%m月%d日}）。")
+    later = (
+        ServiceRecord.objects.filter(attendance__volunteer=volunteer, served_on__gt=left_on)
+        .order_by("served_on")
+        .first()
+    )
+    if later is not None:
+        raise ServiceError(
+            f"{volunteer.name} {later.served_on:%Y年%m月%d日} 还参加了「{later.activity}」，离队日期不能早于该日。"
+        )
+    volunteer.left_on = left_on
+    save(volunteer, "left_on")
+    _log(f"outreach.team:{volunteer.team_id}", volunteer, "leave", actor, data={"left_on": left_on.isoformat()})
+    return volunteer
+
+
+@transaction.atomic
 def volunteer_add(*, actor: Any, team_id: Any, name: str, joined_on: dt.date, user: User | None = None) -> Volunteer:
     team = lock(VolunteerTeam, team_id, name="该志愿服务队")
     _require_office(actor, team.committee_id, "登记志愿者")
@@ -1146,7 +1357,11 @@ def service_record(
     if served_on > _today():
         raise ServiceError("服务日期不能晚于今天。")
     ids = {as_id(v) for v in volunteer_ids} - {None}
-    present = list(team.volunteers.filter(pk__in=ids, joined_on__lte=served_on).exclude(left_on__lt=served_on))
+    chosen = list(team.volunteers.filter(pk__in=ids))
+    gone = next((v for v in chosen if v.left_on is not None and v.left_on < served_on), None)
+    if gone is not None:
+        raise ServiceError(f"{gone.name}已于 {gone.left_on:%Y年%m月%d日} 离队，不能登记其离队后的服务。")
+    present = [v for v in chosen if v.joined_on <= served_on]
     if not present or len(present) != len(ids):
         raise ServiceError("请选择当天在队的志愿者。")
     record = ServiceRecord.objects.create(

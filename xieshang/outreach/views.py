@@ -26,7 +26,7 @@ from xieshang.core.writes import as_id
 from xieshang.handling import registry
 from xieshang.organisations.models import User
 
-from . import forms, selectors, services
+from . import forms, pages, selectors, services
 from . import permissions as perms
 from .indicators import KEYS
 from .models import (
@@ -61,9 +61,7 @@ def _overview_user(request: HttpRequest) -> Any:
     return user
 
 
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else timezone.localdate().year
+_year = pages.year
 
 
 # --- the host's and duty member's day ----------------------------------------------------------------
@@ -189,6 +187,7 @@ def _station_context(request: HttpRequest, station: Station, **extra: Any) -> di
             forms.RosterForm(members=members, initial={"start": today, "days": station.duty_days or "10,20"}),
         )
         ctx.setdefault("swap_form", forms.SwapForm())
+        ctx.setdefault("shift_form", forms.ShiftForm(members=members, initial={"on": today}, auto_id="shift-%s"))
     ctx.update(extra)
     return ctx
 
@@ -210,27 +209,55 @@ def station(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def station_roster(request: HttpRequest, pk: int) -> HttpResponse:
     s = _station(request, pk)
-    members = list(s.members.all())
-    form = forms.RosterForm(request.POST, members=members)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            made = services.roster_generate(
-                actor=request.user,
-                station_id=s.pk,
-                start=d["start"],
-                months=d["months"],
-                days=d["days"],
-                members=d["members"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, f"已排班 {len(made)} 个班次。")
-            return redirect("outreach:station", pk=s.pk)
-    return render(request, "outreach/station.html", _station_context(request, s, roster_form=form), status=400)
+    form = forms.RosterForm(request.POST, members=list(s.members.all()))
+    return pages.submit(
+        request,
+        form,
+        lambda d: services.roster_generate(
+            actor=request.user,
+            station_id=s.pk,
+            start=d["start"],
+            months=d["months"],
+            days=d["days"],
+            members=d["members"],
+        ),
+        success=lambda made: f"已排班 {len(made)} 个班次。",
+        then=lambda made: reverse("outreach:station", args=[s.pk]) + "#roster",
+    ) or render(request, "outreach/station.html", _station_context(request, s, roster_form=form), status=400)
+
+
+@login_required
+@require_POST
+def shift_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """One shift added to the roster: a member of the station on a day from today on."""
+    s = _station(request, pk)
+    form = forms.ShiftForm(request.POST, members=list(s.members.all()), auto_id="shift-%s")
+    return pages.submit(
+        request,
+        form,
+        lambda d: services.shift_add(
+            actor=request.user, station_id=s.pk, on=d["on"], member=d["member"], note=d["note"]
+        ),
+        success=lambda x: f"已安排{x.member.name}委员 {x.on:%Y年%m月%d日} 值班。",
+        then=lambda x: reverse("outreach:station", args=[s.pk]) + "#roster",
+    ) or render(request, "outreach/station.html", _station_context(request, s, shift_form=form), status=400)
+
+
+@login_required
+@require_POST
+def shift_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shift ahead, not yet served, taken off the roster."""
+    shift = DutyShift.objects.filter(pk=pk, station__in=perms.stations_visible_to(request.user)).first()
+    if shift is None:
+        raise Http404
+    return pages.act(
+        request,
+        lambda: services.shift_remove(
+            actor=request.user, shift_id=shift.pk, expected_version=to_int(request.POST.get("version"))
+        ),
+        success=lambda x: f"已撤销 {x.on:%Y年%m月%d日} 的班次。",
+        then=reverse("outreach:station", args=[shift.station_id]) + "#roster",
+    )
 
 
 @login_required
@@ -240,21 +267,18 @@ def shift_swap(request: HttpRequest, pk: int) -> HttpResponse:
     shift = DutyShift.objects.filter(pk=as_id(request.POST.get("shift")) or 0, station=s).first()
     if shift is None:
         raise Http404
-    try:
-        services.shift_swap(
+    return pages.act(
+        request,
+        lambda: services.shift_swap(
             actor=request.user,
             shift_id=shift.pk,
             other_shift_id=as_id(request.POST.get("other")),
             member=as_id(request.POST.get("member")),
             note=request.POST.get("note", ""),
-        )
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已调班。")
-    return redirect("outreach:station", pk=s.pk)
+        ),
+        success=lambda x: "已调班。",
+        then=reverse("outreach:station", args=[s.pk]),
+    )
 
 
 @login_required
@@ -413,26 +437,21 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     v = _visit(request, pk)
     form = forms.DisposeForm(request.POST, visit=v)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.visit_dispose(
-                actor=request.user,
-                visit_id=v.pk,
-                disposal=d["disposal"],
-                note=d["note"],
-                title=d["title"],
-                text=d["text"],
-                expected_version=d["version"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已处置。")
-            return redirect("outreach:visit", pk=v.pk)
-    return _visit_page(request, v, 400, dispose_form=form)
+    return pages.submit(
+        request,
+        form,
+        lambda d: services.visit_dispose(
+            actor=request.user,
+            visit_id=v.pk,
+            disposal=d["disposal"],
+            note=d["note"],
+            title=d["title"],
+            text=d["text"],
+            expected_version=d["version"],
+        ),
+        success=lambda x: "已处置。",
+        then=lambda x: reverse("outreach:visit", args=[v.pk]),
+    ) or _visit_page(request, v, 400, dispose_form=form)
 
 
 @login_required
@@ -440,25 +459,20 @@ def visit_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     v = _visit(request, pk)
     form = forms.FeedbackForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.visit_feedback(
-                actor=request.user,
-                visit_id=v.pk,
-                told_on=d["told_on"],
-                note=d["note"],
-                rating=d["rating"],
-                comment=d["comment"],
-            )
-        except PermissionDeniedError:
-            raise PermissionDenied from None
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已登记反馈。")
-            return redirect("outreach:visit", pk=v.pk)
-    return _visit_page(request, v, 400, feedback_form=form)
+    return pages.submit(
+        request,
+        form,
+        lambda d: services.visit_feedback(
+            actor=request.user,
+            visit_id=v.pk,
+            told_on=d["told_on"],
+            note=d["note"],
+            rating=d["rating"],
+            comment=d["comment"],
+        ),
+        success=lambda x: "已登记反馈。",
+        then=lambda x: reverse("outreach:visit", args=[v.pk]),
+    ) or _visit_page(request, v, 400, feedback_form=form)
 
 
 # --- enterprise linkage --------------------------------------------------------------------------------
@@ -485,19 +499,13 @@ def appeal_rate(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "请选择企业的评价。")
         return redirect("outreach:enterprises")
-    try:
-        services.appeal_rate(
-            actor=request.user, appeal_id=pk, value=form.cleaned_data["value"], comment=form.cleaned_data["comment"]
-        )
-    except NotFoundError:
-        raise Http404 from None
-    except PermissionDeniedError:
-        raise PermissionDenied from None
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已录入企业评价。")
-    return redirect("outreach:enterprises")
+    d = form.cleaned_data
+    return pages.act(
+        request,
+        lambda: services.appeal_rate(actor=request.user, appeal_id=pk, value=d["value"], comment=d["comment"]),
+        success=lambda x: "已录入企业评价。",
+        then=reverse("outreach:enterprises"),
+    )
 
 
 # --- appeals and groups (the loop's links back to their source) ----------------------------------------
@@ -551,7 +559,7 @@ def public_stations(request: HttpRequest) -> HttpResponse:
             # the community's own points first, then the street's station
             stations = stations.filter(area__in=[street, community])
     found = list(stations.select_related("area").order_by("-area__level", "name"))
-    duty = _next_duties(found)
+    duty = selectors.next_duty_days(found)
     rows = [(s, duty.get(s.pk, [])) for s in found]
     return render(
         request,
@@ -565,31 +573,6 @@ def _station_streets() -> list[int]:
     for area in Area.objects.filter(pk__in=Station.objects.filter(is_active=True).values("area")):
         ids.add(area.pk if area.level == Area.Level.STREET else area.parent_id)
     return [i for i in ids if i]
-
-
-def _next_duties(stations: list[Station], n: int = 4) -> dict[int, list[tuple[dt.date, list[str]]]]:
-    """The next ``n`` duty days of each station with the members on duty, in one query for all."""
-    if not stations:
-        return {}
-    today = timezone.localdate()
-    days: dict[int, dict[dt.date, list[str]]] = {}
-    rows = (
-        DutyShift.objects.filter(station__in=stations, on__gte=today, on__lte=today + dt.timedelta(days=120))
-        .order_by("station_id", "on", "id")
-        .values_list("station_id", "on", "member__name")
-    )
-    for station_id, on, name in rows:
-        per = days.setdefault(station_id, {})
-        if on in per or len(per) < n:
-            per.setdefault(on, []).append(name)
-    return {pk: list(per.items()) for pk, per in days.items()}
-
-
-def _next_duty(s: Station, n: int = 4) -> list[tuple[dt.date, list[str]]]:
-    days: dict[dt.date, list[str]] = {}
-    for shift in s.shifts.filter(on__gte=timezone.localdate()).select_related("member").order_by("on")[: n * 3]:
-        days.setdefault(shift.on, []).append(shift.member.name)
-    return list(days.items())[:n]
 
 
 def public_station(request: HttpRequest, pk: int) -> HttpResponse:
@@ -621,7 +604,12 @@ def public_station(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outreach/public_station.html",
-        {"station": s, "duty": _next_duty(s, 6), "members": s.members.all(), "form": form},
+        {
+            "station": s,
+            "duty": selectors.next_duty_days([s], 6).get(s.pk, []),
+            "members": s.members.all(),
+            "form": form,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 
@@ -632,4 +620,8 @@ def public_sent(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     msg = StationMessage.objects.select_related("station").filter(submission_token=token).first()
     if msg is None:
         raise Http404
-    return render(request, "outreach/public_sent.html", {"msg": msg, "duty": _next_duty(msg.station, 2)})
+    return render(
+        request,
+        "outreach/public_sent.html",
+        {"msg": msg, "duty": selectors.next_duty_days([msg.station], 2).get(msg.station_id, [])},
+    )

@@ -494,6 +494,18 @@ OUTREACH_EXPECTED: dict[str, ORow] = {
         o_statuses("302 404 403 302 404 404 404 302"),
         lambda w: {"start": w.next_year.isoformat(), "months": 1, "days": "10,20", "members": [w.duty_m.pk]},
     ),
+    "outreach:shift_add": ORow(
+        "POST",
+        _pk("station"),
+        o_statuses("302 404 403 302 404 404 404 302"),
+        lambda w: {"on": (timezone.localdate() + dt.timedelta(days=20)).isoformat(), "member": w.other_m.pk},
+    ),
+    "outreach:shift_remove": ORow(
+        "POST",
+        _pk("duty_ahead"),
+        o_statuses("302 404 403 302 404 404 404 302"),
+        lambda w: {"version": w.duty_ahead.version},
+    ),
     "outreach:shift_swap": ORow(
         "POST",
         _pk("station"),
@@ -547,6 +559,7 @@ OUTREACH_EXPECTED: dict[str, ORow] = {
     "outreach:station_edit": ORow("GET", _pk("station"), OFFICE_ONLY_GET),
     "outreach:office_enterprises": ORow("GET", _none, OFFICE_ONLY_GET),
     "outreach:office_enterprise": ORow("GET", _pk("enterprise"), OFFICE_ONLY_GET),
+    "outreach:enterprise_edit": ORow("GET", _pk("enterprise"), OFFICE_ONLY_GET),
     "outreach:enterprise_link": ORow(
         "POST",
         _pk("enterprise"),
@@ -579,7 +592,15 @@ OUTREACH_EXPECTED: dict[str, ORow] = {
         },
     ),
     "outreach:office_groups": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:group_edit": ORow("GET", _pk("group"), OFFICE_ONLY_GET),
     "outreach:office_teams": ORow("GET", _none, OFFICE_ONLY_GET),
+    "outreach:team_edit": ORow("GET", _pk("team"), OFFICE_ONLY_GET),
+    "outreach:volunteer_leave": ORow(
+        "POST",
+        _pk("volunteer"),
+        OFFICE_ONLY_POST,
+        lambda w: {"version": w.volunteer.version, "left_on": timezone.localdate().isoformat()},
+    ),
     "outreach:office_team": ORow("GET", _pk("team"), OFFICE_ONLY_GET),
     "outreach:volunteer_add": ORow(
         "POST", _pk("team"), OFFICE_ONLY_POST, lambda w: {"name": "志愿者乙", "joined_on": "2020-01-01"}
@@ -624,6 +645,62 @@ def test_every_outreach_url_has_an_expectation() -> None:
     assert sorted(set(OUTREACH_EXPECTED) - urls) == [], "rows in OUTREACH_EXPECTED for URLs that no longer exist"
 
 
+# The outreach API (/api/v1/outreach/…), same roles. Without a session DRF answers 403; a list is
+# scoped like the pages (what lies outside is simply absent, see the next test); a write outside the
+# scope is 404, a role that may not do it 403; a visit logged is 201, a disposal 200.
+OUTREACH_API_EXPECTED: dict[tuple[str, str], ORow] = {
+    ("outreach-counts", "GET"): ORow("GET", _none, o_statuses("403 403 403 403 403 403 200 200")),
+    ("outreach-stations", "GET"): ORow("GET", _none, o_statuses("403 200 200 200 200 200 200 200")),
+    ("outreach-visits", "GET"): ORow("GET", _none, o_statuses("403 200 200 200 200 200 200 200")),
+    ("outreach-visits", "POST"): ORow(
+        "POST",
+        _none,
+        o_statuses("403 404 201 201 404 404 404 201"),
+        lambda w: {
+            "token": str(uuid.uuid4()),
+            "station": w.station.pk,
+            "visited_on": timezone.localdate().isoformat(),
+            "duty_member": w.duty_m.pk,
+            "visitor": "何女士",
+            "kind": "suggestion",
+            "matter": "建议在社区增设长者饭堂。",
+        },
+    ),
+    ("outreach-visit-dispose", "POST"): ORow(
+        "POST",
+        _pk("visit_duty"),
+        o_statuses("403 404 200 200 404 404 404 200"),
+        lambda w: {"disposal": "answered", "note": "已当场解答。", "version": w.visit_duty.version},
+    ),
+}
+
+
+def outreach_api_urls() -> set[str]:
+    found: set[str] = set()
+
+    def walk(patterns: list[Any]) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns)
+            elif isinstance(p, URLPattern) and p.name and p.name.startswith("outreach-"):
+                found.add(p.name)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def test_every_outreach_api_url_has_an_expectation() -> None:
+    urls = outreach_api_urls()
+    named = {name for name, _ in OUTREACH_API_EXPECTED}
+    assert sorted(urls - named) == [], "outreach API URLs without a row in OUTREACH_API_EXPECTED"
+    assert sorted(named - urls) == [], "rows in OUTREACH_API_EXPECTED for URLs that no longer exist"
+    for name in urls:
+        view = get_resolver().resolve(reverse(name, kwargs={"pk": 1} if "dispose" in name else {})).func
+        methods = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view.view_class, m)}
+        missing = methods - {m for n, m in OUTREACH_API_EXPECTED if n == name}
+        assert not missing, f"{name}: no row for {sorted(missing)}"
+
+
 def build_outreach_world() -> World:
     from xieshang.organisations.tests.factories import MemberFactory, TermFactory
     from xieshang.outreach import services as outreach
@@ -663,7 +740,7 @@ def build_outreach_world() -> World:
     )
     past = today - dt.timedelta(days=3)
     for on, m in ((today, w.duty_m), (past, w.other_m)):
-        outreach.shift_add(actor=host, station_id=w.station.pk, on=on, member=m)
+        outreach.shift_add(actor=host, station_id=w.station.pk, on=on, member=m, past=True)
     w.duty_ahead = outreach.shift_add(
         actor=host, station_id=w.station.pk, on=today + dt.timedelta(days=5), member=w.duty_m
     )
@@ -775,3 +852,40 @@ def test_a_duty_member_reads_only_the_visits_of_their_own_duty_days() -> None:
     assert host.get(other_day).status_code == 200
     page = duty.get(reverse("outreach:station", kwargs={"pk": w.station.pk})).content.decode()
     assert reverse("outreach:visit", kwargs={"pk": w.visit_duty.pk}) in page and other_day not in page
+
+
+@pytest.mark.django_db
+def test_each_role_gets_the_expected_status_on_every_outreach_api_url() -> None:
+    w = build_outreach_world()
+    wrong: list[str] = []
+    for (name, method), row in sorted(OUTREACH_API_EXPECTED.items()):
+        url = reverse(name, kwargs=row.kwargs(w))
+        for role in OUTREACH_ROLES:
+            with transaction.atomic():
+                client = _outreach_client(w, role)
+                body = row.body(w) if row.body else {}
+                r = client.get(url) if method == "GET" else client.post(url, body, content_type="application/json")
+                if r.status_code != row.expect[role]:
+                    detail = r.content.decode(errors="replace")[:160].replace("\n", " ")
+                    wrong.append(
+                        f"{role:>10} {method} {name} {url}: {r.status_code} (expected {row.expect[role]}) {detail}"
+                    )
+                transaction.set_rollback(True)
+    assert wrong == [], "\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_the_outreach_api_lists_only_what_each_role_may_see() -> None:
+    """A host sees only their own station and its visits; a duty member only their duty days' visits;
+    another station's host, a unit and a member on no station see none of them."""
+    w = build_outreach_world()
+    stations = reverse("outreach-stations")
+    visits = reverse("outreach-visits")
+    for role in OUTREACH_ROLES[1:]:
+        client = _outreach_client(w, role)
+        station_ids = {s["id"] for s in client.get(stations).json()}
+        visit_ids = {v["id"] for v in client.get(visits).json()["results"]}
+        sees_station = role in ("duty", "host", "office")
+        assert (w.station.pk in station_ids) == sees_station, role
+        assert (w.visit_duty.pk in visit_ids) == sees_station, role
+        assert (w.visit_other.pk in visit_ids) == (role in ("host", "office")), role

@@ -28,7 +28,7 @@ def test_counts_for_the_office_only(office, host):
 
 
 def test_visit_logged_once_and_warned_off_duty(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     body = {
         "token": str(uuid.uuid4()),
         "station": station.pk,
@@ -48,7 +48,7 @@ def test_visit_logged_once_and_warned_off_duty(station, host, members):
 
 
 def test_visits_scoped_and_dispose_refused_for_a_wrong_type(station, host, members, committee):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0], kind="consult", matter="咨询社保办理地点")
     assert client_for(members[1].user).get("/api/v1/outreach/visits/").json()["count"] == 0
     assert client_for(host).get("/api/v1/outreach/visits/").json()["count"] == 1

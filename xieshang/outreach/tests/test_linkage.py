@@ -190,7 +190,7 @@ def test_volunteers_and_their_person_times(office, committee):
 
 
 def test_station_counts(station, host, members, committee):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     log(station, host, members[0], people=3)
     log(station, host, members[0], kind="consult", matter="咨询社保办理地点")
     log(station, host, members[0], kind="personal", matter="个人住房补贴申请进度")

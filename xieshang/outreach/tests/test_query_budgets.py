@@ -35,8 +35,10 @@ def grow(n, *, office, committee, street, host, term, station, members):
             area=community,
             host=host,
             members=ms,
+            duty_days=[10, 20] if i % 2 else [],
         )
         services.shift_add(actor=office, station_id=s.pk, on=today, member=ms[0])
+        services.shift_add(actor=office, station_id=s.pk, on=today + dt.timedelta(days=200), member=ms[1])
         for k, m in enumerate(ms):
             services.shift_add(actor=office, station_id=s.pk, on=today + dt.timedelta(days=k + 1), member=m)
         log(s, host, ms[0], on=today, visitor=f"来访人{i}")
@@ -127,3 +129,32 @@ def test_count_drill_down_links_each_record_without_a_query_per_row(office, comm
     assert many == few
     body = c.get(url, {"year": today.year}).content.decode()
     assert reverse("outreach:office_team", args=[team.pk]) in body
+
+
+def test_a_team_page_and_its_edit_pages_keep_their_query_count_as_volunteers_grow(office, committee, term):
+    c = Client()
+    c.force_login(office)
+    today = timezone.localdate()
+    team = services.team_create(actor=office, committee=committee, name="志愿服务队", founded_on=dt.date(2020, 1, 1))
+    e = services.enterprise_create(actor=office, committee=committee, name="某企业")
+
+    def more(n):
+        for _ in range(n):
+            v = services.volunteer_add(
+                actor=office, team_id=team.pk, name=f"志愿者{uuid.uuid4().hex[:6]}", joined_on=dt.date(2020, 1, 1)
+            )
+            services.volunteer_leave(actor=office, volunteer_id=v.pk, left_on=dt.date(2021, 1, 1))
+            m = MemberFactory(term=term)
+            services.enterprise_link(actor=office, enterprise_id=e.pk, member=m, on=today)
+
+    pages = [
+        reverse("outreach:office_team", args=[team.pk]),
+        reverse("outreach:office_teams"),
+        reverse("outreach:team_edit", args=[team.pk]),
+        reverse("outreach:enterprise_edit", args=[e.pk]),
+    ]
+    more(1)
+    few = [count(c, url) for url in pages]
+    more(15)
+    many = [count(c, url) for url in pages]
+    assert many == few, list(zip(pages, few, many, strict=True))

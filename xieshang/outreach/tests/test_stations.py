@@ -43,7 +43,7 @@ def test_a_roster_that_double_books_a_member_is_refused_whole(office, committee,
     other = services.station_create(
         actor=office, committee=committee, name="东风社区联系点", kind="point", area=community, members=members[:1]
     )
-    services.shift_add(actor=office, station_id=other.pk, on=dt.date(2026, 11, 20), member=members[0])
+    services.shift_add(actor=office, station_id=other.pk, on=dt.date(2026, 11, 20), member=members[0], past=True)
     before = DutyShift.objects.count()
     with pytest.raises(ServiceError, match="陈委员委员 2026年11月20日 已安排在「东风社区联系点」值班"):
         services.roster_generate(
@@ -53,8 +53,8 @@ def test_a_roster_that_double_books_a_member_is_refused_whole(office, committee,
 
 
 def test_swap_two_shifts_and_hand_one_over(station, host, members):
-    a = services.shift_add(actor=host, station_id=station.pk, on=dt.date(2026, 11, 10), member=members[0])
-    b = services.shift_add(actor=host, station_id=station.pk, on=dt.date(2026, 11, 20), member=members[1])
+    a = services.shift_add(actor=host, station_id=station.pk, on=dt.date(2026, 11, 10), member=members[0], past=True)
+    b = services.shift_add(actor=host, station_id=station.pk, on=dt.date(2026, 11, 20), member=members[1], past=True)
     services.shift_swap(actor=host, shift_id=a.pk, other_shift_id=b.pk)
     a.refresh_from_db()
     b.refresh_from_db()
@@ -66,7 +66,7 @@ def test_swap_two_shifts_and_hand_one_over(station, host, members):
 
 
 def test_visit_by_member_not_on_duty_is_warned_and_needs_a_reason(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     with pytest.raises(services.OffDutyWarning, match="不在本站值班表上"):
         log(station, host, members[1])
     assert not Visit.objects.exists()
@@ -77,7 +77,7 @@ def test_visit_by_member_not_on_duty_is_warned_and_needs_a_reason(station, host,
 
 
 def test_a_double_submitted_visit_is_logged_once(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     token = uuid.uuid4()
     first = log(station, host, members[0], submission_token=token)
     again = log(station, host, members[0], submission_token=token)
@@ -85,7 +85,7 @@ def test_a_double_submitted_visit_is_logged_once(station, host, members):
 
 
 def test_answered_on_the_spot_is_told_that_day(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0], kind="consult", matter="咨询长者饭堂的申请条件")
     with pytest.raises(ServiceError, match="请填写处置说明"):
         services.visit_dispose(actor=host, visit_id=visit.pk, disposal="answered")
@@ -94,7 +94,7 @@ def test_answered_on_the_spot_is_told_that_day(station, host, members):
 
 
 def test_a_personal_request_cannot_become_a_proposal_or_opinion_report(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0], kind="personal", matter="本人养老保险转移接续问题")
     for disposal in ("proposal", "opinion"):
         with pytest.raises(ServiceError, match="不作为提案或社情民意信息"):
@@ -104,7 +104,7 @@ def test_a_personal_request_cannot_become_a_proposal_or_opinion_report(station, 
 
 
 def test_suggestion_becomes_the_duty_members_proposal_draft(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0])
     visit = services.visit_dispose(
         actor=host, visit_id=visit.pk, disposal="proposal", title="关于加快河涌截污的建议", text="一、加快管网建设。"
@@ -115,7 +115,7 @@ def test_suggestion_becomes_the_duty_members_proposal_draft(station, host, membe
 
 
 def test_duty_member_turns_a_suggestion_into_an_opinion_report(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, members[0].user, members[0])
     text = "石湾镇街道部分河涌夏季异味明显，群众反映强烈。建议区水务部门加快截污管网建设，" * 2
     visit = services.visit_dispose(
@@ -127,7 +127,7 @@ def test_duty_member_turns_a_suggestion_into_an_opinion_report(station, host, me
 def test_sent_to_a_department_through_the_loop_and_the_visitor_is_told_and_rates(
     station, host, members, office, unit_staff, django_capture_on_commit_callbacks
 ):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0])
     visit = services.visit_dispose(actor=host, visit_id=visit.pk, disposal="referred")
     item = visit.item
@@ -153,9 +153,9 @@ def test_host_sees_only_own_stations_and_duty_member_only_duty_days(
     other = services.station_create(
         actor=office, committee=committee, name="东风社区联系点", area=community, host=other_host, members=members
     )
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
-    services.shift_add(actor=host, station_id=station.pk, on=DAY + dt.timedelta(days=10), member=members[1])
-    services.shift_add(actor=office, station_id=other.pk, on=DAY, member=members[2])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
+    services.shift_add(actor=host, station_id=station.pk, on=DAY + dt.timedelta(days=10), member=members[1], past=True)
+    services.shift_add(actor=office, station_id=other.pk, on=DAY, member=members[2], past=True)
     mine = log(station, host, members[0])
     theirs = log(station, host, members[1], on=DAY + dt.timedelta(days=10))
     elsewhere = log(other, other_host, members[2])
@@ -185,7 +185,7 @@ def test_station_message_once_per_token_and_limited_per_phone(station):
 
 
 def test_a_message_taken_up_as_a_visit(station, host, members):
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     msg, _ = services.station_message_leave(
         submission_token=uuid.uuid4(), station_id=station.pk, name="何女士", phone="13800138000", text="路灯坏了两周"
     )
@@ -199,7 +199,7 @@ def test_the_loop_pages_show_who_came_and_link_back_to_the_visit(station, host, 
 
     from xieshang.handling import registry
 
-    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0])
+    services.shift_add(actor=host, station_id=station.pk, on=DAY, member=members[0], past=True)
     visit = log(station, host, members[0])
     visit = services.visit_dispose(actor=host, visit_id=visit.pk, disposal="referred")
     channel = registry.get("station")

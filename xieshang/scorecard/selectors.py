@@ -186,8 +186,26 @@ def _url(name: str, pk: Any) -> str:
         return ""
 
 
-def describe(obj: Any) -> RecordRow:
-    """One line of a drill-down list, for any record an indicator lists."""
+# The committee's own records kept on the office's record pages (/duties/records/<kind>/…).
+RECORD_PAGES = {
+    "duties.RulesDocument": "rules",
+    "duties.Honour": "honours",
+    "duties.MemberFeature": "features",
+    "duties.MediaReport": "media",
+    "duties.Speech": "speeches",
+}
+
+
+def _record_page(label: str, pk: Any) -> str:
+    try:
+        return reverse("duties:record_edit", kwargs={"kind": RECORD_PAGES[label], "pk": pk})
+    except NoReverseMatch:
+        return ""
+
+
+def describe(obj: Any, *, record_pages: bool = True) -> RecordRow:
+    """One line of a drill-down list, for any record an indicator lists. ``record_pages``: whether the
+    reader may open the office's record pages (those who keep the records), else those rows have no link."""
     label = obj._meta.label
     when = next((getattr(obj, f) for f in _DATE_FIELDS if getattr(obj, f, None)), None)
     if label == "proposals.Proposal":
@@ -228,10 +246,17 @@ def describe(obj: Any) -> RecordRow:
     if label == "duties.Attendance":
         person = obj.member or obj.leader
         return RecordRow(str(person), obj.meeting.starts_at, obj.meeting.title, _url("duties:meeting", obj.meeting_id))
-    if label == "duties.Honour":
-        return RecordRow(obj.member.name, obj.awarded_on, obj.title, "")
-    if label == "duties.MediaReport":
-        return RecordRow(obj.title, obj.published_on, obj.outlet, obj.url)
+    if label in RECORD_PAGES:
+        url = _record_page(label, obj.pk) if record_pages else ""
+        if label == "duties.Honour":
+            return RecordRow(obj.member.name, obj.awarded_on, obj.title, url)
+        if label == "duties.MediaReport":
+            return RecordRow(obj.title, obj.published_on, obj.outlet, url)
+        if label == "duties.RulesDocument":
+            return RecordRow(obj.title, obj.adopted_on, f"{obj.adopted_by}审议通过", url)
+        if label == "duties.MemberFeature":
+            return RecordRow(f"第{obj.number}期 {obj.title}", obj.published_on, "委员风采", url)
+        return RecordRow(obj.title, obj.given_on, obj.get_form_display(), url)  # duties.Speech
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     return RecordRow(str(obj), when, "", url)
 

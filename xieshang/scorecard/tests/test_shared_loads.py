@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from xieshang.core import indicators
-from xieshang.duties.models import Meeting, MediaReport
+from xieshang.duties.models import MediaReport, Meeting
 from xieshang.scorecard import selectors
 
 from .test_channel_indicators import _activity, _item, _proposal, _report, at

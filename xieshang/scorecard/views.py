@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from xieshang.core import indicators
-from xieshang.duties import permissions as duties_perms
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.duties import permissions as duties_perms
 from xieshang.organisations.models import Committee
 
 from . import permissions as perms

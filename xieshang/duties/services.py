@@ -8,7 +8,8 @@ them under a travelling clock).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -355,21 +356,6 @@ def rules_document_update(
     return doc
 
 
-@transaction.atomic
-def rules_document_delete(*, actor: Any, doc_id: Any, expected_version: int | None = None) -> None:
-    """Delete a rules document entered by mistake (the audit row keeps what it was)."""
-    doc = writes.lock(RulesDocument, doc_id, name="该制度")
-    _require_keeper(actor, doc.committee_id)
-    writes.check_version(doc, expected_version, name="该制度")
-    _delete(
-        doc,
-        actor=actor,
-        thread=f"committee:{doc.committee_id}",
-        action="rules_document_delete",
-        data={"title": doc.title, "adopted_on": str(doc.adopted_on), "adopted_by": doc.adopted_by},
-    )
-
-
 def _honour_year(year: Any) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or year < 2000 or year > timezone.localdate().year:
         raise ServiceError("请填写有效的年度。")
@@ -457,21 +443,6 @@ def honour_update(
 
 
 @transaction.atomic
-def honour_revoke(*, actor: Any, honour_id: Any, expected_version: int | None = None) -> None:
-    """Revoke (delete) an honour entered by mistake; the audit row keeps what it was."""
-    honour = writes.lock(Honour.objects.select_related("member"), honour_id, name="该荣誉")
-    _require_keeper(actor, honour.committee_id)
-    writes.check_version(honour, expected_version, name="该荣誉")
-    _delete(
-        honour,
-        actor=actor,
-        thread=f"member:{honour.member_id}",
-        action="honour_revoke",
-        data={"member": honour.member.name, "kind": honour.kind, "year": honour.year, "title": honour.title},
-    )
-
-
-@transaction.atomic
 def feature_publish(
     *,
     actor: Any,
@@ -549,25 +520,6 @@ def feature_update(
 
 
 @transaction.atomic
-def feature_delete(*, actor: Any, feature_id: Any, expected_version: int | None = None) -> None:
-    feature = writes.lock(MemberFeature, feature_id, name="该期委员风采")
-    _require_keeper(actor, feature.committee_id)
-    writes.check_version(feature, expected_version, name="该期委员风采")
-    _delete(
-        feature,
-        actor=actor,
-        thread=f"committee:{feature.committee_id}",
-        action="feature_delete",
-        data={
-            "number": feature.number,
-            "title": feature.title,
-            "published_on": str(feature.published_on),
-            "members": _member_names(feature.members.all()),
-        },
-    )
-
-
-@transaction.atomic
 def media_report_add(
     *,
     actor: Any,
@@ -638,20 +590,6 @@ def media_report_update(
         data=changed,
     )
     return report
-
-
-@transaction.atomic
-def media_report_delete(*, actor: Any, report_id: Any, expected_version: int | None = None) -> None:
-    report = writes.lock(MediaReport, report_id, name="该媒体报道")
-    _require_keeper(actor, report.committee_id)
-    writes.check_version(report, expected_version, name="该媒体报道")
-    _delete(
-        report,
-        actor=actor,
-        thread=f"committee:{report.committee_id}",
-        action="media_report_delete",
-        data={"title": report.title, "outlet": report.outlet, "published_on": str(report.published_on)},
-    )
 
 
 def _speech_meeting(meeting: Meeting | None, committee_id: int) -> Meeting | None:
@@ -727,18 +665,73 @@ def speech_update(
     return speech
 
 
+# --- deleting any of the committee's own records ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Deletion:
+    model: type[Any]
+    noun: str  # 该制度
+    action: str  # the audit action
+    by_member: bool  # the audit thread: the member's (honours, speeches) or the committee's
+    kept: Callable[[Any], dict[str, Any]]  # what the audit row keeps of the deleted record
+
+
+DELETIONS: dict[str, _Deletion] = {
+    "rules": _Deletion(
+        RulesDocument,
+        "该制度",
+        "rules_document_delete",
+        False,
+        lambda o: {"title": o.title, "adopted_on": str(o.adopted_on), "adopted_by": o.adopted_by},
+    ),
+    "honours": _Deletion(
+        Honour,
+        "该荣誉",
+        "honour_revoke",
+        True,
+        lambda o: {"member": o.member.name, "kind": o.kind, "year": o.year, "title": o.title},
+    ),
+    "features": _Deletion(
+        MemberFeature,
+        "该期委员风采",
+        "feature_delete",
+        False,
+        lambda o: {
+            "number": o.number,
+            "title": o.title,
+            "published_on": str(o.published_on),
+            "members": _member_names(o.members.all()),
+        },
+    ),
+    "media": _Deletion(
+        MediaReport,
+        "该媒体报道",
+        "media_report_delete",
+        False,
+        lambda o: {"title": o.title, "outlet": o.outlet, "published_on": str(o.published_on)},
+    ),
+    "speeches": _Deletion(
+        Speech,
+        "该发言",
+        "speech_delete",
+        True,
+        lambda o: {"member": o.member.name, "title": o.title, "given_on": str(o.given_on)},
+    ),
+}
+
+
 @transaction.atomic
-def speech_delete(*, actor: Any, speech_id: Any, expected_version: int | None = None) -> None:
-    speech = writes.lock(Speech.objects.select_related("member"), speech_id, name="该发言")
-    _require_keeper(actor, speech.committee_id)
-    writes.check_version(speech, expected_version, name="该发言")
-    _delete(
-        speech,
-        actor=actor,
-        thread=f"member:{speech.member_id}",
-        action="speech_delete",
-        data={"member": speech.member.name, "title": speech.title, "given_on": str(speech.given_on)},
-    )
+def record_delete(*, actor: Any, kind: str, record_id: Any, expected_version: int | None = None) -> None:
+    """Delete (revoke) one of the committee's own records entered by mistake: 制度, honour, 委员风采, media
+    report or speech. The audit row keeps what it was."""
+    spec = DELETIONS[kind]
+    qs = spec.model.objects.select_related("member") if spec.by_member else spec.model.objects.all()
+    obj = writes.lock(qs, record_id, name=spec.noun)
+    _require_keeper(actor, obj.committee_id)
+    writes.check_version(obj, expected_version, name=spec.noun)
+    thread = f"member:{obj.member_id}" if spec.by_member else f"committee:{obj.committee_id}"
+    _delete(obj, actor=actor, thread=thread, action=spec.action, data=spec.kept(obj))
 
 
 # --- the points scheme ---------------------------------------------------------------------------

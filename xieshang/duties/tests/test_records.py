@@ -216,5 +216,5 @@ def test_another_committees_record_is_not_found(client, w):
     assert client.get(f"/duties/records/rules/{doc.pk}/edit/").status_code == 404
     assert client.post(f"/duties/records/rules/{doc.pk}/delete/", {"version": "0"}).status_code == 404
     with pytest.raises(PermissionDeniedError):
-        services.rules_document_delete(actor=w.office, doc_id=doc.pk)
+        services.record_delete(actor=w.office, kind="rules", record_id=doc.pk)
     assert RulesDocument.objects.filter(pk=doc.pk).exists()

@@ -54,7 +54,6 @@ class RecordKind:
     columns: tuple[tuple[str, Callable[[Any], Any]], ...]
     fields: tuple[Field, ...]
     add: Callable[..., Any]
-    update: Callable[..., Any]
     delete_label: str = "删除"
     intro: str = ""
     initial: Callable[[Any], dict[str, Any]] = field(default=lambda obj: {})
@@ -91,9 +90,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.rules_document_add(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.rules_document_update(
-                actor=actor, doc_id=pk, expected_version=version, **v
-            ),
             intro="本会当年建立的制度，计入成绩单“建立制度”。",
         ),
         RecordKind(
@@ -117,9 +113,6 @@ KINDS: dict[str, RecordKind] = {
             ),
             add=lambda actor, committee, year, v: services.honour_award(
                 actor=actor, committee=committee, year=year, **v
-            ),
-            update=lambda actor, pk, version, v: services.honour_update(
-                actor=actor, honour_id=pk, expected_version=version, **v
             ),
             delete_label="撤销",
             intro="按年度登记的荣誉；“优秀履职委员”每位委员每年一次，计入成绩单“优秀委员”。",
@@ -146,9 +139,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.feature_publish(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.feature_update(
-                actor=actor, feature_id=pk, expected_version=version, **v
-            ),
             intro="每期委员风采及所展示的委员，计入委员履职档案和成绩单“委员风采”。",
         ),
         RecordKind(
@@ -174,9 +164,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.media_report_add(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.media_report_update(
-                actor=actor, report_id=pk, expected_version=version, **v
-            ),
             intro="媒体对本会工作的报道，计入成绩单“媒体报道”；报道到的委员计入其履职档案。",
         ),
         RecordKind(
@@ -201,9 +188,6 @@ KINDS: dict[str, RecordKind] = {
                 Field("meeting", "会议", "meeting", required=False),
             ),
             add=lambda actor, committee, year, v: services.speech_add(actor=actor, committee=committee, year=year, **v),
-            update=lambda actor, pk, version, v: services.speech_update(
-                actor=actor, speech_id=pk, expected_version=version, **v
-            ),
             intro="委员在全体会议、常委会议等会议上的口头或书面发言，计入其履职档案。",
         ),
     ]
@@ -383,7 +367,13 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             values = _values(spec, request.POST, committee, year, editing=True)
-            obj = spec.update(request.user, obj.pk, to_int(request.POST.get("version"), default=None), values)
+            obj = services.record_update(
+                actor=request.user,
+                kind=spec.slug,
+                record_id=obj.pk,
+                values=values,
+                expected_version=to_int(request.POST.get("version"), default=None),
+            )
         except ServiceError as e:
             messages.error(request, e.message)
         else:

@@ -1,4 +1,7 @@
-"""The scorecard figures of consultation work, reusing ``selectors.year_figures`` and ``metrics`` (from ``ready``)."""
+"""The scorecard figures of consultation work: each counts the records its drill-down lists (imported from ``ready``).
+
+The definitions are those of ``selectors.year_figures`` (the consultation pages) and ``metrics`` (转化率).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +9,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xieshang.core.indicators import Indicator, register, shared
+from xieshang.core.indicators import Indicator, Part, Tally, register
 
-from . import metrics, selectors
+from . import metrics
 from .models import Activity, Participant, ResearchReport, Suggestion
 
 K = Activity.Kind
-
-
-# Loaded once for all the figures below while a scorecard is computed.
-_year_figures = shared(selectors.year_figures)
-
-
-def _figure(key: str) -> Any:
-    return lambda committee, year: _year_figures(committee.pk, year)[key]
 
 
 def _activities(*kinds: str) -> Any:
@@ -43,6 +38,10 @@ def _suggestions(committee: Any, year: int) -> QuerySet[Suggestion]:
     return Suggestion.objects.filter(committee=committee, created_at__year=year).order_by("created_at", "id")
 
 
+def _converted(committee: Any, year: int) -> QuerySet[Suggestion]:
+    return _suggestions(committee, year).filter(metrics.converted_filter())
+
+
 def _experts(committee: Any, year: int) -> QuerySet[Participant]:
     """Each invitation of an outside expert; the figure counts people (same name and organisation once)."""
     return (
@@ -55,10 +54,10 @@ def _experts(committee: Any, year: int) -> QuerySet[Participant]:
     )
 
 
-for key, figure, label, unit, definition, records, order in [
+for key, tally, label, unit, definition, records, order in [
     (
         "inspections",
-        "inspections",
+        Tally(Part(_activities(K.INSPECTION))),
         "专项视察",
         "次",
         "当年开展的专项视察活动次数（不含已取消的）。",
@@ -67,7 +66,7 @@ for key, figure, label, unit, definition, records, order in [
     ),
     (
         "research_reports",
-        "research_reports",
+        Tally(Part(_research)),
         "专题调研报告",
         "篇",
         "当年完成的专题调研报告篇数（以完成日期计）。",
@@ -76,7 +75,7 @@ for key, figure, label, unit, definition, records, order in [
     ),
     (
         "consultation_meetings",
-        "meetings",
+        Tally(Part(_activities(K.MEETING, K.SUPERVISION))),
         "协商议政会议",
         "次",
         "当年召开的常委会、专委会专题协商会和提案督办协商会次数。",
@@ -85,7 +84,7 @@ for key, figure, label, unit, definition, records, order in [
     ),
     (
         "suggestions_collected",
-        "suggestions_collected",
+        Tally(Part(_suggestions)),
         "收集意见建议",
         "条",
         "当年在协商活动和联系站点收集、逐条登记的协商建议条数。",
@@ -94,16 +93,16 @@ for key, figure, label, unit, definition, records, order in [
     ),
     (
         "suggestions_converted",
-        "suggestions_converted",
+        Tally(Part(_converted)),
         "转化为部门工作举措",
         "条",
         "主办单位通过审核的答复为“已采纳”或“已列入计划”并写明工作举措的协商建议条数（转化率的分子）。",
-        lambda committee, year: _suggestions(committee, year).filter(metrics.converted_filter()),
+        _converted,
         50,
     ),
     (
         "experts_invited",
-        "experts",
+        Tally(Part(_experts, distinct=("name", "organisation"))),
         "邀请专家",
         "名",
         "当年受邀参加视察、调研、协商活动的外部专家人数（同名同单位计一人）。",
@@ -118,7 +117,7 @@ for key, figure, label, unit, definition, records, order in [
             label=label,
             unit=unit,
             definition=definition,
-            compute=_figure(figure),
+            compute=tally,
             records=records,
             order=order,
         )
@@ -131,7 +130,7 @@ register(
         label="微视察、微协商",
         unit="次",
         definition="当年在村居开展的微视察、微协商次数。",
-        compute=_figure("micro"),
+        compute=Tally(Part(_activities(K.MICRO, K.MICRO_INSPECTION))),
         records=_activities(K.MICRO, K.MICRO_INSPECTION),
         order=20,
     )

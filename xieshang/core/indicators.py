@@ -18,6 +18,12 @@ read figures through this registry, so a figure has one definition everywhere. T
 lives in ``core`` so that apps register downwards and the scorecard, above every channel, reads
 them without any channel importing another.
 
+Most figures count records: their ``compute`` is a :class:`Tally` of the same querysets the
+drill-down lists (``Tally(Part(records))``; distinct values or a sum of one field where the
+definition says so). A tally can run alone (``compute(committee, year)`` is one ``COUNT``), and a
+whole scorecard runs every tally of both years in one database query (:func:`tally`), so the page
+costs one round trip for its counts however many figures are registered.
+
 Several figures of one app come from one load (the proposal rates from one ``Scope``, the
 consultation counts from one ``year_figures``). Such a loader is wrapped in :func:`shared`; inside
 :func:`sharing` (a whole scorecard being computed) it runs once per committee and year, and every
@@ -34,6 +40,10 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F as Field
 
 Number = int | float | Decimal
 
@@ -103,3 +113,65 @@ def shared(load: F) -> F:
         return loaded[key]
 
     return wrapper  # type: ignore[return-value]
+
+
+# --- figures that count records, many in one query ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Part:
+    """One aggregate over the queryset ``records(committee, year)``: its rows, its distinct values of
+    ``distinct`` fields, or the sum of the field ``total``."""
+
+    records: Callable[[Any, int], Any]
+    distinct: tuple[str, ...] = ()
+    total: str = ""
+
+    def sql(self, committee: Any, year: int) -> tuple[str, str, list[Any]]:
+        """(database alias, a scalar subquery giving the figure, its parameters)."""
+        qs = self.records(committee, year).order_by()
+        if self.total:
+            qs, agg = qs.values(tally_value=Field(self.total)), 'COALESCE(SUM(t."tally_value"), 0)'
+        elif self.distinct:
+            qs, agg = qs.values(*self.distinct).distinct(), "COUNT(*)"
+        else:
+            qs, agg = qs.values("pk"), "COUNT(*)"
+        try:
+            inner, params = qs.query.sql_with_params()
+        except EmptyResultSet:
+            return qs.db, "0", []
+        # The inner SQL is Django's own compilation of the queryset, its values passed as parameters.
+        return qs.db, f"(SELECT {agg} FROM ({inner}) t)", list(params)  # noqa: S608
+
+
+class Tally:
+    """A figure that is the sum of its parts (mostly one): ``Tally(Part(records))`` counts the records."""
+
+    def __init__(self, *parts: Part) -> None:
+        self.parts = parts
+
+    def __call__(self, committee: Any, year: int) -> Number:
+        return tally([(self, committee, year)])[0]
+
+
+def tally(figures: list[tuple[Tally, Any, int]]) -> list[Number]:
+    """The value of each (tally, committee, year), all in one database query."""
+    pieces: list[str] = []
+    params: list[Any] = []
+    using = "default"
+    for t, committee, year in figures:
+        for part in t.parts:
+            using, piece, ps = part.sql(committee, year)
+            pieces.append(piece)
+            params.extend(ps)
+    if not pieces:
+        return [0 for _ in figures]
+    with connections[using].cursor() as cur:
+        cur.execute("SELECT " + ", ".join(pieces), params)
+        row = cur.fetchone()
+    out: list[Number] = []
+    i = 0
+    for t, _, _ in figures:
+        out.append(sum((v or 0) for v in row[i : i + len(t.parts)]))
+        i += len(t.parts)
+    return out

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from xieshang.core.indicators import Indicator, register
+from xieshang.core.indicators import Indicator, Part, Tally, register
 
 from . import selectors as s
 from .models import Meeting
 
 K = Meeting.Kind
-
-
-def _count(records: Any) -> Any:
-    return lambda committee, year: records(committee, year).count()
 
 
 def _def(key: str, section: int, label: str, unit: str, definition: str, records: Any, order: int) -> None:
@@ -24,15 +20,11 @@ def _def(key: str, section: int, label: str, unit: str, definition: str, records
             label=label,
             unit=unit,
             definition=definition,
-            compute=_count(records),
+            compute=Tally(Part(records)),
             records=records,
             order=order,
         )
     )
-
-
-def _leader_attendances(committee: Any, year: int) -> int:
-    return s.leader_attendances(committee, year).count() + s.leader_participations(committee, year).count()
 
 
 def _leader_records(committee: Any, year: int) -> list[Any]:
@@ -58,7 +50,7 @@ register(
         label="区党政领导参加政协重要会议和协商活动",
         unit="人次",
         definition="区党政主要领导、分管领导出席政协会议（由会议组织者登记出席）和协商活动（协商活动参加人员中记为出席的区领导）的人次。",
-        compute=_leader_attendances,
+        compute=Tally(Part(s.leader_attendances), Part(s.leader_participations)),
         records=_leader_records,
         order=20,
     )

@@ -8,7 +8,8 @@ them under a travelling clock).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -323,53 +324,6 @@ def rules_document_add(
     return doc
 
 
-@transaction.atomic
-def rules_document_update(
-    *,
-    actor: Any,
-    doc_id: Any,
-    title: str,
-    adopted_on: dt.date,
-    adopted_by: str,
-    expected_version: int | None = None,
-) -> RulesDocument:
-    """Correct a rules document's title, date or the meeting that adopted it."""
-    doc = writes.lock(RulesDocument, doc_id, name="该制度")
-    _require_keeper(actor, doc.committee_id)
-    writes.check_version(doc, expected_version, name="该制度")
-    title = clean_text(title, field="制度名称", limit=150, single_line=True)
-    if RulesDocument.objects.filter(committee_id=doc.committee_id, title=title).exclude(pk=doc.pk).exists():
-        raise ConflictError(f"已有同名制度「{title}」。")
-    changed = _changes(
-        doc,
-        {
-            "title": title,
-            "adopted_on": _date(adopted_on, "通过日期"),
-            "adopted_by": clean_text(adopted_by, field="审议通过的会议", limit=50, single_line=True),
-        },
-    )
-    _save_changes(doc, changed)
-    audit.record(
-        thread=f"committee:{doc.committee_id}", target=doc, action="rules_document_update", actor=actor, data=changed
-    )
-    return doc
-
-
-@transaction.atomic
-def rules_document_delete(*, actor: Any, doc_id: Any, expected_version: int | None = None) -> None:
-    """Delete a rules document entered by mistake (the audit row keeps what it was)."""
-    doc = writes.lock(RulesDocument, doc_id, name="该制度")
-    _require_keeper(actor, doc.committee_id)
-    writes.check_version(doc, expected_version, name="该制度")
-    _delete(
-        doc,
-        actor=actor,
-        thread=f"committee:{doc.committee_id}",
-        action="rules_document_delete",
-        data={"title": doc.title, "adopted_on": str(doc.adopted_on), "adopted_by": doc.adopted_by},
-    )
-
-
 def _honour_year(year: Any) -> int:
     if isinstance(year, bool) or not isinstance(year, int) or year < 2000 or year > timezone.localdate().year:
         raise ServiceError("请填写有效的年度。")
@@ -431,47 +385,6 @@ def honour_award(
 
 
 @transaction.atomic
-def honour_update(
-    *,
-    actor: Any,
-    honour_id: Any,
-    kind: str,
-    title: str,
-    awarded_on: dt.date,
-    year: int | None = None,
-    expected_version: int | None = None,
-) -> Honour:
-    """Correct an honour's kind, name, date or (given) year; the member stays: revoke and award again to change it."""
-    honour = writes.lock(Honour.objects.select_related("member"), honour_id, name="该荣誉")
-    _require_keeper(actor, honour.committee_id)
-    writes.check_version(honour, expected_version, name="该荣誉")
-    kind = _choice(kind, Honour.Kind, "荣誉类型")
-    title = clean_text(title or Honour.Kind(kind).label, field="荣誉名称", limit=100, single_line=True)
-    year = honour.year if year is None else _honour_year(year)
-    awarded_on = _awarded_on(awarded_on, year)
-    _refuse_duplicate_honour(honour.member, kind, year, title, exclude=honour.pk)
-    changed = _changes(honour, {"kind": kind, "year": year, "title": title, "awarded_on": awarded_on})
-    _save_changes(honour, changed)
-    audit.record(thread=f"member:{honour.member_id}", target=honour, action="honour_update", actor=actor, data=changed)
-    return honour
-
-
-@transaction.atomic
-def honour_revoke(*, actor: Any, honour_id: Any, expected_version: int | None = None) -> None:
-    """Revoke (delete) an honour entered by mistake; the audit row keeps what it was."""
-    honour = writes.lock(Honour.objects.select_related("member"), honour_id, name="该荣誉")
-    _require_keeper(actor, honour.committee_id)
-    writes.check_version(honour, expected_version, name="该荣誉")
-    _delete(
-        honour,
-        actor=actor,
-        thread=f"member:{honour.member_id}",
-        action="honour_revoke",
-        data={"member": honour.member.name, "kind": honour.kind, "year": honour.year, "title": honour.title},
-    )
-
-
-@transaction.atomic
 def feature_publish(
     *,
     actor: Any,
@@ -501,70 +414,6 @@ def feature_publish(
     feature.members.set(people)
     audit.record(thread=f"committee:{committee.pk}", target=feature, action="feature_publish", actor=actor)
     return feature
-
-
-@transaction.atomic
-def feature_update(
-    *,
-    actor: Any,
-    feature_id: Any,
-    number: int,
-    title: str,
-    published_on: dt.date,
-    members: Iterable[Member] = (),
-    expected_version: int | None = None,
-) -> MemberFeature:
-    """Correct an issue of 委员风采: number, title, date, the members featured."""
-    feature = writes.lock(MemberFeature, feature_id, name="该期委员风采")
-    _require_keeper(actor, feature.committee_id)
-    writes.check_version(feature, expected_version, name="该期委员风采")
-    number = _number_of(number, "期数")
-    published_on = _date(published_on, "刊出日期")
-    people = _members_of(feature.committee_id, members)
-    if (
-        MemberFeature.objects.filter(
-            committee_id=feature.committee_id, published_on__year=published_on.year, number=number
-        )
-        .exclude(pk=feature.pk)
-        .exists()
-    ):
-        raise ConflictError(f"{published_on.year}年第{number}期委员风采已经登记。")
-    changed: dict[str, Any] = _changes(
-        feature,
-        {
-            "number": number,
-            "title": clean_text(title, field="标题", limit=150, single_line=True),
-            "published_on": published_on,
-        },
-    )
-    before = sorted(feature.members.values_list("pk", flat=True))
-    if before != sorted(m.pk for m in people):
-        changed["members"] = [_member_names(feature.members.all()), _member_names(people)]
-        feature.members.set(people)
-    _save_changes(feature, {k: v for k, v in changed.items() if k != "members"}, "members" in changed)
-    audit.record(
-        thread=f"committee:{feature.committee_id}", target=feature, action="feature_update", actor=actor, data=changed
-    )
-    return feature
-
-
-@transaction.atomic
-def feature_delete(*, actor: Any, feature_id: Any, expected_version: int | None = None) -> None:
-    feature = writes.lock(MemberFeature, feature_id, name="该期委员风采")
-    _require_keeper(actor, feature.committee_id)
-    writes.check_version(feature, expected_version, name="该期委员风采")
-    _delete(
-        feature,
-        actor=actor,
-        thread=f"committee:{feature.committee_id}",
-        action="feature_delete",
-        data={
-            "number": feature.number,
-            "title": feature.title,
-            "published_on": str(feature.published_on),
-            "members": _member_names(feature.members.all()),
-        },
-    )
 
 
 @transaction.atomic
@@ -598,60 +447,6 @@ def media_report_add(
     report.members.set(people)
     audit.record(thread=f"committee:{committee.pk}", target=report, action="media_report_add", actor=actor)
     return report
-
-
-@transaction.atomic
-def media_report_update(
-    *,
-    actor: Any,
-    report_id: Any,
-    title: str,
-    outlet: str,
-    published_on: dt.date,
-    url: str = "",
-    members: Iterable[Member] = (),
-    expected_version: int | None = None,
-) -> MediaReport:
-    report = writes.lock(MediaReport, report_id, name="该媒体报道")
-    _require_keeper(actor, report.committee_id)
-    writes.check_version(report, expected_version, name="该媒体报道")
-    people = _members_of(report.committee_id, members)
-    changed: dict[str, Any] = _changes(
-        report,
-        {
-            "title": clean_text(title, field="标题", limit=150, single_line=True),
-            "outlet": clean_text(outlet, field="媒体", limit=60, single_line=True),
-            "published_on": _date(published_on, "刊发日期"),
-            "url": _url(url),
-        },
-    )
-    before = sorted(report.members.values_list("pk", flat=True))
-    if before != sorted(m.pk for m in people):
-        changed["members"] = [_member_names(report.members.all()), _member_names(people)]
-        report.members.set(people)
-    _save_changes(report, {k: v for k, v in changed.items() if k != "members"}, "members" in changed)
-    audit.record(
-        thread=f"committee:{report.committee_id}",
-        target=report,
-        action="media_report_update",
-        actor=actor,
-        data=changed,
-    )
-    return report
-
-
-@transaction.atomic
-def media_report_delete(*, actor: Any, report_id: Any, expected_version: int | None = None) -> None:
-    report = writes.lock(MediaReport, report_id, name="该媒体报道")
-    _require_keeper(actor, report.committee_id)
-    writes.check_version(report, expected_version, name="该媒体报道")
-    _delete(
-        report,
-        actor=actor,
-        thread=f"committee:{report.committee_id}",
-        action="media_report_delete",
-        data={"title": report.title, "outlet": report.outlet, "published_on": str(report.published_on)},
-    )
 
 
 def _speech_meeting(meeting: Meeting | None, committee_id: int) -> Meeting | None:
@@ -698,47 +493,165 @@ def speech_add(
     return speech
 
 
-@transaction.atomic
-def speech_update(
-    *,
-    actor: Any,
-    speech_id: Any,
-    title: str,
-    form: str,
-    given_on: dt.date,
-    meeting: Meeting | None = None,
-    expected_version: int | None = None,
-) -> Speech:
-    """Correct a speech's title, form, date or meeting (the member stays)."""
-    speech = writes.lock(Speech, speech_id, name="该发言")
-    _require_keeper(actor, speech.committee_id)
-    writes.check_version(speech, expected_version, name="该发言")
-    changed = _changes(
-        speech,
-        {
-            "title": clean_text(title, field="发言题目", limit=150, single_line=True),
-            "form": _choice(form, Speech.Form, "发言形式"),
-            "given_on": _date(given_on, "发言日期"),
-            "meeting_id": getattr(_speech_meeting(meeting, speech.committee_id), "pk", None),
+# --- correcting or deleting any of the committee's own records ---------------------------------------
+# One service each for 制度, honours, 委员风采, media reports and speeches; a kind brings what differs:
+# how its typed values are checked (``corrected``) and what the audit row keeps of a deleted record.
+
+
+def _rules_corrected(doc: RulesDocument, v: dict[str, Any]) -> tuple[dict[str, Any], list[Member] | None]:
+    title = clean_text(v.get("title"), field="制度名称", limit=150, single_line=True)
+    if RulesDocument.objects.filter(committee_id=doc.committee_id, title=title).exclude(pk=doc.pk).exists():
+        raise ConflictError(f"已有同名制度「{title}」。")
+    return {
+        "title": title,
+        "adopted_on": _date(v.get("adopted_on"), "通过日期"),
+        "adopted_by": clean_text(v.get("adopted_by"), field="审议通过的会议", limit=50, single_line=True),
+    }, None
+
+
+def _honour_corrected(honour: Honour, v: dict[str, Any]) -> tuple[dict[str, Any], list[Member] | None]:
+    """Kind, name, date or (given) year; the member stays: revoke and award again to change it."""
+    kind = _choice(v.get("kind"), Honour.Kind, "荣誉类型")
+    title = clean_text(v.get("title") or Honour.Kind(kind).label, field="荣誉名称", limit=100, single_line=True)
+    year = honour.year if v.get("year") is None else _honour_year(v["year"])
+    awarded_on = _awarded_on(v.get("awarded_on"), year)
+    _refuse_duplicate_honour(honour.member, kind, year, title, exclude=honour.pk)
+    return {"kind": kind, "year": year, "title": title, "awarded_on": awarded_on}, None
+
+
+def _feature_corrected(feature: MemberFeature, v: dict[str, Any]) -> tuple[dict[str, Any], list[Member] | None]:
+    number = _number_of(v.get("number"), "期数")
+    published_on = _date(v.get("published_on"), "刊出日期")
+    people = _members_of(feature.committee_id, v.get("members") or ())
+    same = MemberFeature.objects.filter(
+        committee_id=feature.committee_id, published_on__year=published_on.year, number=number
+    )
+    if same.exclude(pk=feature.pk).exists():
+        raise ConflictError(f"{published_on.year}年第{number}期委员风采已经登记。")
+    title = clean_text(v.get("title"), field="标题", limit=150, single_line=True)
+    return {"number": number, "title": title, "published_on": published_on}, people
+
+
+def _media_corrected(report: MediaReport, v: dict[str, Any]) -> tuple[dict[str, Any], list[Member] | None]:
+    people = _members_of(report.committee_id, v.get("members") or ())
+    return {
+        "title": clean_text(v.get("title"), field="标题", limit=150, single_line=True),
+        "outlet": clean_text(v.get("outlet"), field="媒体", limit=60, single_line=True),
+        "published_on": _date(v.get("published_on"), "刊发日期"),
+        "url": _url(v.get("url", "")),
+    }, people
+
+
+def _speech_corrected(speech: Speech, v: dict[str, Any]) -> tuple[dict[str, Any], list[Member] | None]:
+    """Title, form, date or meeting (the member stays)."""
+    return {
+        "title": clean_text(v.get("title"), field="发言题目", limit=150, single_line=True),
+        "form": _choice(v.get("form"), Speech.Form, "发言形式"),
+        "given_on": _date(v.get("given_on"), "发言日期"),
+        "meeting_id": getattr(_speech_meeting(v.get("meeting"), speech.committee_id), "pk", None),
+    }, None
+
+
+@dataclass(frozen=True)
+class _RecordKind:
+    model: type[Any]
+    noun: str  # 该制度
+    by_member: bool  # the audit thread: the member's (honours, speeches) or the committee's
+    corrected: Callable[[Any, dict[str, Any]], tuple[dict[str, Any], list[Member] | None]]  # fields, members
+    updated: str  # the audit actions
+    deleted: str
+    kept: Callable[[Any], dict[str, Any]]  # what the audit row keeps of a deleted record
+
+    def lock(self, record_id: Any) -> Any:
+        qs = self.model.objects.select_related("member") if self.by_member else self.model.objects.all()
+        return writes.lock(qs, record_id, name=self.noun)
+
+    def thread(self, obj: Any) -> str:
+        return f"member:{obj.member_id}" if self.by_member else f"committee:{obj.committee_id}"
+
+
+RECORD_KINDS: dict[str, _RecordKind] = {
+    "rules": _RecordKind(
+        RulesDocument,
+        "该制度",
+        False,
+        _rules_corrected,
+        "rules_document_update",
+        "rules_document_delete",
+        lambda o: {"title": o.title, "adopted_on": str(o.adopted_on), "adopted_by": o.adopted_by},
+    ),
+    "honours": _RecordKind(
+        Honour,
+        "该荣誉",
+        True,
+        _honour_corrected,
+        "honour_update",
+        "honour_revoke",
+        lambda o: {"member": o.member.name, "kind": o.kind, "year": o.year, "title": o.title},
+    ),
+    "features": _RecordKind(
+        MemberFeature,
+        "该期委员风采",
+        False,
+        _feature_corrected,
+        "feature_update",
+        "feature_delete",
+        lambda o: {
+            "number": o.number,
+            "title": o.title,
+            "published_on": str(o.published_on),
+            "members": _member_names(o.members.all()),
         },
-    )
-    _save_changes(speech, changed)
-    audit.record(thread=f"member:{speech.member_id}", target=speech, action="speech_update", actor=actor, data=changed)
-    return speech
+    ),
+    "media": _RecordKind(
+        MediaReport,
+        "该媒体报道",
+        False,
+        _media_corrected,
+        "media_report_update",
+        "media_report_delete",
+        lambda o: {"title": o.title, "outlet": o.outlet, "published_on": str(o.published_on)},
+    ),
+    "speeches": _RecordKind(
+        Speech,
+        "该发言",
+        True,
+        _speech_corrected,
+        "speech_update",
+        "speech_delete",
+        lambda o: {"member": o.member.name, "title": o.title, "given_on": str(o.given_on)},
+    ),
+}
 
 
 @transaction.atomic
-def speech_delete(*, actor: Any, speech_id: Any, expected_version: int | None = None) -> None:
-    speech = writes.lock(Speech.objects.select_related("member"), speech_id, name="该发言")
-    _require_keeper(actor, speech.committee_id)
-    writes.check_version(speech, expected_version, name="该发言")
-    _delete(
-        speech,
-        actor=actor,
-        thread=f"member:{speech.member_id}",
-        action="speech_delete",
-        data={"member": speech.member.name, "title": speech.title, "given_on": str(speech.given_on)},
-    )
+def record_update(
+    *, actor: Any, kind: str, record_id: Any, values: dict[str, Any], expected_version: int | None = None
+) -> Any:
+    """Correct one of the committee's own records (制度, honour, 委员风采, media report, speech); the audit
+    row keeps each changed field as [before, after] (the members featured by their names)."""
+    spec = RECORD_KINDS[kind]
+    obj = spec.lock(record_id)
+    _require_keeper(actor, obj.committee_id)
+    writes.check_version(obj, expected_version, name=spec.noun)
+    fields, people = spec.corrected(obj, values)
+    changed: dict[str, Any] = _changes(obj, fields)
+    if people is not None and sorted(obj.members.values_list("pk", flat=True)) != sorted(m.pk for m in people):
+        changed["members"] = [_member_names(obj.members.all()), _member_names(people)]
+        obj.members.set(people)
+    _save_changes(obj, {k: v for k, v in changed.items() if k != "members"}, "members" in changed)
+    audit.record(thread=spec.thread(obj), target=obj, action=spec.updated, actor=actor, data=changed)
+    return obj
+
+
+@transaction.atomic
+def record_delete(*, actor: Any, kind: str, record_id: Any, expected_version: int | None = None) -> None:
+    """Delete (revoke) one of the committee's own records entered by mistake; the audit row keeps what it was."""
+    spec = RECORD_KINDS[kind]
+    obj = spec.lock(record_id)
+    _require_keeper(actor, obj.committee_id)
+    writes.check_version(obj, expected_version, name=spec.noun)
+    _delete(obj, actor=actor, thread=spec.thread(obj), action=spec.deleted, data=spec.kept(obj))
 
 
 # --- the points scheme ---------------------------------------------------------------------------

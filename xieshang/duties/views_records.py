@@ -54,8 +54,6 @@ class RecordKind:
     columns: tuple[tuple[str, Callable[[Any], Any]], ...]
     fields: tuple[Field, ...]
     add: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
     delete_label: str = "删除"
     intro: str = ""
     initial: Callable[[Any], dict[str, Any]] = field(default=lambda obj: {})
@@ -92,12 +90,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.rules_document_add(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.rules_document_update(
-                actor=actor, doc_id=pk, expected_version=version, **v
-            ),
-            delete=lambda actor, pk, version: services.rules_document_delete(
-                actor=actor, doc_id=pk, expected_version=version
-            ),
             intro="本会当年建立的制度，计入成绩单“建立制度”。",
         ),
         RecordKind(
@@ -121,12 +113,6 @@ KINDS: dict[str, RecordKind] = {
             ),
             add=lambda actor, committee, year, v: services.honour_award(
                 actor=actor, committee=committee, year=year, **v
-            ),
-            update=lambda actor, pk, version, v: services.honour_update(
-                actor=actor, honour_id=pk, expected_version=version, **v
-            ),
-            delete=lambda actor, pk, version: services.honour_revoke(
-                actor=actor, honour_id=pk, expected_version=version
             ),
             delete_label="撤销",
             intro="按年度登记的荣誉；“优秀履职委员”每位委员每年一次，计入成绩单“优秀委员”。",
@@ -153,12 +139,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.feature_publish(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.feature_update(
-                actor=actor, feature_id=pk, expected_version=version, **v
-            ),
-            delete=lambda actor, pk, version: services.feature_delete(
-                actor=actor, feature_id=pk, expected_version=version
-            ),
             intro="每期委员风采及所展示的委员，计入委员履职档案和成绩单“委员风采”。",
         ),
         RecordKind(
@@ -184,12 +164,6 @@ KINDS: dict[str, RecordKind] = {
             add=lambda actor, committee, year, v: services.media_report_add(
                 actor=actor, committee=committee, year=year, **v
             ),
-            update=lambda actor, pk, version, v: services.media_report_update(
-                actor=actor, report_id=pk, expected_version=version, **v
-            ),
-            delete=lambda actor, pk, version: services.media_report_delete(
-                actor=actor, report_id=pk, expected_version=version
-            ),
             intro="媒体对本会工作的报道，计入成绩单“媒体报道”；报道到的委员计入其履职档案。",
         ),
         RecordKind(
@@ -214,12 +188,6 @@ KINDS: dict[str, RecordKind] = {
                 Field("meeting", "会议", "meeting", required=False),
             ),
             add=lambda actor, committee, year, v: services.speech_add(actor=actor, committee=committee, year=year, **v),
-            update=lambda actor, pk, version, v: services.speech_update(
-                actor=actor, speech_id=pk, expected_version=version, **v
-            ),
-            delete=lambda actor, pk, version: services.speech_delete(
-                actor=actor, speech_id=pk, expected_version=version
-            ),
             intro="委员在全体会议、常委会议等会议上的口头或书面发言，计入其履职档案。",
         ),
     ]
@@ -399,7 +367,13 @@ def record_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             values = _values(spec, request.POST, committee, year, editing=True)
-            obj = spec.update(request.user, obj.pk, to_int(request.POST.get("version"), default=None), values)
+            obj = services.record_update(
+                actor=request.user,
+                kind=spec.slug,
+                record_id=obj.pk,
+                values=values,
+                expected_version=to_int(request.POST.get("version"), default=None),
+            )
         except ServiceError as e:
             messages.error(request, e.message)
         else:
@@ -416,7 +390,12 @@ def record_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     obj = _record(spec, committee, pk)
     year = _year_of(obj)
     try:
-        spec.delete(request.user, obj.pk, to_int(request.POST.get("version"), default=None))
+        services.record_delete(
+            actor=request.user,
+            kind=spec.slug,
+            record_id=obj.pk,
+            expected_version=to_int(request.POST.get("version"), default=None),
+        )
     except ServiceError as e:
         messages.error(request, e.message)
     else:

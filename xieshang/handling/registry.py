@@ -72,6 +72,9 @@ class Channel:
     # None: the reply states a number of adopted suggestions, as before.
     adoptable: Callable[[Item], list[tuple[int, str]]] | None = None
     adopt: Callable[[Reply, list[int]], None] | None = None
+    # ``adopted(reply_ids) -> {reply_id: {suggestion ids}}``: the picks recorded, shown to the office
+    # reviewing a reply beside the suggestions offered.
+    adopted: Callable[[list[int]], dict[int, set[int]]] | None = None
 
     def offices(self) -> tuple[str, ...]:
         value = self.dispatcher_offices

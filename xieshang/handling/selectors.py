@@ -421,6 +421,13 @@ def item_page(user: Any, item_id: int) -> ItemPage:
     pending_replies = [
         r for a in assignments for r in a.replies.all() if r.review == Reply.Review.PENDING and a.status == S.REPLIED
     ]
+    if spec is not None and spec.adoptable is not None and spec.adopted is not None and pending_replies:
+        # The reviewer sees each of the item's suggestions and whether the reply ticked it as adopted.
+        offered = spec.adoptable(item)
+        picked = spec.adopted([r.pk for r in pending_replies])
+        for r in pending_replies:
+            ticks = picked.get(r.pk, set())
+            r.adopted_review = [(label, pk in ticks) for pk, label in offered]
     open_item = item.status not in (Item.Status.CLOSED, Item.Status.DECLINED)
     item_moves = item_actions(item)
     return ItemPage(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xieshang.core.indicators import Indicator, register
+from xieshang.core.indicators import Indicator, Part, Tally, register
 
 from . import selectors as s
 
@@ -28,7 +28,7 @@ register(
         label="领导班子成员挂点联系企业",
         unit="家",
         definition="当年内有区政协领导班子成员挂点联系（挂点期与当年有交集）的企业数，每家企业计一次。",
-        compute=lambda c, y: s.linked_enterprises(c, y).count(),
+        compute=Tally(Part(s.linked_enterprises)),
         records=s.linked_enterprises,
         order=10,
     )
@@ -40,7 +40,7 @@ register(
         label="走访企业、专业人才",
         unit="人次",
         definition="当年“走企业”“走专业人士”走访中会见的企业人员和专业人才人次，每次走访按会见人员逐人计。",
-        compute=lambda c, y: s.enterprise_visit_people(c, y).count(),
+        compute=Tally(Part(s.enterprise_visit_people)),
         records=s.enterprise_visit_people,
         order=20,
     )
@@ -52,7 +52,7 @@ register(
         label="收集企业诉求",
         unit="条",
         definition="当年登记并转入办理闭环的企业诉求条数（以诉求日期计）。",
-        compute=lambda c, y: s.enterprise_appeals(c, y).count(),
+        compute=Tally(Part(s.enterprise_appeals)),
         records=s.enterprise_appeals,
         order=30,
     )
@@ -64,7 +64,7 @@ register(
         label="企业诉求得到解决",
         unit="个",
         definition="当年登记的企业诉求中已解决的个数：主办单位答复为“已解决”且已办结（与办理闭环“解决率”口径相同）。",
-        compute=lambda c, y: s.enterprise_appeals_solved(c, y).count(),
+        compute=Tally(Part(s.enterprise_appeals_solved)),
         records=s.enterprise_appeals_solved,
         order=40,
     )
@@ -76,7 +76,7 @@ register(
         label="领导班子成员牵头督导组",
         unit="个",
         definition="督导期与当年有交集的督导组个数，每组由一名区政协领导班子成员牵头。",
-        compute=lambda c, y: s.supervision_groups(c, y).count(),
+        compute=Tally(Part(s.supervision_groups)),
         records=s.supervision_groups,
         order=50,
     )
@@ -88,7 +88,7 @@ register(
         label="督导组助推解决问题",
         unit="个",
         definition="督导组当年反映并转入办理闭环的问题中已解决的个数（主办单位答复“已解决”且已办结）。",
-        compute=lambda c, y: s.supervision_problems_solved(c, y).count(),
+        compute=Tally(Part(s.supervision_problems_solved)),
         records=s.supervision_problems_solved,
         order=60,
     )
@@ -100,7 +100,7 @@ register(
         label="机关志愿服务队队员",
         unit="人",
         definition="当年在册的志愿服务队队员人数（入队不晚于当年年底、未在当年之前离队），每人计一次。",
-        compute=lambda c, y: s.volunteers(c, y).count(),
+        compute=Tally(Part(s.volunteers)),
         records=s.volunteers,
         order=70,
     )
@@ -112,7 +112,7 @@ register(
         label="志愿服务",
         unit="人次",
         definition="当年各次志愿服务的参加人次之和，每次服务按到岗队员逐人计。",
-        compute=lambda c, y: s.volunteer_service_times(c, y).count(),
+        compute=Tally(Part(s.volunteer_service_times)),
         records=s.volunteer_service_times,
         order=80,
     )
@@ -124,7 +124,7 @@ register(
         label="依托点、站联系服务群众",
         unit="人次",
         definition="当年各政协工作联系站、联系点和委员工作室来访登记的来访人数之和（一次来访多人的按人数计）。",
-        compute=s.station_people_served,
+        compute=Tally(Part(s.station_visits, total="people")),
         records=s.station_visits,
         order=50,
     )
@@ -136,7 +136,7 @@ register(
         label="点、站收集意见建议",
         unit="条",
         definition="当年联系站（点）来访登记中事项类型为“意见建议”的条数，不论其后如何处置。",
-        compute=lambda c, y: s.station_suggestions(c, y).count(),
+        compute=Tally(Part(s.station_suggestions)),
         records=s.station_suggestions,
         order=60,
     )

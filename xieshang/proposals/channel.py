@@ -46,6 +46,12 @@ def _adopt(reply: Reply, suggestion_ids: list[int]) -> None:
     suggestions_adopt(reply, suggestion_ids)
 
 
+def _adopted(reply_ids: list[int]) -> dict[int, set[int]]:
+    from .selectors import adopted_by_reply
+
+    return {r: {s.pk for s in picked} for r, picked in adopted_by_reply(reply_ids).items()}
+
+
 def _authors(source_ids: list[int]) -> dict[int, str]:
     """A proposal's author is its first proposer: the member, or the submitting body."""
     from .models import Proposer
@@ -81,5 +87,6 @@ def register() -> None:
             authors=_authors,
             adoptable=_adoptable,
             adopt=_adopt,
+            adopted=_adopted,
         )
     )

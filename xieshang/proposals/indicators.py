@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from xieshang.core.indicators import Indicator, register, shared
+from xieshang.core.indicators import Indicator, Part, Tally, register, shared
 
 from . import metrics
 from .models import KeyProposal, Proposal, Suggestion
@@ -128,7 +128,7 @@ register(
         label="区领导领衔督办提案",
         unit="件",
         definition="当年的重点提案中，由区党政领导领衔督办的件数。",
-        compute=lambda committee, year: _led_keys(committee, year).count(),
+        compute=Tally(Part(_led_keys)),
         records=_led_keys,
         order=60,
     )
@@ -140,7 +140,7 @@ register(
         label="领衔督办的区领导",
         unit="位",
         definition="领衔督办当年重点提案的区党政领导人数（一人领衔多件计一位）。",
-        compute=lambda committee, year: _led_keys(committee, year).values("leader").distinct().count(),
+        compute=Tally(Part(_led_keys, distinct=("leader",))),
         records=_led_keys,
         order=70,
     )

@@ -1,7 +1,7 @@
 """The proposal rates, each defined once. Every page, export and the scorecard call these definitions.
 
-A :class:`Scope` is loaded once for a committee and a year (three queries: proposals with their first
-proposer, the items' lead assignments, their replies and ratings) and every indicator is a function
+A :class:`Scope` is loaded once for a committee and a year (the proposals with their first proposer in one query,
+then the items' lead assignments, their replies, adopted suggestions and ratings) and every indicator is a function
 of a scope, so the breakdowns (by unit, category, sector, proposer kind, HK/Macao members) apply
 the same definition to a part of the scope.
 
@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 
 from xieshang.handling.models import Assignment, Item, Rating, Reply
 
@@ -184,19 +184,22 @@ BY_KEY = {i.key: i for i in INDICATORS}
 def load_scope(proposals: Iterable[Proposal] | Any) -> Scope:
     """Load the facts behind every indicator for a queryset of proposals."""
     qs = proposals.exclude(status__in=DRAFTING) if hasattr(proposals, "exclude") else proposals
-    # .order_by(): the models' default orderings join and sort tables these reads do not need.
-    firsts = {
-        p.proposal_id: p
-        for p in Proposer.objects.filter(proposal__in=qs.order_by(), order=1)
-        .select_related("member__sector")
-        .order_by()
-    }
+    # .order_by(): the models' default orderings join and sort tables these reads do not need. The first
+    # proposer's sector and HK/Macao mark come in the same rows (values, no model instances).
+    first = Proposer.objects.filter(proposal=OuterRef("pk"), order=1).order_by()
     rows = []
     for p in qs.order_by().values(
-        "id", "status", "merged_into_id", "item_id", "category", "proposer_kind", "suggestion_count", "is_key"
+        "id",
+        "status",
+        "merged_into_id",
+        "item_id",
+        "category",
+        "proposer_kind",
+        "suggestion_count",
+        "is_key",
+        first_sector=Subquery(first.values("member__sector__name")[:1]),
+        first_hk=Subquery(first.values("member__is_hk_macao")[:1]),
     ):
-        first = firsts.get(p["id"])
-        member = first.member if first and first.member_id else None
         rows.append(
             Row(
                 id=p["id"],
@@ -205,8 +208,8 @@ def load_scope(proposals: Iterable[Proposal] | Any) -> Scope:
                 item_id=p["item_id"],
                 category=p["category"] or "其他",
                 proposer_kind=p["proposer_kind"],
-                sector=(member.sector.name if member and member.sector_id else "") or "（无界别）",
-                hk=bool(member and member.is_hk_macao),
+                sector=p["first_sector"] or "（无界别）",
+                hk=bool(p["first_hk"]),
                 suggestions=p["suggestion_count"],
                 is_key=p["is_key"],
             )

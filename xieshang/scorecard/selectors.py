@@ -100,32 +100,39 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
 
 
-def _values(committee: Committee, year: int, keys: list[Indicator]) -> tuple[dict[str, Any], dict[str, ManualFigure]]:
-    manual = {
-        m.key: m for m in ManualFigure.objects.filter(committee=committee, year=year).select_related("entered_by")
-    }
-    out: dict[str, Any] = {}
-    for ind in keys:
-        if ind.manual:
-            entry = manual.get(ind.key)
-            out[ind.key] = _plain(entry.value) if entry else None
-        else:
-            assert ind.compute is not None
-            out[ind.key] = _plain(ind.compute(committee, year))
-    return out, manual
+def _values(committee: Committee, years_: list[int], registered: list[Indicator]) -> dict[int, dict[str, Any]]:
+    """Every figure of these years: the counts of all of them in one query, the other figures one by one."""
+    out: dict[int, dict[str, Any]] = {y: {} for y in years_}
+    counts = [(ind, y) for y in years_ for ind in registered if isinstance(ind.compute, indicators.Tally)]
+    values = indicators.tally([(ind.compute, committee, y) for ind, y in counts])  # type: ignore[misc]
+    for (ind, y), value in zip(counts, values, strict=True):
+        out[y][ind.key] = _plain(value)
+    for y in years_:
+        for ind in registered:
+            if ind.compute is not None and ind.key not in out[y]:
+                out[y][ind.key] = _plain(ind.compute(committee, y))
+    return out
 
 
 def scorecard(committee: Committee, year: int, *, previous: bool = True) -> list[Section]:
     """The committee-year's figures by section, each with last year's beside it."""
     registered = indicators.all_indicators()
+    wanted = [year, year - 1] if previous and year - 1 in years(committee) else [year]
+    entries = ManualFigure.objects.filter(committee=committee, year__in=wanted).select_related("entered_by")
+    manual_by_year: dict[int, dict[str, ManualFigure]] = {y: {} for y in wanted}
+    for m in entries:
+        manual_by_year[m.year][m.key] = m
     with indicators.sharing():
-        now, manual = _values(committee, year, registered)
-        before: dict[str, Any] = {}
-        if previous and year - 1 in years(committee):
-            before, _ = _values(committee, year - 1, registered)
+        computed = _values(committee, wanted, registered)
+    for y in wanted:
+        for ind in registered:
+            if ind.manual and ind.key in manual_by_year[y]:
+                computed[y][ind.key] = _plain(manual_by_year[y][ind.key].value)
+    now, manual = computed[year], manual_by_year[year]
+    before = computed.get(year - 1, {})
     sections = {n: Section(n, *SECTIONS.get(n, (f"第{n}部分", ""))) for n in sorted({i.section for i in registered})}
     for ind in registered:
-        sections[ind.section].figures.append(Figure(ind, now[ind.key], before.get(ind.key), manual.get(ind.key)))
+        sections[ind.section].figures.append(Figure(ind, now.get(ind.key), before.get(ind.key), manual.get(ind.key)))
     return list(sections.values())
 
 
@@ -179,8 +186,26 @@ def _url(name: str, pk: Any) -> str:
         return ""
 
 
-def describe(obj: Any) -> RecordRow:
-    """One line of a drill-down list, for any record an indicator lists."""
+# The committee's own records kept on the office's record pages (/duties/records/<kind>/…).
+RECORD_PAGES = {
+    "duties.RulesDocument": "rules",
+    "duties.Honour": "honours",
+    "duties.MemberFeature": "features",
+    "duties.MediaReport": "media",
+    "duties.Speech": "speeches",
+}
+
+
+def _record_page(label: str, pk: Any) -> str:
+    try:
+        return reverse("duties:record_edit", kwargs={"kind": RECORD_PAGES[label], "pk": pk})
+    except NoReverseMatch:
+        return ""
+
+
+def describe(obj: Any, *, record_pages: bool = True) -> RecordRow:
+    """One line of a drill-down list, for any record an indicator lists. ``record_pages``: whether the
+    reader may open the office's record pages (those who keep the records), else those rows have no link."""
     label = obj._meta.label
     when = next((getattr(obj, f) for f in _DATE_FIELDS if getattr(obj, f, None)), None)
     if label == "proposals.Proposal":
@@ -221,10 +246,17 @@ def describe(obj: Any) -> RecordRow:
     if label == "duties.Attendance":
         person = obj.member or obj.leader
         return RecordRow(str(person), obj.meeting.starts_at, obj.meeting.title, _url("duties:meeting", obj.meeting_id))
-    if label == "duties.Honour":
-        return RecordRow(obj.member.name, obj.awarded_on, obj.title, "")
-    if label == "duties.MediaReport":
-        return RecordRow(obj.title, obj.published_on, obj.outlet, obj.url)
+    if label in RECORD_PAGES:
+        url = _record_page(label, obj.pk) if record_pages else ""
+        if label == "duties.Honour":
+            return RecordRow(obj.member.name, obj.awarded_on, obj.title, url)
+        if label == "duties.MediaReport":
+            return RecordRow(obj.title, obj.published_on, obj.outlet, url)
+        if label == "duties.RulesDocument":
+            return RecordRow(obj.title, obj.adopted_on, f"{obj.adopted_by}审议通过", url)
+        if label == "duties.MemberFeature":
+            return RecordRow(f"第{obj.number}期 {obj.title}", obj.published_on, "委员风采", url)
+        return RecordRow(obj.title, obj.given_on, obj.get_form_display(), url)  # duties.Speech
     url = obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else ""
     return RecordRow(str(obj), when, "", url)
 

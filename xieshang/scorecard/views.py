@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from xieshang.core import indicators
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
+from xieshang.duties import permissions as duties_perms
 from xieshang.organisations.models import Committee
 
 from . import permissions as perms
@@ -124,6 +125,7 @@ def drill(request: HttpRequest, year: int, key: str) -> HttpResponse:
     assert ind.compute is not None
     value = ind.compute(committee, year)
     page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    keeps_records = duties_perms.can_keep_records(request.user, committee.pk)
     return render(
         request,
         "scorecard/drill.html",
@@ -133,7 +135,7 @@ def drill(request: HttpRequest, year: int, key: str) -> HttpResponse:
             "indicator": ind,
             "value": selectors._plain(value),
             "page": page,
-            "rows": [selectors.describe(r) for r in page.object_list],
+            "rows": [selectors.describe(r, record_pages=keeps_records) for r in page.object_list],
             "offset": page.start_index(),
         },
     )

@@ -147,13 +147,11 @@ def test_a_duplicate_honour_for_the_same_member_kind_and_year_is_refused(client,
     assert client.post("/duties/records/honours/new/", other).status_code == 400
     honour = Honour.objects.get(year=2021)
     with pytest.raises(ConflictError):
-        services.honour_update(
+        services.record_update(
             actor=w.office,
-            honour_id=honour.pk,
-            kind="excellent_member",
-            title="",
-            awarded_on=dt.date(2022, 12, 1),
-            year=2022,
+            kind="honours",
+            record_id=honour.pk,
+            values={"kind": "excellent_member", "title": "", "awarded_on": dt.date(2022, 12, 1), "year": 2022},
         )
     assert Honour.objects.filter(year=2022).count() == 2
     r = client.post(f"/duties/records/honours/{honour.pk}/delete/", {"version": "0"})
@@ -216,5 +214,45 @@ def test_another_committees_record_is_not_found(client, w):
     assert client.get(f"/duties/records/rules/{doc.pk}/edit/").status_code == 404
     assert client.post(f"/duties/records/rules/{doc.pk}/delete/", {"version": "0"}).status_code == 404
     with pytest.raises(PermissionDeniedError):
-        services.rules_document_delete(actor=w.office, doc_id=doc.pk)
+        services.record_delete(actor=w.office, kind="rules", record_id=doc.pk)
     assert RulesDocument.objects.filter(pk=doc.pk).exists()
+
+
+def test_media_reports_and_speeches_are_corrected_and_deleted_through_the_one_service(client, w):
+    client.force_login(w.office)
+    report = services.media_report_add(
+        actor=w.office, committee=w.committee, title="委员走进社区", outlet="佛山日报", published_on=dt.date(2022, 6, 1)
+    )
+    speech = services.speech_add(
+        actor=w.office, member=w.members[0], title="关于社区养老的发言", form="oral", given_on=dt.date(2022, 1, 10)
+    )
+    media_form = {
+        "title": "委员走进社区（续）",
+        "outlet": "珠江时报",
+        "published_on": "2022-06-02",
+        "members": "苏雅婷",
+    }
+    # a stale version changes nothing
+    r = client.post(f"/duties/records/media/{report.pk}/edit/", {**media_form, "version": "5"})
+    assert r.status_code == 400 and MediaReport.objects.get().title == "委员走进社区"
+    r = client.post(f"/duties/records/media/{report.pk}/edit/", {**media_form, "version": "0"})
+    assert r.status_code == 302
+    report.refresh_from_db()
+    assert (report.title, report.outlet, report.version) == ("委员走进社区（续）", "珠江时报", 1)
+    assert list(report.members.values_list("name", flat=True)) == ["苏雅婷"]
+    changed = AuditEntry.objects.get(action="media_report_update").data
+    assert changed["outlet"] == ["佛山日报", "珠江时报"] and changed["members"] == [[], ["苏雅婷"]]
+    r = client.post(
+        f"/duties/records/speeches/{speech.pk}/edit/",
+        {"title": "关于社区养老的书面发言", "form": "written", "given_on": "2022-01-10", "version": "0"},
+    )
+    assert r.status_code == 302 and Speech.objects.get().form == "written"
+    entry = AuditEntry.objects.get(action="speech_update")
+    assert entry.thread == f"member:{w.members[0].pk}" and entry.data["form"] == ["oral", "written"]
+    client.post(f"/duties/records/speeches/{speech.pk}/delete/", {"version": "0"})  # stale: now 1
+    assert Speech.objects.exists()
+    client.post(f"/duties/records/speeches/{speech.pk}/delete/", {"version": "1"})
+    client.post(f"/duties/records/media/{report.pk}/delete/", {"version": "1"})
+    assert not Speech.objects.exists() and not MediaReport.objects.exists()
+    assert AuditEntry.objects.get(action="speech_delete").data["title"] == "关于社区养老的书面发言"
+    assert AuditEntry.objects.get(action="media_report_delete").data["outlet"] == "珠江时报"

@@ -194,3 +194,17 @@ def test_the_api_takes_the_ticked_suggestion_ids(w, run, filed):
     )
     assert r.status_code == 200, r.json()
     assert Reply.objects.get().adopted_count == 1
+
+
+def test_the_office_reviewing_a_reply_sees_which_suggestions_it_ticks(client, w, run, filed):
+    p = filed(0)
+    item, [(a, staff)] = _assigned(w, run, p)
+    first, _second, third = (pk for pk, _label in adoptable(item))
+    _reply(run, a, staff, adopted=[first, third])
+    client.force_login(w.office)
+    page = client.get(f"/handling/items/{item.pk}/").content.decode()
+    review = page[page.index("答复审核") : page.index("承办情况")]
+    assert "勾选采纳 2 条（共 3 条建议）" in review
+    assert '<span class="tag tag-green">采纳</span> 建议1：简化审批流程。' in review
+    assert '<span class="tag">未采纳</span> 建议2：设立专项补贴。' in review
+    assert '<span class="tag tag-green">采纳</span> 建议3：建立协商议事机制。' in review

@@ -150,3 +150,27 @@ def test_office_enters_a_manual_figure_on_the_page_and_members_do_not_see_the_sc
     client.force_login(w.members[0].user)
     assert client.get("/scorecard/2022/").status_code == 404
     assert client.get("/scorecard/2022/manual/").status_code == 404
+
+
+def test_drill_down_rows_of_the_committee_s_own_records_open_their_record_pages(client, w):
+    from xieshang.organisations.models import User
+    from xieshang.organisations.tests.factories import UserFactory
+
+    report = duties.media_report_add(
+        actor=w.office, committee=w.committee, title="政协报道", outlet="珠江时报", published_on=dt.date(2022, 3, 5)
+    )
+    rule = duties.rules_document_add(
+        actor=w.office, committee=w.committee, title="委员履职管理办法", adopted_on=dt.date(2022, 4, 1)
+    )
+    client.force_login(w.office)
+    media = client.get("/scorecard/2022/media_reports/").content.decode()
+    assert f'href="/duties/records/media/{report.pk}/edit/"' in media
+    rules = client.get("/scorecard/2022/rules_established/").content.decode()
+    assert f'href="/duties/records/rules/{rule.pk}/edit/"' in rules and "主席会议审议通过" in rules
+    record_page = client.get(f"/duties/records/media/{report.pk}/edit/")
+    assert record_page.status_code == 200 and "政协报道" in record_page.content.decode()
+    # a district leader sees the scorecard, not the office's record pages: the row is there without a link
+    leader = UserFactory(committee=w.committee, role=User.Role.LEADER, username="leader_ceshi")
+    client.force_login(leader)
+    media = client.get("/scorecard/2022/media_reports/").content.decode()
+    assert "政协报道" in media and "/duties/records/" not in media

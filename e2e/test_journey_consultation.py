@@ -103,6 +103,11 @@ def test_portal_topic_is_selected_consulted_with_sign_in_and_two_of_three_sugges
     page.fill("#id_agenda", "一、区民政局通报情况\n二、委员提问\n三、部门答复\n四、委员、居民代表发言")
     with page.expect_navigation():
         page.click("button:has-text('保存')")
+    # it started five minutes ago: the page says so and asks to confirm before saving
+    assert "已经过去" in page.inner_text("main")
+    page.check("#id_confirm_schedule")
+    with page.expect_navigation():
+        page.click("button:has-text('保存')")
     activity_url = page.url
     page.select_option("#id_invite-kind", value="member")
     page.select_option("#id_invite-member", label="苏雅婷")

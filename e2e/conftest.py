@@ -148,7 +148,9 @@ _A11Y_JS = r"""
     if (!named(el)) problems.push(`form control without label: ${el.outerHTML.slice(0, 120)}`);
   }
   for (const el of document.querySelectorAll('button, a[href]')) {
-    const text = (el.innerText || '').trim() || el.getAttribute('aria-label') || el.getAttribute('title')
+    // textContent too: a link inside a closed <details> (a menu area) renders no innerText but has a name
+    const text = (el.innerText || '').trim() || (el.textContent || '').trim()
+      || el.getAttribute('aria-label') || el.getAttribute('title')
       || (el.querySelector('img[alt]') && el.querySelector('img[alt]').alt);
     if (!text) problems.push(`${el.tagName.toLowerCase()} without an accessible name: ${el.outerHTML.slice(0, 120)}`);
   }

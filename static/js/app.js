@@ -19,6 +19,30 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
     s.addEventListener("change", function () { s.form.submit(); });
   });
+  // Menu areas (<details>, which open and close without a script): one open at a time, and a click
+  // elsewhere or Escape closes an open one (Escape gives the focus back to the area's name).
+  var groups = document.querySelectorAll(".navgroup");
+  groups.forEach(function (d) {
+    d.addEventListener("toggle", function () {
+      if (!d.open) return;
+      groups.forEach(function (other) { if (other !== d) other.open = false; });
+    });
+  });
+  document.addEventListener("click", function (ev) {
+    groups.forEach(function (d) { if (d.open && !d.contains(ev.target)) d.open = false; });
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Escape") return;
+    groups.forEach(function (d) {
+      if (!d.open) return;
+      d.open = false;
+      d.querySelector("summary").focus();
+    });
+  });
+  // A wide table that scrolls sideways inside its frame can be scrolled from the keyboard too.
+  document.querySelectorAll(".table-wrap").forEach(function (el) {
+    if (el.scrollWidth > el.clientWidth && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
+  });
   // Confirm dangerous actions.
   document.querySelectorAll("[data-confirm]").forEach(function (el) {
     el.addEventListener("click", function (ev) {

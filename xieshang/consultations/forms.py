@@ -53,10 +53,15 @@ class ActivityForm(forms.Form):
         required=False,
         help_text="协商会：情况通报、提问、答复、发言等环节。",
     )
+    # shown (as a box to tick) only once the service has warned that the time is late
+    confirm_schedule = forms.BooleanField(label="确认按此时间安排", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, committee_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].queryset = Topic.objects.filter(committee_id=committee_id, status="selected")
+
+    def ask_to_confirm_schedule(self) -> None:
+        self.fields["confirm_schedule"].widget = forms.CheckboxInput()
         self.fields["area"].queryset = Area.objects.filter(level=Area.Level.COMMUNITY).order_by("name")
 
 

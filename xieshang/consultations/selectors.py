@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "leave_approve": "准假",
     "leave_refuse": "不准假",
     "sign_in": "扫码签到",
+    "hold": "记为已举行（已有人签到）",
     "attendance": "登记出席",
     "minutes": "记录纪要",
     "cancel": "取消活动",

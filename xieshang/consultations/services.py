@@ -25,6 +25,7 @@ from xieshang.handling import services as loop
 from xieshang.handling.models import Assignment, Item, Rating
 from xieshang.organisations.models import Committee, Member, Unit, User
 
+from . import notices
 from . import permissions as perms
 from .channel import CHANNEL, FOLLOW_UP_RATER
 from .models import Activity, Attachment, Participant, Plan, ResearchReport, SignInAttempt, Suggestion, Topic
@@ -226,6 +227,24 @@ def plan_publish(*, actor: Any, plan_id: int, published: bool = True) -> Plan:
 # --- activities ---------------------------------------------------------------------------------------
 
 
+class ScheduleNeedsConfirmation(ServiceError):
+    """The activity starts in the past or its notice is already late: saved only once confirmed."""
+
+
+def schedule_warnings(starts_at: dt.datetime, *, now: dt.datetime | None = None) -> list[str]:
+    """What is late about an activity starting at ``starts_at``: its start, or the notice period."""
+    now = now or timezone.now()
+    if starts_at <= now:
+        return [f"开始时间 {timezone.localtime(starts_at):%Y-%m-%d %H:%M} 已经过去"]
+    due = notices.workdays_before(starts_at, notices.NOTICE_WORKDAYS)
+    if due < now:
+        return [
+            f"按规定应在活动开始前 {notices.NOTICE_WORKDAYS} 个工作日（{timezone.localtime(due):%Y-%m-%d}）"
+            "发出通知，现已来不及"
+        ]
+    return []
+
+
 @transaction.atomic
 def activity_create(
     *,
@@ -240,8 +259,14 @@ def activity_create(
     area: Area | None = None,
     organiser: str = "",
     agenda: str = "",
+    warn_if_late: bool = False,
 ) -> Activity:
-    """安排活动: sign-in opens an hour before the start and closes at the end."""
+    """安排活动: sign-in opens an hour before the start and closes at the end.
+
+    With ``warn_if_late`` (the organiser's form, until the organiser confirms), an activity that
+    starts in the past (recording one already held) or too soon for the notice period is refused
+    with :class:`ScheduleNeedsConfirmation` saying what is late.
+    """
     _require_organiser(actor, committee.pk)
     if kind not in Activity.Kind.values:
         raise ServiceError("请选择活动类型。")
@@ -253,6 +278,12 @@ def activity_create(
         raise ServiceError("一次活动不能超过 14 天，请分多次安排。")
     if kind in (Activity.Kind.MICRO, Activity.Kind.MICRO_INSPECTION) and area is None:
         raise ServiceError("微协商、微视察请选择所在村居。")
+    late = schedule_warnings(starts_at) if warn_if_late else []
+    if late:
+        raise ScheduleNeedsConfirmation(
+            "请注意：" + "；".join(late) + "。如确需按此时间安排（例如补录已举行的活动），"
+            "请勾选「确认按此时间安排」后再保存。"
+        )
     activity = Activity.objects.create(
         committee=committee,
         topic=topic,
@@ -417,6 +448,30 @@ def read_signin_token(token: str) -> dict[str, int]:
     return data
 
 
+NOT_INVITED = "您不在本次活动的邀请名单中，不能签到。如有疑问请联系活动组织人员。"
+
+
+def signin_problem(
+    activity: Activity, data: dict[str, int], *, now: dt.datetime, user: Any = None
+) -> tuple[str, str] | None:
+    """(reason, message) why this code cannot sign anyone in now, or, given ``user``, why not them.
+
+    Read-only: the sign-in page asks it before showing the button, the service before signing in.
+    """
+    window = (int(activity.signin_opens_at.timestamp()), int(activity.signin_closes_at.timestamp()))
+    if (data["o"], data["c"]) != window:
+        return "code_outdated", "活动时间已调整，该签到码已失效，请扫描现场最新的二维码。"
+    if not ACTIVITY.can(activity, "sign_in"):
+        return "cancelled", "该活动已取消。"
+    if now < activity.signin_opens_at:
+        return "too_early", f"签到尚未开始，请于 {timezone.localtime(activity.signin_opens_at):%m-%d %H:%M} 后签到。"
+    if now > activity.signin_closes_at:
+        return "too_late", "签到已结束。如确有参加，请联系活动组织人员补登。"
+    if user is not None and not Participant.objects.filter(activity=activity, user=user).exists():
+        return "not_invited", NOT_INVITED
+    return None
+
+
 def _refuse(activity: Activity, user: Any, reason: str, message: str) -> None:
     # Logged in its own transaction so the refusal is kept while the caller's work is rolled back.
     SignInAttempt.objects.create(activity=activity, user=user, ok=False, reason=reason)
@@ -432,21 +487,13 @@ def activity_sign_in(*, token: str, actor: Any, now: dt.datetime | None = None) 
         raise NotFoundError("签到码无效，请扫描现场展示的二维码。")
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError("请先登录再签到。")
-    window = (int(activity.signin_opens_at.timestamp()), int(activity.signin_closes_at.timestamp()))
-    if (data["o"], data["c"]) != window:
-        _refuse(activity, actor, "code_outdated", "活动时间已调整，该签到码已失效，请扫描现场最新的二维码。")
-    if not ACTIVITY.can(activity, "sign_in"):
-        _refuse(activity, actor, "cancelled", "该活动已取消。")
-    if now < activity.signin_opens_at:
-        _refuse(
-            activity,
-            actor,
-            "too_early",
-            f"签到尚未开始，请于 {timezone.localtime(activity.signin_opens_at):%m-%d %H:%M} 后签到。",
-        )
-    if now > activity.signin_closes_at:
-        _refuse(activity, actor, "too_late", "签到已结束。如确有参加，请联系活动组织人员补登。")
+    problem = signin_problem(activity, data, now=now)
+    if problem:
+        _refuse(activity, actor, *problem)
     with transaction.atomic():
+        if activity.status == Activity.Status.PLANNED:
+            # the activity before the participant, in the order every other service locks them
+            activity = _lock_activity(activity.pk)
         p = Participant.objects.select_for_update().filter(activity=activity, user=actor).first()
         if p is None:
             transaction.set_rollback(True)
@@ -465,9 +512,21 @@ def activity_sign_in(*, token: str, actor: Any, now: dt.datetime | None = None) 
                 from_state=before,
                 to_state=p.attendance,
             )
+            _held(activity, actor)
             return p
-    _refuse(activity, actor, "not_invited", "您不在本次活动的邀请名单中，不能签到。如有疑问请联系活动组织人员。")
+    _refuse(activity, actor, "not_invited", NOT_INVITED)
     raise AssertionError("unreachable")
+
+
+def _held(activity: Activity, actor: Any) -> None:
+    """Someone is present, so the activity is being held: a planned one becomes 已举行 (locked by the caller)."""
+    if not ACTIVITY.can(activity, "hold") or timezone.now() < activity.signin_opens_at:
+        return
+    before = ACTIVITY.move(activity, "hold")
+    writes.save(activity, "status")
+    audit.record(
+        thread=activity.thread, target=activity, action="hold", actor=actor, from_state=before, to_state=activity.status
+    )
 
 
 @transaction.atomic
@@ -484,6 +543,8 @@ def participant_mark(*, actor: Any, participant_id: int, attendance: str) -> Par
     audit.record(
         thread=activity.thread, target=p, action="attendance", actor=actor, from_state=before, to_state=p.attendance
     )
+    if p.attendance == A.PRESENT:
+        _held(activity, actor)
     return p
 
 

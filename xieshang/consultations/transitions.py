@@ -28,8 +28,11 @@ TOPIC = Machine(
 ACTIVITY = Machine(
     name="该活动",
     transitions={
-        "invite": Transition.of([A.PLANNED], None, "再邀请"),
+        # a late-comer can still be added while the activity is under way
+        "invite": Transition.of([A.PLANNED, A.HELD], None, "再邀请"),
         "sign_in": Transition.of([A.PLANNED, A.HELD], None, "签到"),
+        # the first person signed in (or recorded present) shows the activity is being held
+        "hold": Transition.of([A.PLANNED], A.HELD, "记为已举行"),
         "record_minutes": Transition.of([A.PLANNED, A.HELD], A.HELD, "记录纪要"),
         "cancel": Transition.of([A.PLANNED], A.CANCELLED, "取消（只有未举行的活动可以取消）"),
     },

@@ -196,7 +196,14 @@ def activity_new(request: HttpRequest) -> HttpResponse:
     form = forms.ActivityForm(request.POST or None, committee_id=user.committee_id, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            activity = services.activity_create(actor=user, committee=user.committee, **form.cleaned_data)
+            data = dict(form.cleaned_data)
+            confirmed = data.pop("confirm_schedule")
+            activity = services.activity_create(
+                actor=user, committee=user.committee, warn_if_late=not confirmed, **data
+            )
+        except services.ScheduleNeedsConfirmation as e:
+            form.add_error(None, e.message)
+            form.ask_to_confirm_schedule()
         except ServiceError as e:
             form.add_error(None, e.message)
         else:
@@ -440,6 +447,14 @@ def sign_in(request: HttpRequest, token: str) -> HttpResponse:
             ctx["error"] = e.message
             return render(request, "consultations/signin.html", ctx, status=e.status_code)
         ctx["done"] = p
+    else:
+        # said before the button, not after a click: an uninvited person, a closed or cancelled sign-in
+        problem = services.signin_problem(activity, data, now=timezone.now(), user=request.user)
+        me = perms.participation_of(request.user, activity)
+        if me is not None and me.attendance == Participant.Attendance.PRESENT:
+            ctx["done"] = me
+        elif problem is not None:
+            ctx["error"] = problem[1]
     return render(request, "consultations/signin.html", ctx)
 
 

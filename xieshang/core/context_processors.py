@@ -26,18 +26,56 @@ NAV: list[tuple[str, StrOrPromise, tuple[str, ...]]] = [
 ]
 
 
+# The menu's areas, in the order they are shown. An entry's area is its URL namespace unless it
+# registers another (statistics gather in one area); an area with one entry shows that entry itself,
+# an area with several shows its name and opens a list (a drawer section on a phone).
+NAV_GROUPS: dict[str, StrOrPromise] = {
+    "handling": _("Assigning and supervising"),
+    "proposals": _("Proposals"),
+    "opinions": _("Opinion reports"),
+    "consultations": _("Consultation"),
+    "outreach": _("Reaching the public"),
+    "duties": _("Duties"),
+    "stats": _("Statistics"),
+}
+# url name -> area, for entries outside their namespace's area.
+NAV_GROUP: dict[str, str] = {"handling:metrics": "stats", "handling:hotspots": "stats", "scorecard:index": "stats"}
+
+
 # Entries that, beyond the role, need the app's own permission (e.g. only the information office
 # among the office staff edits opinion reports): url name -> the app's permission check.
 NAV_WHEN: dict[str, Callable[[Any], bool]] = {}
 
 
 def register_nav(
-    url_name: str, label: StrOrPromise, roles: tuple[str, ...] = (), *, when: Callable[[Any], bool] | None = None
+    url_name: str,
+    label: StrOrPromise,
+    roles: tuple[str, ...] = (),
+    *,
+    when: Callable[[Any], bool] | None = None,
+    group: str | None = None,
 ) -> None:
+    """Add a menu entry for ``roles`` (empty: everyone signed in); ``when`` is the app's own
+    permission check beyond the role, ``group`` the menu area (default: the URL namespace)."""
     if all(entry[0] != url_name for entry in NAV):
         NAV.append((url_name, label, roles))
         if when is not None:
             NAV_WHEN[url_name] = when
+        if group is not None:
+            NAV_GROUP[url_name] = group
+
+
+def _grouped(links: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The links by menu area, areas in NAV_GROUPS order (unknown areas last, in order of first entry)."""
+    order = list(NAV_GROUPS)
+    groups: dict[str, dict[str, Any]] = {}
+    for link in links:
+        key = link["group"]
+        group = groups.setdefault(key, {"key": key, "label": NAV_GROUPS.get(key, link["label"]), "links": []})
+        group["links"].append(link)
+    for group in groups.values():
+        group["active"] = any(link["active"] for link in group["links"])
+    return sorted(groups.values(), key=lambda g: order.index(g["key"]) if g["key"] in order else len(order))
 
 
 @functools.cache
@@ -51,7 +89,7 @@ def _nav_url(name: str, urlconf: str, prefix: str) -> str | None:
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
-        return {"nav_links": []}
+        return {"nav_links": [], "nav_groups": []}
     role = "admin" if user.is_superuser else user.role
     links = []
     for name, label, roles in NAV:
@@ -63,9 +101,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         url = _nav_url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
         if url is None:
             continue
-        links.append({"url": url, "label": label, "active": request.path.startswith(url)})
+        group = NAV_GROUP.get(name) or name.partition(":")[0]
+        links.append({"url": url, "label": label, "active": request.path.startswith(url), "group": group})
     # The query is built only when the figure is not kept (building it costs as much as the rest).
     unread = unchanged.while_unchanged(
         ("unread_notifications", user.pk), lambda: user.notifications.filter(read_at__isnull=True).count()
     )
-    return {"nav_links": links, "unread_notifications": unread}
+    return {"nav_links": links, "nav_groups": _grouped(links), "unread_notifications": unread}

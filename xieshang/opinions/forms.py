@@ -17,8 +17,8 @@ class SubmitForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=rules.MAX_TITLE)
     text = forms.CharField(
         label=_("Text"),
+        # no form cap: the service counts against the stated limit (rules.MAX_CHARS) and says so
         widget=forms.Textarea(attrs={"rows": 14}),
-        max_length=20000,
         help_text=format_lazy(
             _("One matter per report, brief, at most {limit} characters: situation, causes, suggestions."),
             limit=rules.MAX_CHARS,
@@ -43,14 +43,14 @@ class OfficeSubmitForm(SubmitForm):
 
 class ResubmitForm(forms.Form):
     title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
-    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}), max_length=20000)
+    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 14}))
     confirm_single = forms.BooleanField(label="本篇只反映一件事", required=False)
 
 
 class EditForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label="标题", max_length=rules.MAX_TITLE)
-    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 16}), max_length=20000)
+    text = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 16}))
     note = forms.CharField(label="修改说明", max_length=200, required=False)
 
 

@@ -75,15 +75,18 @@ def _notify_author(report: OpinionReport, title: str, body: str = "", key: str =
 def _check_text(title: str, text: str, *, confirm_single: bool, author: bool) -> tuple[str, str]:
     """Length is a hard limit; the two-matter heuristic sends the report back unless the author confirmed."""
     title = clean_text(title, field="标题", limit=rules.MAX_TITLE, single_line=True)
-    # An empty or short text is refused by the length rule below, with the count the author sees.
+    # The stated limit (rules.MAX_CHARS, counted without spaces) is checked first, so an over-long
+    # text hears that limit, not the cap on raw characters; an empty or short text is refused by the
+    # length rule below, with the count the author sees.
+    if rules.char_count(text) > rules.MAX_CHARS:
+        raise ServiceError(
+            f"退回：正文 {rules.char_count(text)} 字，超过 {rules.MAX_CHARS} 字的篇幅限制。"
+            "请精简后再报送（一事一报，简明扼要）。"
+        )
     text = clean_text(text, field="正文", limit=MAX_TEXT, required=False)
     c = rules.check(title, text)
     if c.too_short:
         raise ServiceError(f"正文太短（{c.length} 字），请把情况和建议写清楚，至少 {rules.MIN_CHARS} 字。")
-    if c.too_long:
-        raise ServiceError(
-            f"退回：正文 {c.length} 字，超过 {rules.MAX_CHARS} 字的篇幅限制。请精简后再报送（一事一报，简明扼要）。"
-        )
     if author and c.flagged_two_matters and not confirm_single:
         raise ServiceError(
             "退回：社情民意信息须一事一报。"

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_POST
 from xieshang.core import unchanged
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.core.paging import counted_page
-from xieshang.core.params import to_int
+from xieshang.core.params import to_int, to_year
+from xieshang.core.years import choose_year
 from xieshang.documents.http import download
 from xieshang.handling import permissions as loop_perms
 from xieshang.organisations.models import Leader, Session
@@ -110,8 +111,9 @@ def review(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     status = request.GET.get("status", "")
     status = status if status in St.values else ""
-    year = request.GET.get("year", "")[:4]
-    year_int = int(year) if year.isdigit() else None
+    # every year unless one is picked (a list); the picker offers the years that hold proposals
+    year_int = to_year(request.GET.get("year"))
+    year = str(year_int or "")
     category = request.GET.get("category", "")
     category = category if category in Category.values else ""
     excellent = request.GET.get("excellent") == "1"
@@ -136,6 +138,11 @@ def review(request: HttpRequest) -> HttpResponse:
             "q": q,
             "status": status,
             "year": year,
+            "choice": choose_year(
+                year,
+                perms.proposals_visible_to(user).values_list("year", flat=True).order_by().distinct(),
+                allow_all=True,
+            ),
             "category": category,
             "excellent": excellent,
             "statuses": St.choices,
@@ -566,10 +573,10 @@ def compilation(request: HttpRequest) -> HttpResponse:
 def rates(request: HttpRequest) -> HttpResponse:
     _require(perms.can_see_stats(request.user))
     base = perms.proposals_visible_to(request.user)
-    years = sorted({y for y in base.values_list("year", flat=True) if y}, reverse=True)
-    year = request.GET.get("year", "")
-    year_int = int(year) if year.isdigit() else (years[0] if years else None)
-    qs = base.filter(year=year_int) if year_int else base
+    # the site-wide picker: this year when it holds proposals, else the latest year that does
+    choice = choose_year(request.GET.get("year"), base.values_list("year", flat=True).order_by().distinct())
+    year_int = choice.year
+    qs = base.filter(year=year_int)
     scope = metrics.load_scope(qs)
     values = metrics.compute(scope)
     by = request.GET.get("by", "unit")
@@ -589,7 +596,7 @@ def rates(request: HttpRequest) -> HttpResponse:
             "cols": [metrics.BY_KEY[k] for k in metrics.BREAKDOWN_INDICATORS],
             "by": by,
             "year": year_int,
-            "years": years,
+            "choice": choice,
             "leaders": keys.exclude(leader=None).values("leader").distinct().count(),
             "key_count": keys.count(),
         },

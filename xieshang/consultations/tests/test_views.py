@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from xieshang.consultations import services
-from xieshang.consultations.models import Participant, SignInAttempt, Topic
+from xieshang.consultations.models import Activity, Participant, SignInAttempt, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,57 @@ def test_the_year_picker_offers_the_years_with_records_and_opens_on_the_latest(c
         assert typed.status_code == 200 and "有事禅商量 · 2022年" in typed.content.decode()
         listed = client.get(reverse("consultations:activities")).content.decode()
         assert '<option value="" selected>全部年度</option>' in listed
+
+
+def test_an_uninvited_member_is_told_before_any_button(client, activity, organiser, member, other_member):
+    services.participant_add(actor=organiser, activity_id=activity.pk, kind="member", member=member)
+    url = reverse("consultations:signin", args=[services.signin_token(activity)])
+    client.force_login(other_member.user)
+    page = client.get(url).content.decode()
+    assert "不在本次活动的邀请名单" in page and "确认签到" not in page
+    client.force_login(member.user)
+    page = client.get(url).content.decode()
+    assert "确认签到" in page and "邀请名单" not in page
+
+
+def test_a_logged_out_scan_lands_on_a_login_that_speaks_to_members(client, activity):
+    url = reverse("consultations:signin", args=[services.signin_token(activity)])
+    r = client.get(url, follow=True)
+    page = r.content.decode()
+    assert r.redirect_chain and "/accounts/login/" in r.redirect_chain[-1][0]
+    assert "活动签到" in page and "委员账号" in page and "工作人员登录" not in page
+
+
+def test_signing_in_moves_the_activity_from_planned_to_held(client, activity, organiser, member):
+    services.participant_add(actor=organiser, activity_id=activity.pk, kind="member", member=member)
+    assert activity.status == "planned"
+    client.force_login(member.user)
+    client.post(reverse("consultations:signin", args=[services.signin_token(activity)]))
+    activity.refresh_from_db()
+    assert activity.status == "held"
+
+
+def test_scheduling_in_the_past_or_too_late_for_notice_asks_for_confirmation(client, organiser):
+    client.force_login(organiser)
+    url = reverse("consultations:activity_new")
+    past = timezone.localtime() - dt.timedelta(days=3)
+    data = {
+        "kind": "meeting",
+        "title": "补录专题协商会",
+        "starts_at": past.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (past + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    page = client.post(url, data).content.decode()
+    assert "已经过去" in page and 'type="checkbox" name="confirm_schedule"' in page
+    assert not Activity.objects.exists()
+    soon = timezone.localtime() + dt.timedelta(days=3)
+    data_soon = {
+        **data,
+        "starts_at": soon.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (soon + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    }
+    page = client.post(url, data_soon).content.decode()
+    assert "个工作日" in page and "现已来不及" in page
+    assert not Activity.objects.exists()
+    r = client.post(url, {**data, "confirm_schedule": "on"})
+    assert r.status_code == 302 and Activity.objects.count() == 1

@@ -36,6 +36,23 @@ def test_a_too_long_report_is_shown_the_reason_and_nothing_is_saved(client, memb
     assert OpinionReport.objects.count() == 0
 
 
+def test_a_far_too_long_report_hears_the_stated_limit_not_a_character_cap(client, member):
+    client.force_login(member.user)
+    data = {"submission_token": str(uuid.uuid4()), "title": "长", "text": "字" * 100000, "author_kind": "member"}
+    page = client.post(reverse("opinions:new"), data).content.decode()
+    assert "正文 100000 字，超过 1500 字的篇幅限制" in page
+    assert "20000" not in page and "确保" not in page
+    assert OpinionReport.objects.count() == 0
+
+
+def test_an_empty_title_is_named_in_the_message(client, member):
+    client.force_login(member.user)
+    data = {"submission_token": str(uuid.uuid4()), "title": "", "text": "字" * 300, "author_kind": "member"}
+    page = client.post(reverse("opinions:new"), data).content.decode()
+    assert "请填写标题。" in page and "必填" not in page
+    assert "标题：" in page or "标题</label>" in page
+
+
 def test_reports_of_others_answer_404(client, member, other_member, unit_user, proposals_office):
     report = _submit(member.user)
     for user in (other_member.user, unit_user, proposals_office):

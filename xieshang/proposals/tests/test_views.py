@@ -274,3 +274,21 @@ def test_search_of_two_character_words_is_exact(client, w, filed, submitted):
     for q, (finds_lead, finds_other) in cases.items():
         listed = client.get("/proposals/review/", {"q": q}).content.decode().split('id="all"')[1]
         assert (lead.title in listed, other.title in listed) == (finds_lead, finds_other), q
+
+
+def test_statistics_open_on_the_latest_year_with_proposals_and_offer_the_site_wide_picker(client, w, submitted):
+    from django.utils import timezone
+
+    p = submitted()
+    Proposal.objects.filter(pk=p.pk).update(year=2022)
+    client_for(client, w.office)
+    page = client.get("/proposals/rates/").content.decode()
+    this_year = timezone.localdate().year
+    assert "2022 年度提案办理统计" in page
+    assert 'name="year" data-autosubmit' in page and f'value="{this_year}"' in page
+    # a typed year that is not a year opens the default one; a year without proposals says so
+    assert "2022 年度" in client.get("/proposals/rates/?year=abc").content.decode()
+    assert "暂无记录" in client.get(f"/proposals/rates/?year={this_year}").content.decode()
+    # the review list offers the same years, every year by default
+    review = client.get("/proposals/review/").content.decode()
+    assert '<option value="" selected>全部年度</option>' in review and '<option value="2022">2022年</option>' in review

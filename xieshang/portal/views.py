@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xieshang.core.errors import ServiceError
+from xieshang.core.writes import as_id
 from xieshang.handling import assist
 from xieshang.messages import selectors, services
 from xieshang.messages.forms import MessageForm, RateForm, TrackForm
@@ -111,8 +112,8 @@ def receipt(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 @require_GET
 def communities(request: HttpRequest) -> HttpResponse:
     """The 村居 options of one 镇街, for the message form (htmx)."""
-    street = request.GET.get("street", "")
-    rows = selectors.communities(int(street)) if street.isdigit() else []
+    street = as_id(request.GET.get("street"))
+    rows = selectors.communities(street) if street is not None else []
     return render(request, "portal/_community_options.html", {"communities": rows})
 
 

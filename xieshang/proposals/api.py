@@ -18,10 +18,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from xieshang.core import api
-from xieshang.core.api import ERRORS, ID_REGEX, Pagination, parse
+from xieshang.core.api import ERRORS, ID_REGEX, Pagination, Router, parse
 from xieshang.core.errors import ServiceError
 
 from . import permissions as perms
@@ -321,7 +320,7 @@ class PublishedReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return selectors.published_replies(self.request.query_params.get("q", "")[:100])
 
 
-router = SimpleRouter()
+router = Router()
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("published-replies", PublishedReplyViewSet, basename="published-reply")
 

@@ -27,7 +27,7 @@ from .models import Activity, Participant, Suggestion, Topic
 
 
 class TopicSerializer(serializers.ModelSerializer):
-    plan_year = serializers.IntegerField(source="plan.year", default=None, read_only=True)
+    plan_year = serializers.IntegerField(source="plan.year", default=None, allow_null=True, read_only=True)
     conversion = serializers.SerializerMethodField()
 
     class Meta:
@@ -80,7 +80,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class SuggestionSerializer(serializers.ModelSerializer):
     converted = serializers.BooleanField(read_only=True)
-    item_status = serializers.CharField(source="item.status", default=None, read_only=True)
+    item_status = serializers.CharField(source="item.status", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Suggestion

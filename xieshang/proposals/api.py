@@ -281,7 +281,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._out(p)
 
     @extend_schema(request=None, responses=_responses(ReplyOut(many=True)))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every reply of one proposal, unpaged
     def replies(self, request, pk=None):
         info = selectors.handling_of(self.get_object(), request.user)
         replies = info.get("replies", [])

@@ -36,7 +36,6 @@ def test_the_station_address_limit_counts_the_client_behind_the_proxy(station) -
     c.post(url, _data(), REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.1")
     assert StationMessage.objects.get().address_key != ""
     keys = {m.address_key for m in StationMessage.objects.all()}
-    c.post(
-        url, _data(phone="13900000000", text="小区门口积水严重"), REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.2"
-    )
+    other = _data(phone="13900000000", text="小区门口积水严重")
+    c.post(url, other, REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.2")
     assert len({m.address_key for m in StationMessage.objects.all()}) == 2 and keys

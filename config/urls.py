@@ -39,6 +39,12 @@ api_docs = login_required(
     )
 )
 
+# The API answers its errors as JSON even when Django, not DRF, refuses the request.
+handler400 = "xieshang.core.http.bad_request"
+handler403 = "xieshang.core.http.permission_denied"
+handler404 = "xieshang.core.http.page_not_found"
+handler500 = "xieshang.core.http.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "xieshang.core.http.PrivateCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -132,8 +133,13 @@ AXES_COOLOFF_TIME = 0.25  # hours
 # Lock the pair (account, address) being tried. Not the address alone: a committee office or a
 # street office sits behind one NAT address, and one person's typos would lock out everyone
 # there. Not the account alone: anyone could then lock a colleague out by typing their name.
-# The address is REMOTE_ADDR (axes' default), so a forged X-Forwarded-For changes nothing.
+# The address is the real client's (XIESHANG_TRUSTED_PROXIES below): a forged X-Forwarded-For
+# from anywhere else changes nothing. Attempts are rows in the database, shared by every worker.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the TLS proxy every request comes from the proxy's address: the client's own address is
+# read from X-Forwarded-For, and only when the proxy is one of these (xieshang/core/clients.py).
+XIESHANG_TRUSTED_PROXIES = [p.strip() for p in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "xieshang.core.clients.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -169,6 +175,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Counters of the rate limits (tracking codes, public messages) and short-lived results: one table
+# in the database, so every worker shares one limit and a restart does not reset it; no server to
+# run. Production uses Redis instead when REDIS_URL is set (production.py). The table is created by
+# migrate (xieshang/core/migrations/0003_cache_table.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "xieshang_cache",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+}
+
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
@@ -190,6 +208,12 @@ REST_FRAMEWORK = {
     # JSON only: DRF's browsable pages carry inline styles the Content-Security-Policy refuses;
     # people read the API in the Swagger UI at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON nested deeper than a few dozen levels is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "xieshang.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

@@ -14,11 +14,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from xieshang.core import api as core_api
-from xieshang.core.api import ERRORS, Pagination, parse
+from xieshang.core.api import ERRORS, Pagination, Router, parse
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.organisations.models import Member, Unit, User
 
@@ -28,7 +27,7 @@ from .models import Activity, Participant, Suggestion, Topic
 
 
 class TopicSerializer(serializers.ModelSerializer):
-    plan_year = serializers.IntegerField(source="plan.year", default=None, read_only=True)
+    plan_year = serializers.IntegerField(source="plan.year", default=None, allow_null=True, read_only=True)
     conversion = serializers.SerializerMethodField()
 
     class Meta:
@@ -81,7 +80,7 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class SuggestionSerializer(serializers.ModelSerializer):
     converted = serializers.BooleanField(read_only=True)
-    item_status = serializers.CharField(source="item.status", default=None, read_only=True)
+    item_status = serializers.CharField(source="item.status", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = Suggestion
@@ -292,7 +291,7 @@ class FiguresView(APIView):
         return Response({"year": year, **selectors.year_figures(request.user.committee_id, year)})
 
 
-router = SimpleRouter()
+router = Router()
 router.register("consultation-topics", TopicViewSet, basename="consultation-topic")
 router.register("consultation-activities", ActivityViewSet, basename="consultation-activity")
 router.register("consultation-suggestions", SuggestionViewSet, basename="consultation-suggestion")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
-from xieshang.core.params import to_int
+from xieshang.core.params import to_int, to_year
 from xieshang.core.years import YearChoice, choose_year
 from xieshang.organisations.models import Committee
 
@@ -144,7 +144,7 @@ def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     user = request.user
-    if not perms.sees_all(user):
+    if not perms.sees_all(user) or to_year(year) is None:
         raise Http404
     plan = Plan.objects.filter(committee_id=user.committee_id, year=year).first()
     if request.method == "POST":
@@ -477,6 +477,8 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 
 def public_plan(request: HttpRequest, year: int) -> HttpResponse:
+    if to_year(year) is None:
+        raise Http404
     plan, topics = selectors.public_plan(year)
     if plan is None:
         raise Http404

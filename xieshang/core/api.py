@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import serializers
+from rest_framework import routers, serializers
 from rest_framework.exceptions import ParseError, UnsupportedMediaType
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -23,6 +24,10 @@ from .transitions import TransitionConflict
 from .writes import as_id
 
 ID_REGEX = r"[0-9]{1,18}"
+
+# What a database integer column holds (PostgreSQL bigint; SQLite's INTEGER is the same size).
+BIGGEST = 2**63 - 1
+OUT_OF_RANGE = "数值超出范围。"
 
 
 def error_body(exc: ServiceError) -> dict[str, Any]:
@@ -73,6 +78,27 @@ def first_error(errors: Any, fields: dict[str, Any] | None = None) -> str:
     return str(errors)
 
 
+def bound_integers(field: Any) -> None:
+    """Every integer field below ``field`` refuses what a database column cannot hold.
+
+    An id of 99999999999999999999 passed DRF's ``IntegerField`` and then overflowed in the query
+    (a 500); a field's own ``min_value``/``max_value`` still apply, this only adds the outer bound.
+    """
+    if isinstance(field, serializers.IntegerField):
+        if field.max_value is None:
+            field.validators.append(MaxValueValidator(BIGGEST, message=OUT_OF_RANGE))
+        if field.min_value is None:
+            field.validators.append(MinValueValidator(-BIGGEST, message=OUT_OF_RANGE))
+    child = getattr(field, "child", None)
+    if child is not None:
+        bound_integers(child)
+    if isinstance(field, serializers.ListSerializer):
+        bound_integers(field.child)
+    if isinstance(field, serializers.Serializer):
+        for sub in field.fields.values():
+            bound_integers(sub)
+
+
 def parse(input_class: type[serializers.Serializer], request: Any) -> dict[str, Any]:
     """The validated body, or a :class:`ServiceError` with the first problem in Chinese."""
     try:
@@ -80,9 +106,21 @@ def parse(input_class: type[serializers.Serializer], request: Any) -> dict[str, 
     except (ParseError, UnsupportedMediaType):
         raise ServiceError("请求内容无法解析，请以 JSON 提交。") from None
     parsed = input_class(data=data)
+    bound_integers(parsed)
     if not parsed.is_valid():
         raise ServiceError(first_error(parsed.errors, parsed.fields))
     return dict(parsed.validated_data)
+
+
+class Router(routers.SimpleRouter):
+    """The API's router: an object's id in a URL is digits (up to 18), so ``/items/false/`` and
+    ``/items/99999999999999999999/`` answer 404 instead of reaching the database."""
+
+    def get_lookup_regex(self, viewset: Any, lookup_prefix: str = "") -> str:
+        lookup_field = getattr(viewset, "lookup_field", "pk")
+        kwarg = getattr(viewset, "lookup_url_kwarg", None) or lookup_field
+        value = getattr(viewset, "lookup_value_regex", ID_REGEX)
+        return f"(?P<{lookup_prefix}{kwarg}>{value})"
 
 
 # --- pages -------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.views.decorators.http import require_POST
 
 from xieshang.core.errors import NotFoundError, ServiceError
+from xieshang.core.params import to_year
 from xieshang.documents import pdf
 from xieshang.documents.http import download
 from xieshang.organisations.models import Leader, Member
@@ -153,7 +154,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     if kind in Meeting.Kind.values:
         qs = qs.filter(kind=kind)
     year = request.GET.get("year", "")
-    if year.isdigit():
+    if to_year(year) is not None:
         qs = qs.filter(starts_at__year=int(year))
     page = Paginator(qs.select_related("organiser"), 50).get_page(request.GET.get("page"))
     user: Any = request.user

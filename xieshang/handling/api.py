@@ -21,9 +21,8 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request as ApiRequest
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
-from xieshang.core.api import ERRORS, ID_REGEX, Pagination, choices, date, flag, number, parse
+from xieshang.core.api import ERRORS, ID_REGEX, Pagination, Router, choices, date, flag, number, parse
 from xieshang.core.errors import NotFoundError, ServiceError
 from xieshang.organisations.models import Leader, Unit
 
@@ -524,7 +523,7 @@ class ReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return _assignment_response(request, reply.assignment_id)
 
 
-router = SimpleRouter()
+router = Router()
 router.register("items", ItemViewSet, basename="item")
 router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("requests", RequestViewSet, basename="request")

@@ -43,6 +43,8 @@ class LoopItemListSerializer(serializers.ModelSerializer):
     channel_label = serializers.SerializerMethodField()
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     mode_label = serializers.CharField(source="get_mode_display", read_only=True)
+    # "" until the matter is assigned: the schema says so (enum or blank)
+    mode = serializers.ChoiceField(label="交办方式", choices=Item.Mode.choices, allow_blank=True, read_only=True)
     area_name = serializers.CharField(source="area.name", default="", read_only=True)
 
     class Meta:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from xieshang.areas.models import Area
+from xieshang.core.clients import HoneypotField
+from xieshang.core.writes import as_id
 
 from .models import Message
 from .services import MAX_TEXT
@@ -81,14 +83,16 @@ class MessageForm(forms.Form):
         error_messages={"required": "请填写联系电话。"},
     )
     publish_consent = forms.BooleanField(label="同意在答复办结后公开留言和答复（隐去姓名和电话）", required=False)
+    hp_note = HoneypotField()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         street = None
         if self.is_bound:
             street = self.data.get(self.add_prefix("street")) or None
-        if street and str(street).isdigit():
-            self.fields["community"].queryset = self.fields["community"].queryset.filter(parent_id=int(street))
+        street_id = as_id(street)
+        if street_id is not None:
+            self.fields["community"].queryset = self.fields["community"].queryset.filter(parent_id=street_id)
         elif not self.is_bound:
             self.fields["community"].queryset = self.fields["community"].queryset.none()
 

@@ -12,11 +12,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
 from xieshang.core import api as core_api
-from xieshang.core.api import ERRORS, Pagination, parse
+from xieshang.core.api import ERRORS, Pagination, Router, parse
 from xieshang.core.errors import PermissionDeniedError, ServiceError
 from xieshang.organisations.models import Leader, Member, Unit
 
@@ -283,7 +282,7 @@ class StatsView(APIView):
         return Response({"year": year, **data})
 
 
-router = SimpleRouter()
+router = Router()
 router.register("opinion-reports", ReportViewSet, basename="opinion-report")
 router.register("bulletin-issues", IssueViewSet, basename="bulletin-issue")
 

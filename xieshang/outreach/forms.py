@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from xieshang.core.clients import HoneypotField
 from xieshang.handling.models import Rating
 
 from .models import Visit
@@ -117,6 +118,7 @@ class MessageForm(forms.Form):
     name = forms.CharField(label="姓名或称呼", max_length=50)
     phone = forms.CharField(label="联系电话", max_length=20, widget=forms.TextInput(attrs={"type": "tel"}))
     text = forms.CharField(label="留言内容", widget=forms.Textarea(attrs={"rows": 4}), max_length=1000)
+    hp_note = HoneypotField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

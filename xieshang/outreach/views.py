@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xieshang.areas.models import Area
-from xieshang.core import indicators
+from xieshang.core import clients, indicators
 from xieshang.core.errors import NotFoundError, PermissionDeniedError, ServiceError
 from xieshang.core.params import to_int
 from xieshang.core.writes import as_id
@@ -591,7 +591,7 @@ def public_station(request: HttpRequest, pk: int) -> HttpResponse:
                     name=d["name"],
                     phone=d["phone"],
                     text=d["text"],
-                    address=request.META.get("REMOTE_ADDR", ""),
+                    address=clients.client_ip(request),
                 )
             except ServiceError as exc:
                 form.add_error(None, exc.message)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from xieshang.core import clients
 from xieshang.core.errors import ServiceError
+from xieshang.core.writes import as_id
 from xieshang.handling import assist
 from xieshang.messages import selectors, services
 from xieshang.messages.forms import MessageForm, RateForm, TrackForm
@@ -48,10 +49,16 @@ def submit(request: HttpRequest) -> HttpResponse:
     if existing is not None:
         return _to_receipt(request, existing)
     if not form.is_valid():
+        if form.has_error("hp_note"):  # filled in by a program, not a person
+            fresh = MessageForm(initial={"token": uuid.uuid4()})
+            return render(request, "portal/submit.html", {"form": fresh, "error": clients.HONEYPOT_REFUSED}, status=400)
         return render(request, "portal/submit.html", {"form": form}, status=400)
     d = form.cleaned_data
+    refusal = clients.flood_refusal(request, form="portal", phone=d["phone"], text=d["text"])
+    if refusal is not None:
+        return render(request, "portal/submit.html", {"form": form, "error": refusal}, status=429)
     try:
-        msg, _created = services.message_submit(
+        msg, created = services.message_submit(
             committee=committee,
             submission_token=d["token"],
             kind=d["kind"],
@@ -64,6 +71,8 @@ def submit(request: HttpRequest) -> HttpResponse:
         )
     except ServiceError as exc:
         return render(request, "portal/submit.html", {"form": form, "error": exc.message}, status=400)
+    if created:
+        clients.flood_record(request, form="portal", phone=d["phone"], text=d["text"])
     return _to_receipt(request, msg)
 
 
@@ -111,26 +120,21 @@ def receipt(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 @require_GET
 def communities(request: HttpRequest) -> HttpResponse:
     """The 村居 options of one 镇街, for the message form (htmx)."""
-    street = request.GET.get("street", "")
-    rows = selectors.communities(int(street)) if street.isdigit() else []
+    street = as_id(request.GET.get("street"))
+    rows = selectors.communities(street) if street is not None else []
     return render(request, "portal/_community_options.html", {"communities": rows})
 
 
 def _client_key(request: HttpRequest) -> str:
-    return f"portal-track-fail:{request.META.get('REMOTE_ADDR', '')}"
+    return f"portal-track-fail:{clients.client_ip(request)}"
 
 
 def _too_many_failures(request: HttpRequest) -> bool:
-    return cache.get(_client_key(request), 0) >= TRACK_FAILURE_LIMIT
+    return clients.reached(_client_key(request), TRACK_FAILURE_LIMIT)
 
 
 def _count_failure(request: HttpRequest) -> None:
-    key = _client_key(request)
-    if not cache.add(key, 1, TRACK_FAILURE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, TRACK_FAILURE_WINDOW)
+    clients.count(_client_key(request), TRACK_FAILURE_WINDOW)
 
 
 @require_http_methods(["GET", "POST"])

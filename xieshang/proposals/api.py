@@ -18,10 +18,9 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.routers import SimpleRouter
 
 from xieshang.core import api
-from xieshang.core.api import ERRORS, ID_REGEX, Pagination, parse
+from xieshang.core.api import ERRORS, ID_REGEX, Pagination, Router, parse
 from xieshang.core.errors import ServiceError
 
 from . import permissions as perms
@@ -282,7 +281,7 @@ class ProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return self._out(p)
 
     @extend_schema(request=None, responses=_responses(ReplyOut(many=True)))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every reply of one proposal, unpaged
     def replies(self, request, pk=None):
         info = selectors.handling_of(self.get_object(), request.user)
         replies = info.get("replies", [])
@@ -321,7 +320,7 @@ class PublishedReplyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vi
         return selectors.published_replies(self.request.query_params.get("q", "")[:100])
 
 
-router = SimpleRouter()
+router = Router()
 router.register("proposals", ProposalViewSet, basename="proposal")
 router.register("published-replies", PublishedReplyViewSet, basename="published-reply")
 

@@ -233,9 +233,11 @@ def test_api_docs_render_in_chromium_under_the_csp(live_server) -> None:
 # --- production settings ------------------------------------------------------------------------
 
 
-def _production(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def _production(env: dict[str, str | None], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean["DATABASE_URL"] = "postgres://xieshang@127.0.0.1:5432/xieshang"
     clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env})
+    clean = {k: v for k, v in clean.items() if v is not None}
     return subprocess.run(  # noqa: S603 - fixed argv: this interpreter and manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=clean
     )
@@ -259,9 +261,10 @@ def test_production_settings_pass_check_deploy_without_warnings() -> None:
         ({"DJANGO_ALLOWED_HOSTS": "example.org"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "example.org"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_SECRET_KEY": "x" * 64}, "DJANGO_ALLOWED_HOSTS"),
+        ({"DJANGO_SECRET_KEY": "x" * 64, "DJANGO_ALLOWED_HOSTS": "example.org", "DATABASE_URL": None}, "DATABASE_URL"),
     ],
 )
-def test_production_refuses_to_start_without_its_secrets(env: dict[str, str], message: str) -> None:
+def test_production_refuses_to_start_without_its_secrets(env: dict[str, str | None], message: str) -> None:
     r = _production(env, "check")
     assert r.returncode != 0
     assert message in r.stderr
@@ -277,3 +280,19 @@ def test_production_cookies_and_transport_are_secure() -> None:
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip().splitlines()[-1] == "False True True True True ['example.org'] False"
+
+
+def test_production_checks_kept_connections_and_shares_redis_when_given() -> None:
+    env: dict[str, str | None] = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(60), "DJANGO_ALLOWED_HOSTS": "example.org"}
+    show = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        " print(d['ENGINE'], d['CONN_HEALTH_CHECKS'], s.CACHES['default']['BACKEND'])"
+    )
+    r = _production(env, "shell", "-c", show)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1] == (
+        "django.db.backends.postgresql True django.core.cache.backends.db.DatabaseCache"
+    )
+    r = _production({**env, "REDIS_URL": "redis://127.0.0.1:6379/1"}, "shell", "-c", show)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().splitlines()[-1].endswith("django.core.cache.backends.redis.RedisCache")

@@ -20,6 +20,7 @@ def _manage(settings: str, *args: str) -> subprocess.CompletedProcess[str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="example.org",
     )
+    env.setdefault("DATABASE_URL", "postgres://xieshang@127.0.0.1:5432/xieshang")  # production requires one
     return subprocess.run(  # noqa: S603 - fixed argv: this interpreter and manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
     )

@@ -224,7 +224,12 @@ def test_rating_another_citizens_reply_is_not_found(client, site):
     mine = _message(client, site)
     client.post(reverse("portal:track"), {"code": mine.tracking_code, "phone": mine.phone})
     other_client = client.__class__()
-    submit(other_client, form_data(site, token=str(uuid.uuid4()), phone="13700000000"))
+    submit(
+        other_client,
+        form_data(
+            site, token=str(uuid.uuid4()), phone="13700000000", text="楼下餐馆油烟直排，家里窗户都不敢开，请尽快处理。"
+        ),
+    )
     theirs = Message.objects.exclude(pk=mine.pk).get()
     loop.item_assign(item_id=theirs.item_id, actor=site["office"], mode=Item.Mode.SINGLE, lead_units=[site["unit"]])
     a = Assignment.objects.get(item_id=theirs.item_id)

@@ -72,3 +72,19 @@ def test_schema_lists_the_proposal_endpoints(api, w):
     text = r.content.decode()
     for route in ("/api/v1/proposals/{id}/file/", "/api/v1/proposals/{id}/assign/", "/api/v1/proposals/{id}/rate/"):
         assert route in text
+
+
+def test_cosigner_and_unit_ids_beyond_a_database_integer_are_a_chinese_400(api, w, filed):
+    api.force_authenticate(w.member_user(0))
+    r = api.post("/api/v1/proposals/", {**CONTENT, "cosigners": [99999999999999999999]}, format="json")
+    assert r.status_code == 400, r.content
+    assert r.json()["detail"] == "联名委员：数值超出范围。"
+    assert not Proposal.objects.filter(title=CONTENT["title"]).exists()
+    p = filed(0)
+    api.force_authenticate(w.office)
+    for body in ({"lead_units": [99999999999999999999]}, {"lead_units": [w.units[0].pk], "co_units": [2**63]}):
+        r = api.post(f"/api/v1/proposals/{p.pk}/assign/", {"mode": "joint", **body}, format="json")
+        assert r.status_code == 400, r.content
+        assert "数值超出范围" in r.json()["detail"]
+    p.refresh_from_db()
+    assert p.handling != "handling"

@@ -247,21 +247,24 @@ def _workbench_rows(assignments: list[Assignment], done: bool) -> tuple[list[dic
 def workbench(request: HttpRequest) -> HttpResponse:
     """办理工作台: the unit's assignments, overdue first, then by the nearest deadline."""
     _require(perms.is_unit_staff(request.user))
-    done = request.GET.get("show") == "done"
+    show = selectors.workbench_show(request.GET.get("show"))
+    done = show in ("done", "awaiting")
     state = selectors.committed_state()
     counts = selectors.workbench_counts(request.user, state)
-    key = ("workbench", request.user.pk, done)
+    key = ("workbench", request.user.pk, show)
 
     def make_qs() -> Any:
-        return selectors.workbench_assignments(request.user, done=done)
+        return selectors.workbench_assignments(request.user, show=show)
 
-    total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state) if done else counts["open"]
+    total = counts.get(show) if show != "done" else None
+    if total is None:
+        total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state)
     # The rows as loaded; what depends on the time of day (days left) is worked out per request.
     page_obj, assignments = _rows_page(request, key, total, make_qs, state)
 
     def rows_html() -> tuple[str, dt.datetime]:
         rows, until = _workbench_rows(assignments, done)
-        return render_to_string("handling/_workbench_rows.html", {"rows": rows, "done": done}), until
+        return render_to_string("handling/_workbench_rows.html", {"rows": rows, "done": done, "show": show}), until
 
     html, _until = selectors.while_unchanged(
         (*key, "rows_html", page_obj.number, get_language()),
@@ -276,10 +279,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "rows_html": html,
             "done": done,
+            "show": show,
             "counts": counts,
             # The rows carry the unit already; an empty page asks for it.
             "unit": assignments[0].unit if assignments else request.user.unit,
-            "query": "show=done" if done else "",
+            "query": "" if show == "open" else f"show={show}",
             "next_url": request.get_full_path(),
         },
     )

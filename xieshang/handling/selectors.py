@@ -392,6 +392,7 @@ class ItemPage:
     source: list[tuple[str, str]] = field(default_factory=list)
     # co-units' opinions on assignments the user does not see itself (the lead unit's inbox)
     received_opinions: list[CoOpinion] = field(default_factory=list)
+    can_reveal: bool = False
     can_assign: bool = False
     can_decline: bool = False
     can_supervise: bool = False
@@ -405,7 +406,7 @@ class ItemPage:
         return any(a.any() for a in self.actions.values())
 
 
-def item_page(user: Any, item_id: int) -> ItemPage:
+def item_page(user: Any, item_id: int, *, revealed: bool = False) -> ItemPage:
     """Everything the item page shows, scoped to the user (404 outside it).
 
     What the user may read on the item comes from ``permissions`` (the same functions the API
@@ -434,7 +435,9 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         a.shown_opinions = [op for op in opinions if op.assignment_id == a.pk]
     now = timezone.now()
     dispatcher = perms.can_dispatch(user, item)
-    reveal = perms.may_see_contact(user, item)
+    # ``revealed``: the unit has just asked for the full number (``services.contact_reveal``, audited).
+    can_reveal = not perms.may_see_contact(user, item) and perms.may_reveal_contact(user, item)
+    reveal = perms.may_see_contact(user, item) or (revealed and can_reveal)
     actions = {a.pk: _assignment_actions(user, item, a, now) for a in assignments}
     spec = _channel(item.channel)
     source: list[tuple[str, str]] = []
@@ -456,6 +459,7 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         pending_replies=pending_replies,
         supervisions=list(item.supervisions.select_related("leader", "created_by")),
         source=source,
+        can_reveal=can_reveal and not reveal and bool(source),
         can_assign=dispatcher and "assign" in item_moves,
         can_decline=dispatcher and "decline" in item_moves and not assignments,
         can_supervise=open_item and "supervise" in item_moves and perms.can_supervise(user, item),

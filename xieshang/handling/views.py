@@ -346,11 +346,16 @@ def unit_metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _item_context(
-    request: HttpRequest, item_id: int, bound: tuple[str, int, Any] | None = None, error: str = ""
+    request: HttpRequest,
+    item_id: int,
+    bound: tuple[str, int, Any] | None = None,
+    error: str = "",
+    *,
+    revealed: bool = False,
 ) -> dict[str, Any]:
     """The item page, with blank forms for the actions the user may take, or ``bound`` kept as typed."""
     try:
-        page = selectors.item_page(request.user, item_id)
+        page = selectors.item_page(request.user, item_id, revealed=revealed)
     except NotFoundError:
         raise Http404("未找到该事项。") from None
     item = page.item
@@ -468,6 +473,22 @@ def _kind_label(item: Item) -> str:
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "handling/item.html", _item_context(request, item_id))
+
+
+@login_required
+@require_POST
+def item_contact_reveal(request: HttpRequest, item_id: int) -> HttpResponse:
+    """显示完整号码: the unit holding the item reads the full number on this one answer (recorded);
+    the page opened again shows it masked."""
+    item = _item(request, item_id)
+    try:
+        loop.contact_reveal(item_id=item.pk, actor=request.user)
+    except ServiceError as exc:
+        if isinstance(exc, NotFoundError):
+            raise Http404(exc.message) from None
+        ctx = _item_context(request, item.pk, error=exc.message)
+        return render(request, "handling/item.html", ctx, status=exc.status_code)
+    return render(request, "handling/item.html", _item_context(request, item.pk, revealed=True))
 
 
 def _refused(

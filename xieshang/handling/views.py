@@ -314,18 +314,21 @@ def unit_metrics(request: HttpRequest) -> HttpResponse:
     data.setdefault("period", "year")
     data.setdefault("year", str(timezone.localdate().year))
     data.setdefault("sort", "on_time_rate")
-    form = forms.PeriodForm(data, indicators=choices)
+    channels = [(c.key, str(c.label)) for c in registry.all_channels()]
+    form = forms.PeriodForm(data, indicators=choices, channels=channels)
     ctx: dict[str, Any] = {"form": form, "indicators": metrics.INDICATORS, "min_count": metrics.ranking_min_count()}
     if form.is_valid():
         start, end = form.cleaned_data["range"]
         indicator = metrics.BY_KEY.get(form.cleaned_data.get("sort") or "", metrics.BY_KEY["on_time_rate"])
-        qs = metrics.period_assignments(request.user, start, end)
+        channel = form.cleaned_data.get("channel") or ""
+        qs = metrics.period_assignments(request.user, start, end, channel)
         by_unit = metrics.compute_by_unit(qs)
         units = list(selectors.units_for_assignment(request.user.committee_id)) if request.user.committee_id else []
         ranked, small = metrics.rank_units(units, by_unit, indicator)
         ctx.update(
             indicator=indicator,
             period_label=form.cleaned_data["label"],
+            channel_label=registry.channel_label(channel) if channel else "全部渠道",
             total=metrics.compute_all(qs),
             total_count=sum(d["count"] for d in by_unit.values()),
             ranked=ranked,

@@ -16,7 +16,10 @@ class CommitteeAdmin(admin.ModelAdmin):
     search_fields = ["name", "short_name", "full_name"]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "level", "parent", "area"]}),
-        (_("Names on official documents"), {"fields": ["full_name", "proposals_organ", "office_organ", "document_code"]}),
+        (
+            _("Names on official documents"),
+            {"fields": ["full_name", "proposals_organ", "office_organ", "document_code"]},
+        ),
     ]
     autocomplete_fields = ["parent", "area"]
 

@@ -211,7 +211,13 @@ def test_workbench_cards_count_distinct_sets_that_open_their_own_lists(client, w
     client.force_login(world.unit_user(world.dept1))
     html = client.get(reverse("handling:workbench")).content.decode()
     assert "在办 3 件 = 待签收 1 件 + 办理中 2 件" in html
-    expected = {"new": {"甲"}, "working": {"乙", "丙"}, "overdue": {"丙"}, "awaiting": {"丁"}, "open": {"甲", "乙", "丙"}}
+    expected = {
+        "new": {"甲"},
+        "working": {"乙", "丙"},
+        "overdue": {"丙"},
+        "awaiting": {"丁"},
+        "open": {"甲", "乙", "丙"},
+    }
     for show, titles in expected.items():
         assert f'href="?show={show}"' in html or show == "open"
         page = client.get(reverse("handling:workbench"), {"show": show}).content.decode()

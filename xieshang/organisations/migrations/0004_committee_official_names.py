@@ -4,30 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_user_language'),
+        ("organisations", "0003_user_language"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='committee',
-            name='document_code',
-            field=models.CharField(blank=True, help_text='The organ code document numbers start with, e.g. 禅政协 (禅政协提〔2022〕12号)', max_length=20, verbose_name='document code'),
+            model_name="committee",
+            name="document_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The organ code document numbers start with, e.g. 禅政协 (禅政协提〔2022〕12号)",
+                max_length=20,
+                verbose_name="document code",
+            ),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='full_name',
-            field=models.CharField(blank=True, help_text='As on official documents, e.g. 中国人民政治协商会议佛山市禅城区委员会', max_length=100, verbose_name='full name'),
+            model_name="committee",
+            name="full_name",
+            field=models.CharField(
+                blank=True,
+                help_text="As on official documents, e.g. 中国人民政治协商会议佛山市禅城区委员会",
+                max_length=100,
+                verbose_name="full name",
+            ),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='office_organ',
-            field=models.CharField(blank=True, help_text="Sender of the office's documents, e.g. 政协佛山市禅城区委员会办公室", max_length=100, verbose_name='general office (issuing organ)'),
+            model_name="committee",
+            name="office_organ",
+            field=models.CharField(
+                blank=True,
+                help_text="Sender of the office's documents, e.g. 政协佛山市禅城区委员会办公室",
+                max_length=100,
+                verbose_name="general office (issuing organ)",
+            ),
         ),
         migrations.AddField(
-            model_name='committee',
-            name='proposals_organ',
-            field=models.CharField(blank=True, help_text='Sender of proposal documents, e.g. 政协佛山市禅城区委员会提案委员会', max_length=100, verbose_name='proposals committee (issuing organ)'),
+            model_name="committee",
+            name="proposals_organ",
+            field=models.CharField(
+                blank=True,
+                help_text="Sender of proposal documents, e.g. 政协佛山市禅城区委员会提案委员会",
+                max_length=100,
+                verbose_name="proposals committee (issuing organ)",
+            ),
         ),
     ]

@@ -39,7 +39,9 @@ def test_assignment_letter_is_headed_by_the_proposals_committee_and_numbered(cli
     assert not any("禅城区政协提案委员会" in x or "政协禅城区政协" in x for x in lines)
     compiled = _text(client.get("/proposals/compilation.docx").content)
     assert compiled[0] == "政协佛山市禅城区委员会提案委员会"
-    assert any(x.startswith("中国人民政治协商会议佛山市禅城区委员会") and x.endswith("提案及答复汇编") for x in compiled)
+    assert any(
+        x.startswith("中国人民政治协商会议佛山市禅城区委员会") and x.endswith("提案及答复汇编") for x in compiled
+    )
 
 
 def test_a_committee_without_the_names_still_prints_a_correct_sender(client, w, run, filed):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -12,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from .hant import for_reader
 
 # Where a role lands when no app gives it cards of work (kept for roles an app has not covered).
 HOME_BY_ROLE = {
@@ -61,6 +64,8 @@ def home_cards(user: Any) -> list[HomeCard]:
     for _name, roles, provider in HOME_CARDS:
         if role in roles or (role == "admin" and "office" in roles):
             cards.extend(provider(user))
+    # The apps write their labels in Simplified; a 繁體 reader gets them converted, as the templates are.
+    cards = [dataclasses.replace(c, label=for_reader(c.label), group=for_reader(c.group)) for c in cards]
     return sorted(cards, key=lambda c: (c.order, c.group))
 
 

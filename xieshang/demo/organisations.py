@@ -93,6 +93,12 @@ def _committees(report: Report) -> Committee:
     if not committee.slug:  # a demo database made before committees had slugs
         Committee.objects.filter(pk=committee.pk).update(slug=data.DISTRICT["slug"])
         committee.slug = data.DISTRICT["slug"]
+    # The names official documents carry; filled on a database seeded before the committee had them.
+    names = {k: data.DISTRICT[k] for k in ("full_name", "proposals_organ", "office_organ", "document_code")}
+    if any(getattr(committee, k) != v for k, v in names.items()):
+        Committee.objects.filter(pk=committee.pk).update(**names)
+        for k, v in names.items():
+            setattr(committee, k, v)
     report.add("committees", made)
     return committee
 

@@ -217,10 +217,14 @@ class PeriodForm(forms.Form):
     start = forms.DateField(label="开始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     sort = forms.ChoiceField(label="排名依据", required=False)
+    channel = forms.ChoiceField(label="来源渠道", required=False)
 
-    def __init__(self, *args, indicators: list[tuple[str, str]], **kwargs) -> None:
+    def __init__(
+        self, *args, indicators: list[tuple[str, str]], channels: list[tuple[str, str]] = (), **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["sort"].choices = indicators
+        self.fields["channel"].choices = [("", "全部渠道"), *channels]
 
     def clean(self):
         data = super().clean()

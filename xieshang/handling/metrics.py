@@ -277,9 +277,10 @@ def compute_by_unit(assignments: QuerySet[Assignment], now: dt.datetime | None =
 # --- periods and the ranking --------------------------------------------------------------------
 
 
-def period_assignments(user: Any, start: dt.datetime, end: dt.datetime) -> QuerySet[Assignment]:
-    """Assignments made in [start, end) within the user's scope."""
-    return perms.assignments_visible_to(user).filter(assigned_at__gte=start, assigned_at__lt=end)
+def period_assignments(user: Any, start: dt.datetime, end: dt.datetime, channel: str = "") -> QuerySet[Assignment]:
+    """Assignments made in [start, end) within the user's scope, of one channel's items if given."""
+    qs = perms.assignments_visible_to(user).filter(assigned_at__gte=start, assigned_at__lt=end)
+    return qs.filter(item__channel=channel) if channel else qs
 
 
 def ranking_min_count() -> int:

@@ -254,6 +254,20 @@ def _only_names(data: dict[str, Any], names: set[str]) -> dict[str, Any]:
 
 
 def may_see_contact(user: Any, item: Item) -> bool:
-    """The full contact details of the person who raised the item: dispatchers only (they call back
-    and record ratings for people without an account); every unit and leader sees them masked."""
+    """The full contact details of the person who raised the item, shown at once: dispatchers only
+    (they call back and record ratings for people without an account); every unit and leader sees
+    them masked."""
     return is_dispatcher(user, item.committee_id)
+
+
+# A unit that holds the item may reveal the number while its assignment is in hand (signed for or
+# not, up to the rating); a closed, returned, reassigned or withdrawn assignment no longer may.
+REVEAL_STATES = ("new", "signed", "return_requested", "opinion_sent", "replied", "awaiting_rating")
+
+
+def may_reveal_contact(user: Any, item: Item) -> bool:
+    """显示完整号码: the staff of a unit with an assignment in hand on the item, one recorded reveal
+    at a time (the unit must call the person before it replies); other units never."""
+    if not is_unit_staff(user):
+        return False
+    return Assignment.objects.filter(item_id=item.pk, unit_id=user.unit_id, status__in=REVEAL_STATES).exists()

@@ -234,12 +234,28 @@ WORKBENCH_FIELDS = (
 )
 
 
-def workbench_assignments(user: Any, *, done: bool = False) -> QuerySet[Assignment]:
-    """The unit's assignments: open ones (overdue first, then the nearest deadline) or finished ones.
+# The workbench's lists, each a defined set of the unit's assignments; the header cards count the
+# same sets: 在办 (open) = 待签收 (new) + 办理中 (working); 已超期 (overdue) is the part of 在办 past its
+# deadline; 已答复、已办结 (done) is everything no longer open, and 已答复待审核或评价 (awaiting) the part of
+# it still waiting for the office's review or the rating. Every key opens the list its card counts.
+WORKBENCH_SHOWS = ("open", "new", "working", "overdue", "awaiting", "done")
+WORKING_STATES = (S.SIGNED, S.RETURN_REQUESTED)
+AWAITING_STATES = (S.REPLIED, S.AWAITING_RATING)
+
+
+def workbench_show(value: Any) -> str:
+    """The list a ``?show=`` asks for; anything else is the open list."""
+    return value if value in WORKBENCH_SHOWS else "open"
+
+
+def workbench_assignments(user: Any, *, done: bool = False, show: str = "") -> QuerySet[Assignment]:
+    """The unit's assignments of one list (``WORKBENCH_SHOWS``): open ones (overdue first, then the
+    nearest deadline), a part of them, or the ones no longer open.
 
     The open list is read in the order of the partial index ``assignment_workbench_open``; 延期审批中
     is one EXISTS per row shown, not a count grouped over every open row.
     """
+    show = "done" if done and not show else workbench_show(show)
     extension = Request.objects.filter(
         assignment=OuterRef("pk"), kind=Request.Kind.EXTENSION, status=Request.Status.PENDING
     )
@@ -249,21 +265,28 @@ def workbench_assignments(user: Any, *, done: bool = False) -> QuerySet[Assignme
         .only(*WORKBENCH_FIELDS)
         .annotate(pending_extension=Exists(extension))
     )
-    if done:
+    if show == "done":
         return qs.exclude(status__in=OPEN_STATES).order_by("-assigned_at", "-id")
-    return qs.filter(status__in=OPEN_STATES).order_by("-is_overdue", "due", "id")
+    if show == "awaiting":
+        return qs.filter(status__in=AWAITING_STATES).order_by("-assigned_at", "-id")
+    states = {"new": (S.NEW,), "working": WORKING_STATES}.get(show, OPEN_STATES)
+    qs = qs.filter(status__in=states)
+    if show == "overdue":
+        qs = qs.filter(is_overdue=True)
+    return qs.order_by("-is_overdue", "due", "id")
 
 
 def workbench_counts(user: Any, state: Any = _READ_NOW) -> dict[str, int]:
-    """The header figures of the workbench, from one grouped read of the index (unit, status, is_overdue)."""
+    """The header figures of the workbench, from one grouped read of the index (unit, status, is_overdue):
+    one figure per list of ``WORKBENCH_SHOWS`` but the finished one."""
     return dict(while_unchanged(("workbench_counts", user.pk), lambda: _workbench_counts(user), state))
 
 
 def _workbench_counts(user: Any) -> dict[str, int]:
-    counts = {"new": 0, "open": 0, "overdue": 0, "awaiting": 0}
+    counts = {"new": 0, "working": 0, "open": 0, "overdue": 0, "awaiting": 0}
     rows = (
         perms.assignments_visible_to(user)
-        .filter(status__in=(*OPEN_STATES, S.REPLIED, S.AWAITING_RATING))
+        .filter(status__in=(*OPEN_STATES, *AWAITING_STATES))
         .values_list("status", "is_overdue")
         .annotate(n=Count("*"))
         .order_by()
@@ -271,7 +294,7 @@ def _workbench_counts(user: Any) -> dict[str, int]:
     for status, overdue, n in rows:
         if status in OPEN_STATES:
             counts["open"] += n
-            counts["new"] += n if status == S.NEW else 0
+            counts["new" if status == S.NEW else "working"] += n
             counts["overdue"] += n if overdue else 0
         else:
             counts["awaiting"] += n
@@ -369,6 +392,7 @@ class ItemPage:
     source: list[tuple[str, str]] = field(default_factory=list)
     # co-units' opinions on assignments the user does not see itself (the lead unit's inbox)
     received_opinions: list[CoOpinion] = field(default_factory=list)
+    can_reveal: bool = False
     can_assign: bool = False
     can_decline: bool = False
     can_supervise: bool = False
@@ -382,7 +406,7 @@ class ItemPage:
         return any(a.any() for a in self.actions.values())
 
 
-def item_page(user: Any, item_id: int) -> ItemPage:
+def item_page(user: Any, item_id: int, *, revealed: bool = False) -> ItemPage:
     """Everything the item page shows, scoped to the user (404 outside it).
 
     What the user may read on the item comes from ``permissions`` (the same functions the API
@@ -411,7 +435,9 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         a.shown_opinions = [op for op in opinions if op.assignment_id == a.pk]
     now = timezone.now()
     dispatcher = perms.can_dispatch(user, item)
-    reveal = perms.may_see_contact(user, item)
+    # ``revealed``: the unit has just asked for the full number (``services.contact_reveal``, audited).
+    can_reveal = not perms.may_see_contact(user, item) and perms.may_reveal_contact(user, item)
+    reveal = perms.may_see_contact(user, item) or (revealed and can_reveal)
     actions = {a.pk: _assignment_actions(user, item, a, now) for a in assignments}
     spec = _channel(item.channel)
     source: list[tuple[str, str]] = []
@@ -440,6 +466,7 @@ def item_page(user: Any, item_id: int) -> ItemPage:
         pending_replies=pending_replies,
         supervisions=list(item.supervisions.select_related("leader", "created_by")),
         source=source,
+        can_reveal=can_reveal and not reveal and bool(source),
         can_assign=dispatcher and "assign" in item_moves,
         can_decline=dispatcher and "decline" in item_moves and not assignments,
         can_supervise=open_item and "supervise" in item_moves and perms.can_supervise(user, item),

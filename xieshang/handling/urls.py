@@ -9,6 +9,7 @@ urlpatterns = [
     path("supervision/", views.supervision, name="supervision"),
     path("metrics/", views.unit_metrics, name="metrics"),
     path("items/<int:item_id>/", views.item_detail, name="item"),
+    path("items/<int:item_id>/contact/", views.item_contact_reveal, name="item_contact_reveal"),
     path("items/<int:item_id>/assign/", views.item_assign, name="item_assign"),
     path("items/<int:item_id>/decline/", views.item_decline, name="item_decline"),
     path("items/<int:item_id>/supervise/", views.item_supervise, name="item_supervise"),

@@ -247,21 +247,24 @@ def _workbench_rows(assignments: list[Assignment], done: bool) -> tuple[list[dic
 def workbench(request: HttpRequest) -> HttpResponse:
     """办理工作台: the unit's assignments, overdue first, then by the nearest deadline."""
     _require(perms.is_unit_staff(request.user))
-    done = request.GET.get("show") == "done"
+    show = selectors.workbench_show(request.GET.get("show"))
+    done = show in ("done", "awaiting")
     state = selectors.committed_state()
     counts = selectors.workbench_counts(request.user, state)
-    key = ("workbench", request.user.pk, done)
+    key = ("workbench", request.user.pk, show)
 
     def make_qs() -> Any:
-        return selectors.workbench_assignments(request.user, done=done)
+        return selectors.workbench_assignments(request.user, show=show)
 
-    total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state) if done else counts["open"]
+    total = counts.get(show) if show != "done" else None
+    if total is None:
+        total = selectors.while_unchanged((*key, "total"), lambda: make_qs().count(), state)
     # The rows as loaded; what depends on the time of day (days left) is worked out per request.
     page_obj, assignments = _rows_page(request, key, total, make_qs, state)
 
     def rows_html() -> tuple[str, dt.datetime]:
         rows, until = _workbench_rows(assignments, done)
-        return render_to_string("handling/_workbench_rows.html", {"rows": rows, "done": done}), until
+        return render_to_string("handling/_workbench_rows.html", {"rows": rows, "done": done, "show": show}), until
 
     html, _until = selectors.while_unchanged(
         (*key, "rows_html", page_obj.number, get_language()),
@@ -276,10 +279,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
             "page_obj": page_obj,
             "rows_html": html,
             "done": done,
+            "show": show,
             "counts": counts,
             # The rows carry the unit already; an empty page asks for it.
             "unit": assignments[0].unit if assignments else request.user.unit,
-            "query": "show=done" if done else "",
+            "query": "" if show == "open" else f"show={show}",
             "next_url": request.get_full_path(),
         },
     )
@@ -310,18 +314,21 @@ def unit_metrics(request: HttpRequest) -> HttpResponse:
     data.setdefault("period", "year")
     data.setdefault("year", str(timezone.localdate().year))
     data.setdefault("sort", "on_time_rate")
-    form = forms.PeriodForm(data, indicators=choices)
+    channels = [(c.key, str(c.label)) for c in registry.all_channels()]
+    form = forms.PeriodForm(data, indicators=choices, channels=channels)
     ctx: dict[str, Any] = {"form": form, "indicators": metrics.INDICATORS, "min_count": metrics.ranking_min_count()}
     if form.is_valid():
         start, end = form.cleaned_data["range"]
         indicator = metrics.BY_KEY.get(form.cleaned_data.get("sort") or "", metrics.BY_KEY["on_time_rate"])
-        qs = metrics.period_assignments(request.user, start, end)
+        channel = form.cleaned_data.get("channel") or ""
+        qs = metrics.period_assignments(request.user, start, end, channel)
         by_unit = metrics.compute_by_unit(qs)
         units = list(selectors.units_for_assignment(request.user.committee_id)) if request.user.committee_id else []
         ranked, small = metrics.rank_units(units, by_unit, indicator)
         ctx.update(
             indicator=indicator,
             period_label=form.cleaned_data["label"],
+            channel_label=registry.channel_label(channel) if channel else "全部渠道",
             total=metrics.compute_all(qs),
             total_count=sum(d["count"] for d in by_unit.values()),
             ranked=ranked,
@@ -342,11 +349,16 @@ def unit_metrics(request: HttpRequest) -> HttpResponse:
 
 
 def _item_context(
-    request: HttpRequest, item_id: int, bound: tuple[str, int, Any] | None = None, error: str = ""
+    request: HttpRequest,
+    item_id: int,
+    bound: tuple[str, int, Any] | None = None,
+    error: str = "",
+    *,
+    revealed: bool = False,
 ) -> dict[str, Any]:
     """The item page, with blank forms for the actions the user may take, or ``bound`` kept as typed."""
     try:
-        page = selectors.item_page(request.user, item_id)
+        page = selectors.item_page(request.user, item_id, revealed=revealed)
     except NotFoundError:
         raise Http404("未找到该事项。") from None
     item = page.item
@@ -464,6 +476,22 @@ def _kind_label(item: Item) -> str:
 @login_required
 def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     return render(request, "handling/item.html", _item_context(request, item_id))
+
+
+@login_required
+@require_POST
+def item_contact_reveal(request: HttpRequest, item_id: int) -> HttpResponse:
+    """显示完整号码: the unit holding the item reads the full number on this one answer (recorded);
+    the page opened again shows it masked."""
+    item = _item(request, item_id)
+    try:
+        loop.contact_reveal(item_id=item.pk, actor=request.user)
+    except ServiceError as exc:
+        if isinstance(exc, NotFoundError):
+            raise Http404(exc.message) from None
+        ctx = _item_context(request, item.pk, error=exc.message)
+        return render(request, "handling/item.html", ctx, status=exc.status_code)
+    return render(request, "handling/item.html", _item_context(request, item.pk, revealed=True))
 
 
 def _refused(

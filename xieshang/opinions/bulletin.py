@@ -20,7 +20,8 @@ def issue_docx(issue: BulletinIssue) -> bytes:
     reports = list(issue.reports.select_related("member").order_by("id"))
     day = timezone.localtime(issue.released_at).date() if issue.released_at else timezone.localdate()
     doc = official_document(title="本期要目", issuer="社情民意", number=f"{issue.year}年第{issue.number}期")
-    add_paragraphs(doc, f"政协佛山市禅城区委员会办公室编　　{cn_date(day)}", indent=False)
+    office = issue.committee.office_sender
+    add_paragraphs(doc, f"{office}编　　{cn_date(day)}", indent=False)
     add_paragraphs(doc, [f"{_cn(i)}、{r.title}" for i, r in enumerate(reports, start=1)])
     if issue.note:
         add_paragraphs(doc, f"编者按：{issue.note}")
@@ -31,7 +32,7 @@ def issue_docx(issue: BulletinIssue) -> bytes:
     releases = list(issue.releases.all())
     if releases:
         add_paragraphs(doc, "报送：" + "、".join(r.recipient_name for r in releases), indent=False)
-    add_signature(doc, "政协佛山市禅城区委员会办公室", day)
+    add_signature(doc, office, day)
     return docx_bytes(doc)
 
 

@@ -13,7 +13,14 @@ from .models import Committee, Leader, Member, Sector, Session, SpecialCommittee
 class CommitteeAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name", "level", "parent"]
     list_filter = ["level"]
-    search_fields = ["name", "short_name"]
+    search_fields = ["name", "short_name", "full_name"]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "level", "parent", "area"]}),
+        (
+            _("Names on official documents"),
+            {"fields": ["full_name", "proposals_organ", "office_organ", "document_code"]},
+        ),
+    ]
     autocomplete_fields = ["parent", "area"]
 
 

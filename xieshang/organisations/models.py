@@ -29,6 +29,32 @@ class Committee(models.Model):
         related_name="children",
     )
     area = models.ForeignKey("areas.Area", verbose_name=_("area"), null=True, blank=True, on_delete=models.PROTECT)
+    # The names official documents carry (GB/T 9704): the full name, each issuing organ's name
+    # (发文机关标志 and 署名) and the organ code (发文机关代字) the document numbers start with.
+    full_name = models.CharField(
+        _("full name"),
+        max_length=100,
+        blank=True,
+        help_text=_("As on official documents, e.g. 中国人民政治协商会议佛山市禅城区委员会"),
+    )
+    proposals_organ = models.CharField(
+        _("proposals committee (issuing organ)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Sender of proposal documents, e.g. 政协佛山市禅城区委员会提案委员会"),
+    )
+    office_organ = models.CharField(
+        _("general office (issuing organ)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Sender of the office's documents, e.g. 政协佛山市禅城区委员会办公室"),
+    )
+    document_code = models.CharField(
+        _("document code"),
+        max_length=20,
+        blank=True,
+        help_text=_("The organ code document numbers start with, e.g. 禅政协 (禅政协提〔2022〕12号)"),
+    )
 
     class Meta:
         verbose_name = _("committee")
@@ -40,6 +66,28 @@ class Committee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    # Each name falls back on what the committee's own name gives, so a committee not yet filled in
+    # still prints a correct (if plainer) sender: 政协佛山市禅城区委员会 + 提案委员会.
+    @property
+    def official_name(self) -> str:
+        """全称, e.g. 中国人民政治协商会议佛山市禅城区委员会."""
+        return self.full_name or self.name
+
+    @property
+    def proposals_sender(self) -> str:
+        """The proposals committee as sender, e.g. 政协佛山市禅城区委员会提案委员会."""
+        return self.proposals_organ or f"{self.name}提案委员会"
+
+    @property
+    def office_sender(self) -> str:
+        """The general office as sender, e.g. 政协佛山市禅城区委员会办公室."""
+        return self.office_organ or f"{self.name}办公室"
+
+    def document_number(self, kind: str, year: int, number: int) -> str:
+        """发文字号: organ code + kind code, the year in 〔〕, the number without leading zeros and 号,
+        e.g. 禅政协提〔2022〕12号."""
+        return f"{self.document_code or self.short_name or self.name}{kind}〔{year}〕{number}号"
 
 
 class Term(models.Model):

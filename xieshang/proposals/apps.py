@@ -18,3 +18,10 @@ class ProposalsConfig(AppConfig):
         register_nav("proposals:review", _("Proposal review"), ("office", "admin"))
         register_nav("proposals:handling", _("Proposal handling"), ("unit",))
         register_nav("proposals:rates", _("Proposal statistics"), ("office", "admin", "leader"))
+
+        from xieshang.core.views import register_home_cards
+
+        from . import home
+
+        register_home_cards("proposals-member", ("member",), home.member_cards)
+        register_home_cards("proposals-office", ("office",), home.office_cards)

@@ -23,11 +23,13 @@ from xieshang.handling.models import Assignment, Reply
 from . import metrics
 from .models import Proposal
 
-OFFICE = "政协{}提案委员会"
+# 发文字号 kind codes (GB/T 9704 发文机关代字 + the kind): 提 for the proposals committee's letters.
+KIND_PROPOSALS = "提"
 
 
-def _committee_short(p: Proposal) -> str:
-    return p.committee.short_name or p.committee.name
+def _year(p: Proposal) -> int:
+    """The year a proposal's letters are numbered in: its session's year, else this year."""
+    return p.year or timezone.localdate().year
 
 
 def _proposer_line(p: Proposal) -> str:
@@ -43,10 +45,11 @@ def assignment_letter(p: Proposal, info: dict[str, Any]) -> bytes:
     """交办函: to the lead and co-units, with the mode, the deadlines and the proposal attached."""
     leads = [a for a in info["assignments"] if a.role == Assignment.Role.LEAD]
     cos = [a for a in info["assignments"] if a.role == Assignment.Role.CO]
+    committee = p.committee
     doc = official_document(
-        title=f"关于交办{p.number_label}提案的函",
-        issuer=OFFICE.format(_committee_short(p)),
-        number=f"提案交〔{timezone.localdate().year}〕{p.number or 0}号",
+        title=f"{committee.proposals_sender}关于交办{p.number_label}提案的函",
+        issuer=committee.proposals_sender,
+        number=committee.document_number(KIND_PROPOSALS, _year(p), p.number or 0),
     )
     add_addressee(doc, "、".join(a.unit.name for a in [*leads, *cos]))
     mode = info["item"].get_mode_display()
@@ -70,7 +73,7 @@ def assignment_letter(p: Proposal, info: dict[str, Any]) -> bytes:
             + "。请分别答复每位提案人。"
         )
     add_paragraphs(doc, text)
-    add_signature(doc, OFFICE.format(_committee_short(p)), timezone.localdate())
+    add_signature(doc, committee.proposals_sender, timezone.localdate())
     add_page_break(doc)
     add_heading(doc, f"附：{p.number_label} {p.title}")
     add_paragraphs(doc, _body(p))
@@ -113,7 +116,11 @@ def compilation(qs, *, year: str = "") -> bytes:
     for p in proposals:
         by_cat[p.category or "其他"].append(p)
     committee = proposals[0].committee if proposals else None
-    doc = official_document(title=f"{year}年度提案及答复汇编" if year else "提案及答复汇编")
+    prefix = committee.official_name if committee else ""
+    doc = official_document(
+        title=f"{prefix}{year}年度提案及答复汇编" if year else f"{prefix}提案及答复汇编",
+        issuer=committee.proposals_sender if committee else "",
+    )
     add_table(doc, ["类别", "件数"], [[c, len(v)] for c, v in by_cat.items()])
     numerals = "一二三四五六七八九十"
     for i, (cat, items) in enumerate(by_cat.items()):
@@ -134,7 +141,7 @@ def compilation(qs, *, year: str = "") -> bytes:
                     add_paragraphs(doc, [f"【{r.assignment.unit.name}答复（{r.category}类）】"])
                     add_paragraphs(doc, r.body)
     if committee:
-        add_signature(doc, OFFICE.format(committee.short_name or committee.name), timezone.localdate())
+        add_signature(doc, committee.proposals_sender, timezone.localdate())
     return docx_bytes(doc)
 
 

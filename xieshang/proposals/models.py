@@ -188,6 +188,11 @@ class Proposal(models.Model):
         return self.title
 
     @property
+    def proposer_names(self) -> str:
+        """The proposers who count (the first proposer and co-signers who confirmed), joined with 、."""
+        return "、".join(x.name for x in self.proposers.all() if x.counts)
+
+    @property
     def is_lead(self) -> bool:
         return self.status == self.Status.FILED and self.merged_into_id is None
 

@@ -157,10 +157,12 @@ def proposal_list(
     return search(qs, q).order_by(unindexed.desc(nulls_first=True), "number", "-id")
 
 
-def my_proposals(user: Any, *, excellent: bool = False) -> QuerySet[Proposal]:
+def my_proposals(user: Any, *, excellent: bool = False, status: str = "") -> QuerySet[Proposal]:
     qs = perms.proposals_visible_to(user)
     if excellent:
         qs = qs.filter(is_excellent=True)
+    if status in St.values:
+        qs = qs.filter(status=status)
     return with_people(qs).order_by("-created_at", "-id")
 
 

@@ -71,13 +71,20 @@ def _act(request: HttpRequest, p: Proposal, fn: Callable[[], Any], done: str, an
 def mine(request: HttpRequest) -> HttpResponse:
     _require(perms.member_of(request.user) is not None or perms.is_committee_staff(request.user))
     excellent = request.GET.get("excellent") == "1"
+    status = request.GET.get("status", "")
+    status = status if status == Proposal.Status.DRAFT else ""
+    cosign_only = request.GET.get("show") == "cosign"
     return render(
         request,
         "proposals/mine.html",
         {
-            "proposals": selectors.my_proposals(request.user, excellent=excellent)[:200],
+            "proposals": []
+            if cosign_only
+            else selectors.my_proposals(request.user, excellent=excellent, status=status)[:200],
             "cosign": selectors.cosign_requests(request.user),
             "excellent": excellent,
+            "drafts": status == Proposal.Status.DRAFT,
+            "cosign_only": cosign_only,
         },
     )
 

@@ -82,6 +82,10 @@ EXPECTED: dict[str, Row] = {
         statuses("302 302 404 404 404 403 302 302"),
         _form_body(_no_prefix, mode="single", lead_units=lambda w: w.dept1.pk),
     ),
+    # 显示完整号码: only the unit holding the item; the office already sees the number, so it is refused.
+    "handling:item_contact_reveal": Row(
+        "POST", "fresh_item", statuses("302 302 404 200 404 403 403 403"), _form_body(_no_prefix)
+    ),
     "handling:item_decline": Row(
         "POST", "queued", statuses("302 302 404 404 404 403 302 302"), _form_body(_no_prefix, reason="重复留言")
     ),

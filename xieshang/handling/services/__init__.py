@@ -36,6 +36,7 @@ from .unit_work import (
     assignment_request_return,
     assignment_sign,
     co_opinion_send,
+    contact_reveal,
 )
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "assignment_request_return",
     "assignment_sign",
     "co_opinion_send",
+    "contact_reveal",
     "item_accept",
     "item_assign",
     "item_decline",

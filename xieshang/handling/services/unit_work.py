@@ -167,6 +167,25 @@ def assignment_record_contact(
 
 
 @transaction.atomic
+def contact_reveal(*, item_id: Any, actor: Any) -> Assignment:
+    """显示完整号码: the staff of a unit holding the item in hand (``perms.may_reveal_contact``) read
+    the full number of the person who raised it, to call them before replying. Nothing changes on
+    the item; each reveal is an audit row on the unit's own assignment (the committee reads it on
+    the item's history, other units do not). Returns that assignment."""
+    item = perms.get_item_for(actor, item_id)
+    if not perms.may_reveal_contact(actor, item):
+        raise PermissionDeniedError("只有正在承办该事项的单位可以查看完整号码。")
+    a = (
+        Assignment.objects.filter(item_id=item.pk, unit_id=actor.unit_id, status__in=perms.REVEAL_STATES)
+        .order_by("role", "id")
+        .first()
+    )
+    assert a is not None  # may_reveal_contact found it
+    _log(item, a, "contact_reveal", actor, data={"unit": a.unit_id})
+    return a
+
+
+@transaction.atomic
 def co_opinion_send(*, assignment_id: int, actor: Any, body: str, expected_version: int | None = None) -> CoOpinion:
     """会办意见: a co-unit sends its opinion to the lead unit."""
     item, a = lock_assignment(assignment_id, expected_version)

@@ -53,6 +53,7 @@ LABELS: dict[str, dict[str, str]] = {
         "extension_approved": "同意延期",
         "extension_refused": "不同意延期",
         "contact": "记录沟通",
+        "contact_reveal": "查看来件人完整号码",
         "co_opinion": "提交会办意见",
         "reply": "答复",
         "review_pass": "答复审核通过",

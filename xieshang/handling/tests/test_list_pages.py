@@ -192,3 +192,35 @@ def test_the_review_tab_posts_with_its_own_csrf_token(world, drive):
     assert resp.status_code == 302
     reply.refresh_from_db()
     assert reply.review == reply.Review.PASSED
+
+
+def test_workbench_cards_count_distinct_sets_that_open_their_own_lists(client, world, drive):
+    """待签收 + 办理中 = 在办 (two items are two, not 2 and 2); each card opens the list it counts."""
+    new = drive.lead(drive.single(title="甲：待签收"))
+    signed = drive.lead(drive.single(title="乙：办理中"))
+    drive.sign(signed)
+    late = drive.lead(drive.single(title="丙：超期"))
+    drive.sign(late)
+    Assignment.objects.filter(pk=late.pk).update(is_overdue=True)
+    replied = drive.lead(drive.single(title="丁：已答复"))
+    drive.sign(replied)
+    drive.reply(replied)
+    assert new.status == Assignment.Status.NEW
+    counts = selectors.workbench_counts(world.unit_user(world.dept1))
+    assert counts == {"new": 1, "working": 2, "open": 3, "overdue": 1, "awaiting": 1}
+    client.force_login(world.unit_user(world.dept1))
+    html = client.get(reverse("handling:workbench")).content.decode()
+    assert "在办 3 件 = 待签收 1 件 + 办理中 2 件" in html
+    expected = {
+        "new": {"甲"},
+        "working": {"乙", "丙"},
+        "overdue": {"丙"},
+        "awaiting": {"丁"},
+        "open": {"甲", "乙", "丙"},
+    }
+    for show, titles in expected.items():
+        assert f'href="?show={show}"' in html or show == "open"
+        page = client.get(reverse("handling:workbench"), {"show": show}).content.decode()
+        shown = {t for t in "甲乙丙丁" if f"{t}：" in page}
+        assert shown == titles, show
+        assert len(shown) == counts[show]

@@ -213,3 +213,21 @@ def test_metrics_are_scoped_to_the_users_committee(client, world):
     client.force_login(world.office)
     html = client.get(reverse("handling:metrics"), {"year": "2024"}).content.decode()
     assert "南海区住建局" not in html
+
+
+def test_metrics_page_filters_by_channel_and_says_what_it_counts(client, world, settings):
+    settings.XIESHANG_RANKING_MIN_COUNT = 1
+    t = at(2024, 3, 4)
+    for _ in range(2):
+        make(world, world.dept1, status=S.CLOSED, signed_at=t, first_replied_at=t + DAY)
+    client.force_login(world.office)
+    base = {"period": "year", "year": "2024", "sort": "on_time_rate"}
+    html = client.get(reverse("handling:metrics"), base).content.decode()
+    assert "（全部渠道），共 2 件交办记录" in html
+    assert "交办件数：统计周期内交办给该单位的交办记录数" in html and "下一名次顺延（如 1、1、3）" in html
+    html = client.get(reverse("handling:metrics"), {**base, "channel": CHANNEL}).content.decode()
+    assert "共 2 件交办记录" in html
+    html = client.get(reverse("handling:metrics"), {**base, "channel": "proposal"}).content.decode()
+    assert "共 0 件交办记录" in html and "区住建局" not in html.split("排名</h2>", 1)[1].split("</table>", 1)[0]
+    r = client.get(reverse("handling:metrics"), {**base, "channel": "nonsense"})
+    assert r.status_code == 200 and "来源渠道" in r.content.decode()

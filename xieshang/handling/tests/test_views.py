@@ -89,6 +89,49 @@ def test_queue_shows_the_citizen_phone_in_full_only_to_the_dispatcher(client, wo
     assert "13800138000" in office_html
 
 
+def test_assigned_unit_reveals_the_phone_by_a_recorded_post_and_other_units_cannot(client, world, drive):
+    from xieshang.messages import services as msg_services
+
+    msg, _ = msg_services.message_submit(
+        committee=world.committee,
+        submission_token="6b7d1f0e-0000-4000-8000-000000000002",
+        kind="consult",
+        title="小区门口积水严重",
+        text="每逢下雨小区门口积水严重，影响出行。",
+        name="张三",
+        phone="13800138000",
+    )
+    loop.item_assign(item_id=msg.item_id, actor=world.office, mode=Item.Mode.SINGLE, lead_units=[world.dept1])
+    page = reverse("handling:item", args=[msg.item_id])
+    reveal = reverse("handling:item_contact_reveal", args=[msg.item_id])
+    c = login(client, world.unit_user(world.dept1))
+    html = c.get(page).content.decode()
+    assert "138****8000" in html and "13800138000" not in html
+    assert f'action="{reveal}"' in html and "显示完整号码" in html
+    # a GET reveals nothing and records nothing
+    assert c.get(reveal).status_code == 405
+    assert not AuditEntry.objects.filter(action="contact_reveal").exists()
+    r = c.post(reveal)
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "13800138000" in html and "显示完整号码" not in html
+    entry = AuditEntry.objects.get(action="contact_reveal")
+    assert entry.actor_id == world.unit_user(world.dept1).pk and entry.thread == f"item:{msg.item_id}"
+    # opened again, the page keeps the number masked
+    assert "13800138000" not in c.get(page).content.decode()
+    # another unit: the item is not found, nothing is recorded
+    other = login(client, world.unit_user(world.dept2))
+    assert other.post(reveal).status_code == 404
+    # the office sees the number already; a leader may not reveal it
+    assert login(client, world.leader).post(reveal).status_code == 403
+    assert AuditEntry.objects.filter(action="contact_reveal").count() == 1
+    # once the unit's assignment is closed the number stays masked
+    Assignment.objects.filter(item_id=msg.item_id).update(status=Assignment.Status.CLOSED)
+    c = login(client, world.unit_user(world.dept1))
+    assert "显示完整号码" not in c.get(page).content.decode()
+    assert c.post(reveal).status_code == 403
+
+
 def test_queue_query_count_does_not_grow_with_rows(client, world, drive, django_assert_num_queries):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

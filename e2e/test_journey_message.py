@@ -89,7 +89,9 @@ def test_citizen_message_is_assigned_replied_rated_and_closed(
 
     # 2. The office assigns it to the city management bureau.
     login(page, town["office"])
-    assert page.url.endswith("/handling/")
+    # the office lands on its own work first; the queue is one click away
+    assert page.url == f"{live_server.url}/" and "待交办" in page.inner_text("main")
+    page.goto(f"{live_server.url}/handling/")
     assert "小区门口夜间施工噪音扰民" in page.inner_text("#queue-results")
     assert "13912345678" in page.inner_text("#queue-results")  # the dispatcher sees the full number
     assert_accessible(page)
@@ -112,7 +114,8 @@ def test_citizen_message_is_assigned_replied_rated_and_closed(
 
     # 3. The unit signs for it on its workbench and replies.
     login(page, town["staff"])
-    assert page.url.endswith("/handling/workbench/")
+    assert page.url == f"{live_server.url}/" and "待签收" in page.inner_text("main")
+    page.goto(f"{live_server.url}/handling/workbench/")
     assert "待签收" in page.inner_text("main")
     assert "138" not in page.inner_text("main")
     shoot(page, "workbench")
@@ -180,6 +183,7 @@ def test_an_overdue_assignment_is_flagged_after_the_clock_moves(
     assert counts["overdue"] == 2
 
     login(page, town["staff"])
+    page.goto(f"{live_server.url}/handling/workbench/")
     main = page.inner_text("main")
     assert "已超期 " in main and "人行道破损多处" in main
     first_row = page.locator("table.list tbody tr").first
@@ -188,7 +192,8 @@ def test_an_overdue_assignment_is_flagged_after_the_clock_moves(
     logout(page)
 
     login(page, town["leader"])
-    assert page.url.endswith("/handling/supervision/")
+    assert page.url == f"{live_server.url}/" and "督办中" in page.inner_text("main")
+    page.goto(f"{live_server.url}/handling/supervision/")
     assert "人行道破损多处" in page.inner_text("main")
     shoot(page, "supervision")
     page.click("summary:has-text('督办')")

@@ -224,10 +224,9 @@ def same_matter_items(item: Item, items_scope: Any, *, top: int = 5, wait: float
     )
     if hits is None:
         return None
-    score = {pk: (s, p) for pk, s, p in hits}
     found = {
         i.pk: i
-        for i in items_scope.filter(pk__in=list(score), committee_id=item.committee_id)
+        for i in items_scope.filter(pk__in=[pk for pk, *_ in hits], committee_id=item.committee_id)
         .exclude(pk=item.pk)
         .exclude(status=Item.Status.DECLINED)
     }
